@@ -1,0 +1,83 @@
+#ifndef REFERENCE_SERVER_API_RESPONSE_H_
+#define REFERENCE_SERVER_API_RESPONSE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reference_server/api/request.h"
+
+// The response shapes of docs/API.md. The documentation shows two
+// generations of the result object (see fixtures/documentation/); every
+// member is optional here so that both can be produced exactly, and the
+// reference server fills in the union of the two.
+namespace api {
+
+// Serialized as {"filename": ..., "content_base64": ..., "size": N}, the
+// object the API's own command-line clients read.
+struct Artifact {
+  std::string filename;
+  std::string content;  // raw bytes
+};
+
+struct ExecutionResult {
+  bool success = false;
+  std::optional<std::string> stdout_text;  // "stdout"
+  std::optional<std::string> stderr_text;  // "stderr"
+  std::optional<int> exit_code;
+  // Outer optional: is the member present at all. Inner: null or a message.
+  std::optional<std::optional<std::string>> error;
+  std::optional<std::string> language;
+  std::optional<std::string> detected_language;  // /run only
+  std::optional<std::string> job_id;
+  std::optional<std::vector<Artifact>> artifacts;
+  std::optional<std::string> execution_mode;
+  std::optional<NetworkMode> network_mode;
+  std::optional<std::int64_t> total_time_ms;
+};
+
+enum class JobStatus { kPending, kRunning, kCompleted, kTimeout, kCancelled };
+
+// "pending", "running", "completed", "timeout", "cancelled".
+std::string_view JobStatusName(JobStatus status);
+
+// True for completed, timeout and cancelled: no transition leaves them.
+bool IsFinal(JobStatus status);
+
+// 202 answer to /execute/async and /run/async.
+struct AsyncAccepted {
+  std::string job_id;
+  JobStatus status = JobStatus::kPending;
+};
+
+// GET /jobs/{id}. Timestamps are Unix seconds, present once they happened;
+// `result` is present once the job is final.
+struct JobView {
+  std::string job_id;
+  JobStatus status = JobStatus::kPending;
+  std::optional<std::int64_t> created_at;
+  std::optional<std::int64_t> started_at;
+  std::optional<std::int64_t> completed_at;
+  std::optional<ExecutionResult> result;
+};
+
+// One entry of GET /jobs; submitted_at is serialized as ISO-8601 UTC.
+struct JobSummary {
+  std::string job_id;
+  JobStatus status = JobStatus::kPending;
+  std::string language;
+  std::int64_t submitted_at = 0;  // Unix seconds
+};
+
+// DELETE /jobs/{id}.
+struct CancelAnswer {
+  std::string message = "Job cancelled";
+  std::string job_id;
+  std::optional<ExecutionResult> result;
+};
+
+}  // namespace api
+
+#endif  // REFERENCE_SERVER_API_RESPONSE_H_

@@ -1,0 +1,202 @@
+#include "reference_server/api/serialize.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "reference_server/api/base64.h"
+#include "reference_server/api/utf8.h"
+
+namespace api {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void WriteString(Writer& w, std::string_view text) {
+  if (IsValidUtf8(text)) {
+    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    return;
+  }
+  const std::string repaired = ReplaceInvalidUtf8(text);
+  w.String(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size()));
+}
+
+void WriteKey(Writer& w, std::string_view key) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+
+void WriteStringMember(Writer& w, std::string_view key, const std::optional<std::string>& value) {
+  if (!value) return;
+  WriteKey(w, key);
+  WriteString(w, *value);
+}
+
+void WriteInt64Member(Writer& w, std::string_view key, const std::optional<std::int64_t>& value) {
+  if (!value) return;
+  WriteKey(w, key);
+  w.Int64(*value);
+}
+
+void WriteArtifact(Writer& w, const Artifact& artifact) {
+  w.StartObject();
+  WriteKey(w, "filename");
+  WriteString(w, artifact.filename);
+  WriteKey(w, "content_base64");
+  const std::string encoded = EncodeBase64(artifact.content);
+  w.String(encoded.data(), static_cast<rapidjson::SizeType>(encoded.size()));
+  WriteKey(w, "size");
+  w.Uint64(artifact.content.size());
+  w.EndObject();
+}
+
+void WriteResult(Writer& w, const ExecutionResult& r) {
+  w.StartObject();
+  WriteKey(w, "success");
+  w.Bool(r.success);
+  WriteStringMember(w, "stdout", r.stdout_text);
+  WriteStringMember(w, "stderr", r.stderr_text);
+  if (r.exit_code) {
+    WriteKey(w, "exit_code");
+    w.Int(*r.exit_code);
+  }
+  if (r.error) {
+    WriteKey(w, "error");
+    if (*r.error) {
+      WriteString(w, **r.error);
+    } else {
+      w.Null();
+    }
+  }
+  WriteStringMember(w, "language", r.language);
+  WriteStringMember(w, "detected_language", r.detected_language);
+  WriteStringMember(w, "job_id", r.job_id);
+  if (r.artifacts) {
+    WriteKey(w, "artifacts");
+    w.StartArray();
+    for (const Artifact& artifact : *r.artifacts) WriteArtifact(w, artifact);
+    w.EndArray();
+  }
+  WriteStringMember(w, "execution_mode", r.execution_mode);
+  if (r.network_mode) {
+    WriteKey(w, "network_mode");
+    WriteString(w, NetworkModeName(*r.network_mode));
+  }
+  WriteInt64Member(w, "total_time_ms", r.total_time_ms);
+  w.EndObject();
+}
+
+void WriteJobHeader(Writer& w, std::string_view job_id, JobStatus status) {
+  WriteKey(w, "job_id");
+  WriteString(w, job_id);
+  WriteKey(w, "status");
+  WriteString(w, JobStatusName(status));
+}
+
+template <class Fill>
+std::string Serialize(Fill fill) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  fill(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+std::string ToJson(const ExecutionResult& result) {
+  return Serialize([&](Writer& w) { WriteResult(w, result); });
+}
+
+std::string ToJson(const AsyncAccepted& accepted) {
+  return Serialize([&](Writer& w) {
+    w.StartObject();
+    WriteJobHeader(w, accepted.job_id, accepted.status);
+    w.EndObject();
+  });
+}
+
+std::string ToJson(const JobView& job) {
+  return Serialize([&](Writer& w) {
+    w.StartObject();
+    WriteJobHeader(w, job.job_id, job.status);
+    WriteInt64Member(w, "created_at", job.created_at);
+    WriteInt64Member(w, "started_at", job.started_at);
+    WriteInt64Member(w, "completed_at", job.completed_at);
+    if (job.result) {
+      WriteKey(w, "result");
+      WriteResult(w, *job.result);
+    }
+    w.EndObject();
+  });
+}
+
+std::string ToJson(const std::vector<JobSummary>& jobs) {
+  return Serialize([&](Writer& w) {
+    w.StartObject();
+    WriteKey(w, "jobs");
+    w.StartArray();
+    for (const JobSummary& job : jobs) {
+      w.StartObject();
+      WriteJobHeader(w, job.job_id, job.status);
+      WriteKey(w, "language");
+      WriteString(w, job.language);
+      WriteKey(w, "submitted_at");
+      WriteString(w, FormatIso8601Utc(job.submitted_at));
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+std::string ToJson(const CancelAnswer& answer) {
+  return Serialize([&](Writer& w) {
+    w.StartObject();
+    WriteKey(w, "message");
+    WriteString(w, answer.message);
+    WriteKey(w, "job_id");
+    WriteString(w, answer.job_id);
+    if (answer.result) {
+      WriteKey(w, "result");
+      WriteResult(w, *answer.result);
+    }
+    w.EndObject();
+  });
+}
+
+std::string ToJson(const ApiError& error) {
+  return Serialize([&](Writer& w) {
+    w.StartObject();
+    WriteKey(w, "success");
+    w.Bool(false);
+    WriteKey(w, "error");
+    WriteString(w, error.Describe());
+    WriteKey(w, "code");
+    WriteString(w, ErrorCodeName(error.code));
+    if (!error.field.empty()) {
+      WriteKey(w, "field");
+      WriteString(w, error.field);
+    }
+    w.EndObject();
+  });
+}
+
+std::string FormatIso8601Utc(std::int64_t unix_seconds) {
+  constexpr std::int64_t kLastSecondOf9999 = 253402300799;
+  const std::int64_t clamped = std::clamp<std::int64_t>(unix_seconds, 0, kLastSecondOf9999);
+  using namespace std::chrono;
+  const sys_seconds time{seconds{clamped}};
+  const sys_days day = floor<days>(time);
+  const year_month_day date{day};
+  const hh_mm_ss<seconds> clock{time - day};
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()));
+  return text;
+}
+
+}  // namespace api
