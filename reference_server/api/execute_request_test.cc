@@ -2,11 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "reference_server/api/base64.h"
+#include "reference_server/api/testing.h"
 
 namespace api {
 namespace {
@@ -99,10 +98,8 @@ class ExecuteRejectTest : public testing::TestWithParam<RejectCase> {};
 TEST_P(ExecuteRejectTest, NamesTheFieldAndTheRule) {
   auto parsed = Parse(GetParam().body);
   ASSERT_FALSE(parsed.ok());
-  const ApiError& e = parsed.error();
-  EXPECT_EQ(ErrorCodeName(e.code), ErrorCodeName(GetParam().code)) << e.Describe();
-  EXPECT_EQ(e.field, GetParam().field) << e.Describe();
-  EXPECT_NE(e.message.find(GetParam().message_part), std::string::npos) << e.Describe();
+  api_test::ExpectApiError(parsed.error(), GetParam().code, GetParam().field,
+                          GetParam().message_part);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -384,16 +381,10 @@ TEST(ExecuteRequestLimitsTest, JsonDepthIsBounded) {
 
 // --- The documentation's own request examples -----------------------------
 
-std::string ReadFixture(const std::string& name) {
-  std::ifstream in("fixtures/documentation/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing fixture " << name;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using api_test::ReadDocumentationExample;
 
 TEST(DocumentedRequestsTest, LuaExecuteExample) {
-  auto parsed = Parse(ReadFixture("lua/execute_request.json"));
+  auto parsed = Parse(ReadDocumentationExample("lua/execute_request.json"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   EXPECT_EQ(parsed.value().language, "lua");
   EXPECT_EQ(parsed.value().code, "print(\"Hello from unsandbox!\")");
@@ -401,7 +392,7 @@ TEST(DocumentedRequestsTest, LuaExecuteExample) {
 }
 
 TEST(DocumentedRequestsTest, LuaExecuteAsyncExample) {
-  auto parsed = Parse(ReadFixture("lua/execute_async_request.json"));
+  auto parsed = Parse(ReadDocumentationExample("lua/execute_async_request.json"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   EXPECT_EQ(parsed.value().language, "lua");
   EXPECT_EQ(parsed.value().ttl_seconds, 300);
@@ -409,7 +400,7 @@ TEST(DocumentedRequestsTest, LuaExecuteAsyncExample) {
 }
 
 TEST(DocumentedRequestsTest, ZigExecuteExample) {
-  auto parsed = Parse(ReadFixture("zig/execute_request.json"));
+  auto parsed = Parse(ReadDocumentationExample("zig/execute_request.json"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   EXPECT_EQ(parsed.value().language, "zig");
   EXPECT_NE(parsed.value().code.find("try stdout.print(\"Hello from unsandbox!\\n\", .{});"),
@@ -417,14 +408,14 @@ TEST(DocumentedRequestsTest, ZigExecuteExample) {
 }
 
 TEST(DocumentedRequestsTest, ZigExecuteAsyncExample) {
-  auto parsed = Parse(ReadFixture("zig/execute_async_request.json"));
+  auto parsed = Parse(ReadDocumentationExample("zig/execute_async_request.json"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   EXPECT_EQ(parsed.value().language, "rust");
   EXPECT_EQ(parsed.value().ttl_seconds, 300);
 }
 
 TEST(DocumentedRequestsTest, InputFilesExample) {
-  auto parsed = Parse(ReadFixture("zig/input_files_request.json"));
+  auto parsed = Parse(ReadDocumentationExample("zig/input_files_request.json"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   ASSERT_EQ(parsed.value().input_files.size(), 1u);
   EXPECT_EQ(parsed.value().input_files[0].filename, "data.csv");

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "reference_server/api/testing.h"
 
 namespace api {
 namespace {
@@ -80,10 +80,8 @@ class RunRejectTest : public testing::TestWithParam<RejectCase> {};
 TEST_P(RunRejectTest, NamesTheFieldAndTheRule) {
   auto parsed = ParseRunRequest(GetParam().body, GetParam().query);
   ASSERT_FALSE(parsed.ok());
-  const ApiError& e = parsed.error();
-  EXPECT_EQ(ErrorCodeName(e.code), ErrorCodeName(GetParam().code)) << e.Describe();
-  EXPECT_EQ(e.field, GetParam().field) << e.Describe();
-  EXPECT_NE(e.message.find(GetParam().message_part), std::string::npos) << e.Describe();
+  api_test::ExpectApiError(parsed.error(), GetParam().code, GetParam().field,
+                          GetParam().message_part);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -163,19 +161,13 @@ TEST(RunRequestTest, CodeSizeIsBounded) {
   EXPECT_EQ(parsed.error().http_status(), 413);
 }
 
-std::string ReadFixture(const std::string& name) {
-  std::ifstream in("fixtures/documentation/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing fixture " << name;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using api_test::ReadDocumentationExample;
 
 TEST(DocumentedRunRequestsTest, ZigExamplesCarryShebangs) {
-  auto run = ParseRunRequest(ReadFixture("zig/run_request.txt"), "");
+  auto run = ParseRunRequest(ReadDocumentationExample("zig/run_request.txt"), "");
   ASSERT_TRUE(run.ok()) << run.error().Describe();
   EXPECT_EQ(run.value().execute.language, "python");
-  auto async = ParseRunRequest(ReadFixture("zig/run_async_request.txt"), "");
+  auto async = ParseRunRequest(ReadDocumentationExample("zig/run_async_request.txt"), "");
   ASSERT_TRUE(async.ok()) << async.error().Describe();
   EXPECT_EQ(async.value().execute.language, "ruby");
 }
@@ -184,7 +176,7 @@ TEST(DocumentedRunRequestsTest, ZigExamplesCarryShebangs) {
 // reference server refuses them instead of guessing.
 TEST(DocumentedRunRequestsTest, LuaExamplesHaveNoShebangAndAreRefused) {
   for (const char* name : {"lua/run_request.txt", "lua/run_async_request.txt"}) {
-    auto parsed = ParseRunRequest(ReadFixture(name), "");
+    auto parsed = ParseRunRequest(ReadDocumentationExample(name), "");
     ASSERT_FALSE(parsed.ok()) << name;
     EXPECT_EQ(parsed.error().code, ErrorCode::kLanguageNotDetected) << name;
   }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -93,6 +92,18 @@ void WriteJobHeader(Writer& w, std::string_view job_id, JobStatus status) {
   WriteString(w, job_id);
   WriteKey(w, "status");
   WriteString(w, JobStatusName(status));
+}
+
+// `value` (non-negative) in decimal, zero-padded to `width` digits.
+void AppendDigits(std::string& out, std::int64_t value, int width) {
+  char digits[20];
+  int count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0 && count < 20);
+  for (int pad = count; pad < width; ++pad) out += '0';
+  while (count > 0) out += digits[--count];
 }
 
 template <class Fill>
@@ -191,11 +202,19 @@ std::string FormatIso8601Utc(std::int64_t unix_seconds) {
   const sys_days day = floor<days>(time);
   const year_month_day date{day};
   const hh_mm_ss<seconds> clock{time - day};
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()));
+  std::string text;
+  AppendDigits(text, static_cast<int>(date.year()), 4);
+  text += '-';
+  AppendDigits(text, static_cast<unsigned>(date.month()), 2);
+  text += '-';
+  AppendDigits(text, static_cast<unsigned>(date.day()), 2);
+  text += 'T';
+  AppendDigits(text, clock.hours().count(), 2);
+  text += ':';
+  AppendDigits(text, clock.minutes().count(), 2);
+  text += ':';
+  AppendDigits(text, clock.seconds().count(), 2);
+  text += 'Z';
   return text;
 }
 

@@ -5,22 +5,13 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "reference_server/api/json_reader.h"
+#include "reference_server/api/testing.h"
 
 namespace api {
 namespace {
-
-std::string ReadFixture(const std::string& name) {
-  std::ifstream in("fixtures/documentation/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing fixture " << name;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string Canonical(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
@@ -35,7 +26,7 @@ void ExpectSameJson(const std::string& actual, const std::string& fixture) {
   auto ours = ParseStrictJson(actual, "actual", 64);
   ASSERT_TRUE(ours.ok()) << ours.error().Describe() << "\n" << actual;
   rapidjson::Document expected;
-  expected.Parse(ReadFixture(fixture).c_str());
+  expected.Parse(api_test::ReadDocumentationExample(fixture).c_str());
   ASSERT_FALSE(expected.HasParseError()) << fixture;
   EXPECT_TRUE(ours.value() == expected)
       << fixture << "\n  expected: " << Canonical(expected) << "\n  actual:   " << actual;
