@@ -37,7 +37,7 @@ std::optional<ApiError> CheckContentType(std::string_view header_value, MediaTyp
   const std::string_view essence = TrimBlanks(rest.substr(0, semicolon));
   if (essence.empty()) return Unsupported(expected, "the header is missing");
   if (!EqualsIgnoringAsciiCase(essence, MediaTypeName(expected))) {
-    return Unsupported(expected, "got \"" + std::string(essence.substr(0, 64)) + "\"");
+    return Unsupported(expected, "got \"" + Excerpt(essence) + "\"");
   }
   rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
   while (!rest.empty()) {
@@ -54,7 +54,7 @@ std::optional<ApiError> CheckContentType(std::string_view header_value, MediaTyp
     if (!EqualsIgnoringAsciiCase(charset, "utf-8") &&
         !EqualsIgnoringAsciiCase(charset, "us-ascii")) {
       return Unsupported(expected, "charset must be utf-8, got \"" +
-                                       std::string(charset.substr(0, 64)) + "\"");
+                                       Excerpt(charset) + "\"");
     }
   }
   return std::nullopt;

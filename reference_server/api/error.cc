@@ -59,4 +59,10 @@ ApiError MakeError(ErrorCode code, std::string field, std::string message) {
   return ApiError{code, std::move(field), std::move(message)};
 }
 
+std::string Excerpt(std::string_view text) {
+  constexpr std::size_t kMaxBytes = 64;
+  if (text.size() <= kMaxBytes) return std::string(text);
+  return std::string(text.substr(0, kMaxBytes)) + "...";
+}
+
 }  // namespace api

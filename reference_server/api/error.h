@@ -57,6 +57,11 @@ struct ApiError {
 
 ApiError MakeError(ErrorCode code, std::string field, std::string message);
 
+// `text` cut to its first 64 bytes (plus "..." when cut), for quoting client
+// input in messages: a hostile 5 MB key must not become a 5 MB error body.
+// A cut may split a UTF-8 sequence; serialization repairs that (utf8.h).
+std::string Excerpt(std::string_view text);
+
 }  // namespace api
 
 #endif  // REFERENCE_SERVER_API_ERROR_H_

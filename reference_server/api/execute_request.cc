@@ -27,7 +27,8 @@ Result<bool> OptionalBool(const rapidjson::Value* value, std::string_view field)
 
 }  // namespace
 
-Result<ExecuteRequest> ParseExecuteRequest(std::string_view body, const RequestLimits& limits) {
+Result<ExecuteRequest> ParseExecuteRequest(std::string_view body, const RequestLimits& limits,
+                                           const ReservedFilenames& reserved) {
   auto parsed = ParseStrictJson(body, "body", limits.max_json_depth);
   if (!parsed) return parsed.error();
   const rapidjson::Document& json = parsed.value();
@@ -57,11 +58,12 @@ Result<ExecuteRequest> ParseExecuteRequest(std::string_view body, const RequestL
     request.env = std::move(vars).value();
   }
 
-  auto network = AliasedMember(json, "", "network_mode", "network");
+  auto network = AliasedMember(json, "", "network_mode", "network", JsonKind::kString);
   if (!network) return network.error();
-  if (const rapidjson::Value* mode = network.value().value) {
-    const std::string_view field = network.value().name;
-    if (!mode->IsString()) return WrongType(field, "a string", *mode);
+  if (const rapidjson::Value* mode = network.value()) {
+    // Named after the spelling the client used.
+    const std::string_view field =
+        json.HasMember("network_mode") ? "network_mode" : "network";
     auto parsed_mode = ParseNetworkMode({mode->GetString(), mode->GetStringLength()}, field);
     if (!parsed_mode) return parsed_mode.error();
     request.network_mode = parsed_mode.value();
@@ -73,11 +75,10 @@ Result<ExecuteRequest> ParseExecuteRequest(std::string_view body, const RequestL
     request.ttl_seconds = seconds.value();
   }
 
-  auto artifact = AliasedMember(json, "", "return_artifact", "return_artifacts");
+  auto artifact =
+      AliasedMember(json, "", "return_artifact", "return_artifacts", JsonKind::kBoolean);
   if (!artifact) return artifact.error();
-  auto return_artifact = OptionalBool(artifact.value().value, artifact.value().name);
-  if (!return_artifact) return return_artifact.error();
-  request.return_artifact = return_artifact.value();
+  if (artifact.value() != nullptr) request.return_artifact = artifact.value()->GetBool();
 
   auto wasm = OptionalBool(Member(json, "return_wasm_artifact"), "return_wasm_artifact");
   if (!wasm) return wasm.error();
@@ -87,6 +88,10 @@ Result<ExecuteRequest> ParseExecuteRequest(std::string_view body, const RequestL
     auto decoded = InputFilesFromJson(*files, limits);
     if (!decoded) return decoded.error();
     request.input_files = std::move(decoded).value();
+  }
+  if (reserved && !request.input_files.empty()) {
+    const std::vector<std::string> names = reserved(request.language);
+    if (auto collision = CheckReservedFilenames(request.input_files, names)) return *collision;
   }
   return request;
 }

@@ -127,6 +127,8 @@ INSTANTIATE_TEST_SUITE_P(
                    ErrorCode::kInvalidValue, "language", "only letters"},
         RejectCase{"LanguageTooLong", R"({"language":")" + std::string(33, 'a') + R"(","code":""})",
                    ErrorCode::kInvalidValue, "language", "at most 32 bytes"},
+        RejectCase{"CodeWithLoneSurrogate", R"({"language":"python","code":"\udc00"})",
+                   ErrorCode::kMalformedJson, "body", "unpaired surrogate"},
         RejectCase{"CodeMissing", R"({"language":"python"})", ErrorCode::kMissingField, "code",
                    "is required"},
         RejectCase{"CodeNull", R"({"language":"python","code":null})", ErrorCode::kWrongType,
@@ -171,6 +173,18 @@ INSTANTIATE_TEST_SUITE_P(
                    "network_mode", "a string"},
         RejectCase{"AliasNotString", WithFields(R"("network":false)"), ErrorCode::kWrongType,
                    "network", "a string"},
+        RejectCase{"ModeNullBesideValidAlias",
+                   WithFields(R"("network_mode":null,"network":"zerotrust")"),
+                   ErrorCode::kWrongType, "network_mode", "a string (got null)"},
+        RejectCase{"AliasWrongTypeBesideValidMode",
+                   WithFields(R"("network_mode":"zerotrust","network":["zerotrust"])"),
+                   ErrorCode::kWrongType, "network", "a string (got array)"},
+        RejectCase{"BothSpellingsEqualObjects",
+                   WithFields(R"("network_mode":{"a":1},"network":{"a":1})"),
+                   ErrorCode::kWrongType, "network_mode", "(got object)"},
+        RejectCase{"ArtifactNumberBesideValidAlias",
+                   WithFields(R"("return_artifact":1,"return_artifacts":true)"),
+                   ErrorCode::kWrongType, "return_artifact", "a boolean (got integer)"},
         RejectCase{"ModeAliasConflict",
                    WithFields(R"("network_mode":"zerotrust","network":"semitrusted")"),
                    ErrorCode::kConflictingFields, "network_mode", "\"network\""},
@@ -224,6 +238,9 @@ INSTANTIATE_TEST_SUITE_P(
         RejectCase{"ContentAliasNotString",
                    WithFields(R"("input_files":[{"content_base64":null}])"),
                    ErrorCode::kWrongType, "input_files[0].content_base64", "a string"},
+        RejectCase{"ContentAndAliasBothObjects",
+                   WithFields(R"("input_files":[{"content":{},"content_base64":{}}])"),
+                   ErrorCode::kWrongType, "input_files[0].content", "a string (got object)"},
         RejectCase{"ContentAliasConflict",
                    WithFields(R"("input_files":[{"content":"aGk=","content_base64":"aG8="}])"),
                    ErrorCode::kConflictingFields, "input_files[0].content",
@@ -270,7 +287,11 @@ INSTANTIATE_TEST_SUITE_P(
         RejectCase{"NameCollidesWithDefaultName",
                    WithFields(R"("input_files":[{"content":""},{"filename":"0","content":""}])"),
                    ErrorCode::kDuplicateFilename, "input_files[1].filename",
-                   "\"0\" is already the name of input_files[0]"}),
+                   "\"0\" is already the name of input_files[0]"},
+        RejectCase{"DefaultNameCollidesWithGivenName",
+                   WithFields(R"("input_files":[{"filename":"1","content":""},{"content":""}])"),
+                   ErrorCode::kDuplicateFilename, "input_files[1]",
+                   "its default name \"1\" is already the name of input_files[0]"}),
     [](const testing::TestParamInfo<RejectCase>& info) { return info.param.name; });
 
 // --- Limits, at their boundaries -------------------------------------------
@@ -370,6 +391,38 @@ TEST(ExecuteRequestLimitsTest, EnvCountAndSizeAreBounded) {
   EXPECT_EQ(too_many.error().Describe(), "env: must have at most 2 variables (has 3)");
 }
 
+TEST(ExecuteRequestLimitsTest, LanguageOf32BytesIsAccepted) {
+  auto parsed = Parse(R"({"language":")" + std::string(32, 'a') + R"(","code":""})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
+}
+
+TEST(ExecuteRequestLimitsTest, EnvNameOf128BytesIsAccepted129IsNot) {
+  const auto body = [](std::size_t length) {
+    return WithFields(R"("env":{")" + std::string(length, 'N') + R"(":"v"})");
+  };
+  EXPECT_TRUE(Parse(body(128)).ok());
+  auto parsed = Parse(body(129));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidValue);
+  EXPECT_NE(parsed.error().message.find("at most 128 bytes"), std::string::npos);
+}
+
+TEST(ExecuteRequestLimitsTest, DefaultLimitOf256EnvVars) {
+  const auto body = [](std::size_t count) {
+    std::string env;
+    for (std::size_t i = 0; i < count; ++i) {
+      env += (i ? "," : "") + std::string("\"V") + std::to_string(i) + "\":\"\"";
+    }
+    return WithFields("\"env\":{" + env + "}");
+  };
+  auto accepted = Parse(body(256));
+  ASSERT_TRUE(accepted.ok()) << accepted.error().Describe();
+  EXPECT_EQ(accepted.value().env.size(), 256u);
+  auto refused = Parse(body(257));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().Describe(), "env: must have at most 256 variables (has 257)");
+}
+
 TEST(ExecuteRequestLimitsTest, JsonDepthIsBounded) {
   RequestLimits limits;
   limits.max_json_depth = 3;
@@ -377,6 +430,28 @@ TEST(ExecuteRequestLimitsTest, JsonDepthIsBounded) {
   auto parsed = Parse(WithFields(R"("x":[[[1]]])"), limits);
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().code, ErrorCode::kMalformedJson);
+}
+
+// --- Names the server writes itself -----------------------------------------
+
+TEST(ReservedFilenamesTest, InputFilesMayNotTakeTheSourceFileName) {
+  std::string asked_for;
+  const ReservedFilenames reserved = [&](std::string_view language) {
+    asked_for = std::string(language);
+    return std::vector<std::string>{language == "python" ? "main.py" : "main"};
+  };
+  auto parsed = ParseExecuteRequest(
+      R"({"language":"Python","code":"","input_files":[{"filename":"main.py","content":""}]})",
+      {}, reserved);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(asked_for, "python");
+  api_test::ExpectApiError(parsed.error(), ErrorCode::kInvalidFilename,
+                           "input_files[0].filename", "\"main.py\" is reserved");
+
+  EXPECT_TRUE(ParseExecuteRequest(
+                  R"({"language":"c","code":"","input_files":[{"filename":"main.py","content":""}]})",
+                  {}, reserved)
+                  .ok());
 }
 
 // --- The documentation's own request examples -----------------------------

@@ -50,21 +50,23 @@ Result<std::vector<InputFile>> InputFilesFromJson(const rapidjson::Value& value,
     if (!name) return name.error();
     const auto [existing, inserted] = index_by_name.emplace(name.value(), index);
     if (!inserted) {
-      return MakeError(ErrorCode::kDuplicateFilename, path + ".filename",
-                       "\"" + name.value() + "\" is already the name of " +
-                           FilePath(existing->second));
+      // A defaulted name is reported at the element: it has no filename field.
+      const bool named = file.HasMember("filename");
+      return MakeError(ErrorCode::kDuplicateFilename, named ? path + ".filename" : path,
+                       std::string(named ? "" : "its default name ") + "\"" + name.value() +
+                           "\" is already the name of " + FilePath(existing->second));
     }
 
-    auto content = AliasedMember(file, path + ".", "content", "content_base64");
+    auto content =
+        AliasedMember(file, path + ".", "content", "content_base64", JsonKind::kString);
     if (!content) return content.error();
-    if (content.value().value == nullptr) {
+    if (content.value() == nullptr) {
       return MakeError(ErrorCode::kMissingField, path + ".content",
                        "is required (base64 of the file's bytes)");
     }
-    const std::string content_path = path + "." + std::string(content.value().name);
-    const rapidjson::Value& text_value = *content.value().value;
-    if (!text_value.IsString()) return WrongType(content_path, "a string", text_value);
-    const std::string_view text(text_value.GetString(), text_value.GetStringLength());
+    const std::string content_path =
+        path + (file.HasMember("content") ? ".content" : ".content_base64");
+    const std::string_view text(content.value()->GetString(), content.value()->GetStringLength());
 
     const std::size_t size = DecodedBase64Size(text);
     if (size > limits.max_file_bytes) {

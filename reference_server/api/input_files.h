@@ -1,8 +1,10 @@
 #ifndef REFERENCE_SERVER_API_INPUT_FILES_H_
 #define REFERENCE_SERVER_API_INPUT_FILES_H_
 
+#include <functional>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,11 @@ namespace api {
 // allocation.
 Result<std::vector<InputFile>> InputFilesFromJson(const rapidjson::Value& value,
                                                   const RequestLimits& limits);
+
+// The names the server itself writes into the work directory for a
+// language: its source file ("main.py") and any build outputs. The server
+// answers from its language registry; an empty function reserves nothing.
+using ReservedFilenames = std::function<std::vector<std::string>(std::string_view language)>;
 
 // An error when an input file would overwrite a file the server writes
 // itself (the source file such as "main.py", build outputs): these names

@@ -8,6 +8,8 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include "reference_server/api/utf8.h"
+
 namespace api {
 namespace {
 
@@ -32,6 +34,7 @@ class CheckingHandler {
     return document_.RawNumber(str, length, copy);
   }
   bool String(const char* str, rapidjson::SizeType length, bool copy) {
+    if (!CheckDecodedUtf8(str, length)) return false;
     return document_.String(str, length, copy);
   }
 
@@ -42,12 +45,13 @@ class CheckingHandler {
   }
   bool Key(const char* str, rapidjson::SizeType length, bool copy) {
     const std::string_view key(str, length);
+    if (!CheckDecodedUtf8(str, length)) return false;
     if (key.find('\0') != std::string_view::npos) {
       return Reject(ErrorCode::kMalformedJson, "member names must not contain NUL bytes");
     }
     if (!object_keys_.back().emplace(key).second) {
       return Reject(ErrorCode::kDuplicateKey,
-                    "member \"" + std::string(key) + "\" appears twice in one object");
+                    "member \"" + Excerpt(key) + "\" appears twice in one object");
     }
     return document_.Key(str, length, copy);
   }
@@ -71,6 +75,14 @@ class CheckingHandler {
   const std::string& reason() const { return reason_; }
 
  private:
+  // RapidJSON validates the raw bytes but not what escapes decode to: it
+  // refuses a lone high surrogate (\ud800) and lets a lone low one
+  // (\udc00) through as the ill-formed bytes ED B0 80.
+  bool CheckDecodedUtf8(const char* str, rapidjson::SizeType length) {
+    if (IsValidUtf8(std::string_view(str, length))) return true;
+    return Reject(ErrorCode::kMalformedJson,
+                  "a string escape encodes an unpaired surrogate (not valid UTF-8)");
+  }
   bool Enter() {
     if (++depth_ > max_depth_) {
       return Reject(ErrorCode::kMalformedJson,

@@ -62,6 +62,12 @@ INSTANTIATE_TEST_SUITE_P(
                    "encoding"},
         RejectCase{"LoneSurrogateEscape", R"({"a":"\ud800"})", ErrorCode::kMalformedJson,
                    "surrogate"},
+        RejectCase{"LoneLowSurrogateEscape", R"({"a":"\udc00"})", ErrorCode::kMalformedJson,
+                   "unpaired surrogate"},
+        RejectCase{"LowSurrogateBeforeHigh", R"({"a":"x\udfff\ud800"})",
+                   ErrorCode::kMalformedJson, "surrogate"},
+        RejectCase{"LoneLowSurrogateInKey", R"({"\udfff":1})", ErrorCode::kMalformedJson,
+                   "unpaired surrogate"},
         RejectCase{"NumberTooBig", R"({"a":1e400})", ErrorCode::kMalformedJson, "too big"},
         RejectCase{"TrailingComma", R"({"a":1,})", ErrorCode::kMalformedJson, "invalid JSON"},
         RejectCase{"SingleQuotes", "{'a':1}", ErrorCode::kMalformedJson, "invalid JSON"},
@@ -76,6 +82,20 @@ INSTANTIATE_TEST_SUITE_P(
                    ErrorCode::kDuplicateKey, "\"ab\" appears twice"},
         RejectCase{"NulInKey", R"({"a\u0000b":1})", ErrorCode::kMalformedJson, "NUL"}),
     [](const testing::TestParamInfo<RejectCase>& info) { return info.param.name; });
+
+TEST(JsonReaderTest, DecodesSurrogatePairs) {
+  auto parsed = ParseStrictJson(R"({"e":"\ud83d\ude00"})", "body", kDepth);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
+  EXPECT_EQ(std::string(parsed.value()["e"].GetString()), "\xF0\x9F\x98\x80");
+}
+
+TEST(JsonReaderTest, QuotesOnlyAnExcerptOfAHugeDuplicateKey) {
+  const std::string key(100000, 'k');
+  auto parsed = ParseStrictJson("{\"" + key + "\":1,\"" + key + "\":2}", "body", kDepth);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().code, ErrorCode::kDuplicateKey);
+  EXPECT_LT(parsed.error().message.size(), 200u);
+}
 
 TEST(JsonReaderTest, SameKeyInSiblingObjectsIsNotADuplicate) {
   EXPECT_TRUE(ParseStrictJson(R"([{"k":1},{"k":2},{"o":{"k":3}}])", "body", kDepth).ok());

@@ -23,14 +23,6 @@ bool IsPortableEnvName(std::string_view name) {
   return true;
 }
 
-// Names in messages are cut short: a hostile 64 KiB name must not make a
-// 64 KiB error line.
-std::string Abbreviated(std::string_view text) {
-  constexpr std::size_t kMax = 64;
-  if (text.size() <= kMax) return std::string(text);
-  return std::string(text.substr(0, kMax)) + "...";
-}
-
 }  // namespace
 
 std::string_view JsonTypeName(const rapidjson::Value& value) {
@@ -53,23 +45,31 @@ ApiError WrongType(std::string_view field, std::string_view expected,
                        std::string(JsonTypeName(got)) + ")");
 }
 
-Result<FoundMember> AliasedMember(const rapidjson::Value& object, std::string_view path_prefix,
-                                  std::string_view name, std::string_view alias) {
-  const auto find = [&](std::string_view key) -> const rapidjson::Value* {
-    const auto it = object.FindMember(
-        rapidjson::Value(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
-    return it == object.MemberEnd() ? nullptr : &it->value;
-  };
-  const rapidjson::Value* primary = find(name);
-  const rapidjson::Value* secondary = find(alias);
-  if (primary != nullptr && secondary != nullptr && *primary != *secondary) {
+Result<const rapidjson::Value*> AliasedMember(const rapidjson::Value& object,
+                                              std::string_view path_prefix,
+                                              std::string_view name, std::string_view alias,
+                                              JsonKind kind) {
+  const rapidjson::Value* found[2] = {nullptr, nullptr};
+  const std::string_view spellings[2] = {name, alias};
+  for (int i = 0; i < 2; ++i) {
+    const std::string_view key = spellings[i];
+    const auto it = object.FindMember(rapidjson::Value(
+        rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
+    if (it == object.MemberEnd()) continue;
+    const bool right_kind = kind == JsonKind::kString ? it->value.IsString() : it->value.IsBool();
+    if (!right_kind) {
+      return WrongType(std::string(path_prefix) + std::string(key),
+                       kind == JsonKind::kString ? "a string" : "a boolean", it->value);
+    }
+    found[i] = &it->value;
+  }
+  if (found[0] != nullptr && found[1] != nullptr && *found[0] != *found[1]) {
     return MakeError(ErrorCode::kConflictingFields,
                      std::string(path_prefix) + std::string(name),
                      "conflicts with \"" + std::string(alias) +
                          "\", its alias, which has a different value");
   }
-  if (primary != nullptr) return FoundMember{primary, name};
-  return FoundMember{secondary, secondary != nullptr ? alias : name};
+  return found[0] != nullptr ? found[0] : found[1];
 }
 
 Result<std::string> ValidateLanguage(std::string_view language, std::string_view field,
@@ -91,7 +91,7 @@ Result<std::string> ValidateLanguage(std::string_view language, std::string_view
     if (!allowed) {
       return MakeError(ErrorCode::kInvalidValue, std::string(field),
                        "must contain only letters, digits and + # . _ - (got \"" +
-                           Abbreviated(language) + "\")");
+                           Excerpt(language) + "\")");
     }
     lowered.push_back(lower);
   }
@@ -102,7 +102,7 @@ Result<NetworkMode> ParseNetworkMode(std::string_view value, std::string_view fi
   if (value == "zerotrust") return NetworkMode::kZeroTrust;
   if (value == "semitrusted") return NetworkMode::kSemiTrusted;
   return MakeError(ErrorCode::kInvalidValue, std::string(field),
-                   "must be \"zerotrust\" or \"semitrusted\" (got \"" + Abbreviated(value) +
+                   "must be \"zerotrust\" or \"semitrusted\" (got \"" + Excerpt(value) +
                        "\")");
 }
 
@@ -125,7 +125,7 @@ Result<int> TtlFromText(std::string_view text, std::string_view field,
       !text.empty() && std::all_of(text.begin(), text.end(), IsAsciiDigit);
   if (!digits_only) {
     return MakeError(ErrorCode::kInvalidValue, std::string(field),
-                     TtlRangeRule(limits) + ", got \"" + Abbreviated(text) + "\"");
+                     TtlRangeRule(limits) + ", got \"" + Excerpt(text) + "\"");
   }
   std::int64_t ttl = 0;
   const auto parsed = std::from_chars(text.data(), text.data() + text.size(), ttl);
@@ -140,7 +140,7 @@ Result<bool> BoolFromText(std::string_view text, std::string_view field) {
   if (text == "true" || text == "1") return true;
   if (text == "false" || text == "0") return false;
   return MakeError(ErrorCode::kInvalidValue, std::string(field),
-                   "must be true, false, 1 or 0 (got \"" + Abbreviated(text) + "\")");
+                   "must be true, false, 1 or 0 (got \"" + Excerpt(text) + "\")");
 }
 
 Result<EnvVars> EnvFromJson(const rapidjson::Value& value, std::string_view field,
@@ -156,7 +156,7 @@ Result<EnvVars> EnvFromJson(const rapidjson::Value& value, std::string_view fiel
   std::size_t total_bytes = 0;
   for (const auto& member : value.GetObject()) {
     const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-    const std::string path = std::string(field) + "." + Abbreviated(name);
+    const std::string path = std::string(field) + "." + Excerpt(name);
     if (!IsPortableEnvName(name)) {
       return MakeError(ErrorCode::kInvalidValue, path,
                        "variable names must match [A-Za-z_][A-Za-z0-9_]*");

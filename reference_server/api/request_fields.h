@@ -39,19 +39,19 @@ Result<bool> BoolFromText(std::string_view text, std::string_view field);
 Result<EnvVars> EnvFromJson(const rapidjson::Value& value, std::string_view field,
                             const RequestLimits& limits);
 
-// A member found under one of two spellings; `value` is nullptr when
-// neither is present. `name` is the spelling found (for error paths).
-struct FoundMember {
-  const rapidjson::Value* value = nullptr;
-  std::string_view name;
-};
+// The scalar JSON types a field may be required to have.
+enum class JsonKind { kString, kBoolean };
 
 // The member `name` of `object`, or of its alias (the spelling public
-// clients send, e.g. "network" for "network_mode"). Both present with
-// different values: kConflictingFields.
-Result<FoundMember> AliasedMember(const rapidjson::Value& object,
+// clients send, e.g. "network" for "network_mode"); nullptr when neither is
+// there. Each spelling present must be of `kind` (kWrongType, naming that
+// spelling); both present with different values: kConflictingFields. Types
+// are checked first, so only scalars are ever compared (comparing objects
+// would cost quadratic time).
+Result<const rapidjson::Value*> AliasedMember(const rapidjson::Value& object,
                                               std::string_view path_prefix,
-                                              std::string_view name, std::string_view alias);
+                                              std::string_view name, std::string_view alias,
+                                              JsonKind kind);
 
 // The JSON type of `value` as the documentation names types ("string",
 // "integer", "number", "boolean", "object", "array", "null").

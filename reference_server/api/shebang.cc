@@ -61,6 +61,7 @@ std::string_view EnvCommand(const std::vector<std::string_view>& words) {
       continue;
     }
     if (word.starts_with("-S") && word.size() > 2) return word.substr(2);  // -Spython3
+    if (word.starts_with("--split-string=")) return word.substr(15);
     if (word.starts_with('-')) continue;
     if (word.find('=') != std::string_view::npos) continue;
     return word;
@@ -104,8 +105,7 @@ Result<DetectedLanguage> DetectLanguageFromShebang(std::string_view code) {
   for (const auto& [interpreter, language] : kInterpreters) {
     if (interpreter == name) return DetectedLanguage{std::string(language), std::string(command)};
   }
-  std::string shown(command.substr(0, 64));
-  return NotDetected("the shebang interpreter \"" + shown +
+  return NotDetected("the shebang interpreter \"" + Excerpt(command) +
                      "\" is not one this server knows (see GET /languages)");
 }
 

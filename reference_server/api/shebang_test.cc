@@ -35,6 +35,8 @@ INSTANTIATE_TEST_SUITE_P(
         ShebangCase{"BinSh", "#!/bin/sh\necho", "sh", "sh"},
         ShebangCase{"EnvSplitNode", "#!/usr/bin/env -S node --flag\n", "javascript", "node"},
         ShebangCase{"EnvSplitJoined", "#!/usr/bin/env -Spython3 -u\n", "python", "python3"},
+        ShebangCase{"EnvSplitStringLong", "#!/usr/bin/env --split-string=node --flag\n",
+                    "javascript", "node"},
         ShebangCase{"EnvRuby", "#!/usr/bin/env ruby\nputs 1", "ruby", "ruby"},
         ShebangCase{"PerlWithFlag", "#!/usr/bin/perl -w\n", "perl", "perl"},
         ShebangCase{"Php", "#!/usr/bin/php\n<?php", "php", "php"},
