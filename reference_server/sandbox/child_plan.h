@@ -1,0 +1,57 @@
+#ifndef REFERENCE_SERVER_SANDBOX_CHILD_PLAN_H_
+#define REFERENCE_SERVER_SANDBOX_CHILD_PLAN_H_
+
+#include <linux/filter.h>
+
+#include <string>
+#include <vector>
+
+#include "reference_server/sandbox/policy.h"
+#include "reference_server/sandbox/run.h"
+
+namespace sandbox {
+
+// One step of building the new root, prepared on the host side.
+struct MountStep {
+  enum class Kind {
+    kDirectory,      // mkdir target
+    kSymlink,        // symlink source -> target
+    kFile,           // write `source` as the content of target
+    kBindDirectory,  // read-only bind of host `source` on a new directory
+    kBindFile,       // read-only bind of host `source` on a new empty file
+    kDevice,         // writable bind of host device `source` on a new file
+  };
+  Kind kind;
+  std::string target;  // absolute, under the staging root
+  std::string source;
+};
+
+// Everything the processes inside the namespaces need, prepared before
+// clone(): they run in a copy of a possibly multi-threaded host, where
+// malloc may be locked, so they only read this and make system calls.
+struct ChildPlan {
+  int go_read = -1;        // one byte arrives once the id maps are written
+  int status_write = -1;   // ChildReport records
+  int stdout_write = -1;
+  int stderr_write = -1;
+  std::vector<int> host_only_fds;  // closed first thing in the child
+
+  bool new_network = true;
+  std::string hostname;
+  // Where the new root is assembled, and its parts (all under staging).
+  std::string staging, dev_dir, proc_dir, tmp_dir, work_dir, old_root;
+  std::string root_options, dev_options, tmp_options, work_options;  // tmpfs
+  std::vector<MountStep> steps;  // binds, symlinks, generated files, devices
+
+  const std::vector<WorkFile>* files = nullptr;
+  Limits limits;
+  std::vector<char*> argv;  // null-terminated, pointing into the RunSpec
+  std::vector<char*> envp;  // null-terminated, pointing into env_storage
+  std::vector<std::string> env_storage;
+  const std::vector<sock_filter>* seccomp = nullptr;
+  int last_capability = 40;
+};
+
+}  // namespace sandbox
+
+#endif  // REFERENCE_SERVER_SANDBOX_CHILD_PLAN_H_

@@ -1,0 +1,55 @@
+#ifndef REFERENCE_SERVER_SANDBOX_CHILD_REPORT_H_
+#define REFERENCE_SERVER_SANDBOX_CHILD_REPORT_H_
+
+#include <cstdint>
+#include <string_view>
+
+namespace sandbox {
+
+// The steps of setting up a run, inside the new namespaces. A step that
+// fails is reported by name with its errno.
+enum class Stage : std::int32_t {
+  kSync,
+  kBecomeRoot,
+  kNotDumpable,
+  kParentDeathSignal,
+  kHostname,
+  kLoopback,
+  kMountPrivate,
+  kMountRoot,
+  kMountBind,
+  kMountRemountReadOnly,
+  kMakeDirectory,
+  kMakeSymlink,
+  kWriteFile,
+  kMountDev,
+  kMountProc,
+  kMountTmp,
+  kMountWork,
+  kWorkFiles,
+  kPivotRoot,
+  kDetachOldRoot,
+  kRemountRootReadOnly,
+  kFork,
+  kChdir,
+  kRlimits,
+  kDropCapabilities,
+  kNoNewPrivs,
+  kSeccomp,
+  kExec,
+  kDone,  // not a failure: the program ran; wait_status is its status
+};
+
+std::string_view StageName(Stage stage);
+
+// Fixed-size record written by the child processes on the status pipe:
+// they cannot allocate (the host may be multi-threaded), so no strings.
+struct ChildReport {
+  Stage stage = Stage::kDone;
+  std::int32_t error = 0;        // errno of the failed step
+  std::int32_t wait_status = 0;  // with kDone: the program's wait status
+};
+
+}  // namespace sandbox
+
+#endif  // REFERENCE_SERVER_SANDBOX_CHILD_REPORT_H_

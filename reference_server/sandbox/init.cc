@@ -1,0 +1,103 @@
+#include "reference_server/sandbox/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "reference_server/sandbox/child_plan.h"
+#include "reference_server/sandbox/child_report.h"
+#include "reference_server/sandbox/mount_namespace.h"
+#include "reference_server/sandbox/network.h"
+#include "reference_server/sandbox/privileges.h"
+#include "reference_server/sandbox/user_namespace.h"
+#include "reference_server/sandbox/work_files.h"
+
+namespace sandbox {
+namespace {
+
+void Report(int fd, Stage stage, int error, int wait_status) {
+  const ChildReport report{stage, error, wait_status};
+  WriteAll(fd, reinterpret_cast<const char*>(&report), sizeof report);
+}
+
+[[noreturn]] void Die(const ChildPlan& plan, Stage stage, int error) {
+  Report(plan.status_write, stage, error, 0);
+  _exit(127);
+}
+
+// The program's process: stdio, limits, privileges, filter, execve.
+[[noreturn]] void ExecProgram(const ChildPlan& plan) {
+  int error = 0;
+  setpgid(0, 0);
+  const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(plan.stdout_write, 1) < 0 ||
+      dup2(plan.stderr_write, 2) < 0) {
+    Die(plan, Stage::kExec, errno);
+  }
+  if (chdir("/work") != 0) Die(plan, Stage::kChdir, errno);
+  Stage stage = ApplyRlimits(plan.limits, error);
+  if (stage == Stage::kDone) stage = DropPrivileges(plan.last_capability, error);
+  if (stage == Stage::kDone) stage = LoadSeccomp(*plan.seccomp, error);
+  if (stage != Stage::kDone) Die(plan, stage, error);
+  execve(plan.argv[0], plan.argv.data(), plan.envp.data());
+  Die(plan, Stage::kExec, errno);
+}
+
+}  // namespace
+
+int RunInit(void* raw_plan) {
+  const ChildPlan& plan = *static_cast<const ChildPlan*>(raw_plan);
+  for (int fd : plan.host_only_fds) close(fd);
+  // If the host process goes away, so does the whole run (pid 1 dying
+  // kills every process of its pid namespace).
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) Die(plan, Stage::kParentDeathSignal, errno);
+
+  char go = 0;
+  if (read(plan.go_read, &go, 1) != 1) Die(plan, Stage::kSync, errno);
+  close(plan.go_read);
+  if (const int error = BecomeRootInside()) Die(plan, Stage::kBecomeRoot, error);
+  // This process is a copy of the host's (API keys included): nothing in
+  // the sandbox may read its memory or environment through /proc/1. Set
+  // after the uid change, which resets the flag.
+  if (prctl(PR_SET_DUMPABLE, 0) != 0) Die(plan, Stage::kNotDumpable, errno);
+  if (sethostname(plan.hostname.data(), plan.hostname.size()) != 0) {
+    Die(plan, Stage::kHostname, errno);
+  }
+  if (plan.new_network) {
+    if (const int error = BringUpLoopback()) Die(plan, Stage::kLoopback, error);
+  }
+  int error = 0;
+  const Stage stage = BuildRootAndPivot(plan, error);
+  if (stage != Stage::kDone) Die(plan, stage, error);
+
+  const pid_t program = fork();
+  if (program < 0) Die(plan, Stage::kFork, errno);
+  if (program == 0) ExecProgram(plan);
+  // Only the program (and what it starts) may hold the output pipes, so
+  // that they reach end-of-file when the last of those processes is gone.
+  close(plan.stdout_write);
+  close(plan.stderr_write);
+
+  int program_status = 0;
+  for (;;) {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;  // ECHILD: every process of the run is gone
+    }
+    if (pid == program) {
+      program_status = status;
+      // Background processes do not outlive the program.
+      kill(-1, SIGKILL);
+    }
+  }
+  Report(plan.status_write, Stage::kDone, 0, program_status);
+  _exit(0);
+}
+
+}  // namespace sandbox

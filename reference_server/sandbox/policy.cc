@@ -1,0 +1,32 @@
+#include "reference_server/sandbox/policy.h"
+
+namespace sandbox {
+
+std::vector<Bind> Policy::DefaultBinds() {
+  // What language runtimes read. /etc is curated: no shadow, no ssh keys,
+  // no host names; passwd, group, hosts and hostname are generated.
+  return {
+      {"/usr", true},
+      {"/bin", false},
+      {"/sbin", false},
+      {"/lib", false},
+      {"/lib32", false},
+      {"/lib64", false},
+      {"/libx32", false},
+      {"/etc/alternatives", false},
+      {"/etc/ld.so.cache", false},
+      {"/etc/ld.so.conf", false},
+      {"/etc/ld.so.conf.d", false},
+      {"/etc/localtime", false},
+      {"/etc/ssl", false},
+      {"/etc/ca-certificates", false},
+      {"/etc/java-17-openjdk", false},
+      {"/etc/fpc.cfg", false},
+      {"/etc/gnucobol", false},
+      {"/etc/perl", false},
+      {"/etc/php", false},
+      {"/etc/mime.types", false},
+  };
+}
+
+}  // namespace sandbox

@@ -1,0 +1,44 @@
+#ifndef REFERENCE_SERVER_SANDBOX_RUN_H_
+#define REFERENCE_SERVER_SANDBOX_RUN_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sandbox {
+
+struct WorkFile {
+  std::string name;  // a single path component; see work_files.h
+  std::string content;
+  bool executable = false;
+};
+
+// One program to run: argv[0] is an absolute path inside the sandbox.
+struct RunSpec {
+  std::vector<std::string> argv;
+  std::vector<std::pair<std::string, std::string>> env;  // added to the base env
+  std::vector<WorkFile> files;                           // written into /work
+};
+
+struct RunResult {
+  // How the program ended: exit_code when it exited, else the signal.
+  bool exited = false;
+  int exit_code = -1;
+  int signal = 0;
+  bool timed_out = false;  // wall time ran out; everything was killed
+  bool cancelled = false;  // the caller cancelled; everything was killed
+  std::string stdout_text;
+  std::string stderr_text;
+  bool stdout_truncated = false;
+  bool stderr_truncated = false;
+  std::int64_t wall_ms = 0;
+  std::int64_t cpu_ms = 0;  // user + system, every process of the run
+  // Set when the sandbox itself could not be set up (not the program's
+  // fault): e.g. "mount /usr: Permission denied".
+  std::string setup_error;
+};
+
+}  // namespace sandbox
+
+#endif  // REFERENCE_SERVER_SANDBOX_RUN_H_

@@ -1,0 +1,241 @@
+#include "reference_server/sandbox/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+#include "reference_server/sandbox/child_plan.h"
+#include "reference_server/sandbox/child_report.h"
+#include "reference_server/sandbox/init.h"
+#include "reference_server/sandbox/mount_namespace.h"
+#include "reference_server/sandbox/output_capture.h"
+#include "reference_server/sandbox/seccomp_filter.h"
+#include "reference_server/sandbox/user_namespace.h"
+
+namespace sandbox {
+namespace {
+
+constexpr std::size_t kInitStackBytes = 256 * 1024;
+constexpr const char* kStaging = "/tmp";  // covered by the new root, inside only
+// After a kill, the pipes close as soon as the kernel has torn the
+// namespace down; this bounds the wait for that.
+constexpr auto kDrainAfterKill = std::chrono::seconds(5);
+
+int ReadLastCapability() {
+  std::ifstream in("/proc/sys/kernel/cap_last_cap");
+  int last = 40;
+  in >> last;
+  return last;
+}
+
+// Closes the descriptors it holds when it goes out of scope.
+struct Pipe {
+  int read = -1;
+  int write = -1;
+  bool Open() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return false;
+    read = fds[0];
+    write = fds[1];
+    return true;
+  }
+  void CloseRead() { if (read >= 0) close(read); read = -1; }
+  void CloseWrite() { if (write >= 0) close(write); write = -1; }
+  ~Pipe() { CloseRead(); CloseWrite(); }
+};
+
+std::string TmpfsOptions(std::size_t bytes, const char* mode) {
+  return "size=" + std::to_string(bytes) + ",mode=" + mode;
+}
+
+void FillEnvironment(const RunSpec& spec, ChildPlan& plan) {
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", "/work"},
+      {"LANG", "C.UTF-8"},
+      {"TMPDIR", "/tmp"},
+  };
+  for (const auto& [name, value] : spec.env) {
+    auto it = std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == name; });
+    if (it != env.end()) {
+      it->second = value;
+    } else {
+      env.emplace_back(name, value);
+    }
+  }
+  plan.env_storage.reserve(env.size());
+  for (const auto& [name, value] : env) plan.env_storage.push_back(name + "=" + value);
+  for (std::string& entry : plan.env_storage) plan.envp.push_back(entry.data());
+  plan.envp.push_back(nullptr);
+}
+
+void ApplyReports(const std::string& bytes, RunResult& result) {
+  for (std::size_t at = 0; at + sizeof(ChildReport) <= bytes.size(); at += sizeof(ChildReport)) {
+    ChildReport report;
+    memcpy(&report, bytes.data() + at, sizeof report);
+    if (report.stage != Stage::kDone) {
+      if (result.setup_error.empty()) {
+        result.setup_error =
+            std::string(StageName(report.stage)) + ": " + strerror(report.error);
+      }
+      continue;
+    }
+    const int status = report.wait_status;
+    result.exited = WIFEXITED(status);
+    result.exit_code = result.exited ? WEXITSTATUS(status) : -1;
+    result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  }
+}
+
+std::int64_t Milliseconds(const timeval& t) {
+  return static_cast<std::int64_t>(t.tv_sec) * 1000 + t.tv_usec / 1000;
+}
+
+}  // namespace
+
+Sandbox::Sandbox(Policy policy) : policy_(std::move(policy)) {
+  for (const Bind& bind : policy_.binds) {
+    struct stat st;
+    if (bind.required && lstat(bind.path.c_str(), &st) != 0) {
+      error_ = "required path " + bind.path + " is missing: " + strerror(errno);
+      return;
+    }
+  }
+  seccomp_ = BuildSeccompProgram(error_);
+  last_capability_ = ReadLastCapability();
+}
+
+std::uint32_t Sandbox::NextHostUid() {
+  return policy_.first_host_uid + next_uid_.fetch_add(1) % policy_.host_uid_count;
+}
+
+RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network network,
+                       int cancel_fd) {
+  RunResult result;
+  result.exit_code = -1;
+  if (!error_.empty()) {
+    result.setup_error = error_;
+    return result;
+  }
+  if (spec.argv.empty() || spec.argv[0].empty() || spec.argv[0][0] != '/') {
+    result.setup_error = "argv[0] must be an absolute path inside the sandbox";
+    return result;
+  }
+  const auto start = std::chrono::steady_clock::now();
+
+  Policy run_policy = policy_;
+  run_policy.network = network;
+  ChildPlan plan;
+  plan.new_network = network == Network::kZeroTrust;
+  plan.hostname = policy_.hostname;
+  plan.staging = kStaging;
+  plan.dev_dir = plan.staging + "/dev";
+  plan.proc_dir = plan.staging + "/proc";
+  plan.tmp_dir = plan.staging + "/tmp";
+  plan.work_dir = plan.staging + "/work";
+  plan.old_root = plan.staging + "/.old_root";
+  plan.root_options = TmpfsOptions(4 * kMiB, "0755");
+  plan.dev_options = TmpfsOptions(64 * 1024, "0755");
+  plan.tmp_options = TmpfsOptions(limits.tmp_bytes, "1777");
+  plan.work_options = TmpfsOptions(limits.work_dir_bytes, "0755");
+  plan.steps = PlanRoot(run_policy, plan.staging);
+  plan.files = &spec.files;
+  plan.limits = limits;
+  for (const std::string& arg : spec.argv) plan.argv.push_back(const_cast<char*>(arg.c_str()));
+  plan.argv.push_back(nullptr);
+  FillEnvironment(spec, plan);
+  plan.seccomp = &seccomp_;
+  plan.last_capability = last_capability_;
+
+  Pipe out, err, go, status;
+  if (!out.Open() || !err.Open() || !go.Open() || !status.Open()) {
+    result.setup_error = std::string("pipe: ") + strerror(errno);
+    return result;
+  }
+  plan.go_read = go.read;
+  plan.status_write = status.write;
+  plan.stdout_write = out.write;
+  plan.stderr_write = err.write;
+  plan.host_only_fds = {out.read, err.read, go.write, status.read};
+  if (cancel_fd >= 0) plan.host_only_fds.push_back(cancel_fd);
+
+  void* stack = mmap(nullptr, kInitStackBytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) {
+    result.setup_error = std::string("mmap: ") + strerror(errno);
+    return result;
+  }
+  int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
+              CLONE_NEWCGROUP | SIGCHLD;
+  if (plan.new_network) flags |= CLONE_NEWNET;
+  const pid_t init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
+  const int clone_errno = errno;
+  munmap(stack, kInitStackBytes);  // the child has its own copy
+  if (init < 0) {
+    result.setup_error = std::string("clone: ") + strerror(clone_errno);
+    return result;
+  }
+  go.CloseRead();
+  status.CloseWrite();
+  out.CloseWrite();
+  err.CloseWrite();
+
+  const std::string map_error = WriteIdMaps(init, NextHostUid());
+  if (!map_error.empty()) {
+    kill(init, SIGKILL);
+    waitpid(init, nullptr, 0);
+    result.setup_error = "user namespace: " + map_error;
+    return result;
+  }
+  const char byte = 'g';
+  if (write(go.write, &byte, 1) != 1) kill(init, SIGKILL);
+  go.CloseWrite();
+
+  CappedText stdout_text{{}, limits.max_output_bytes, false};
+  CappedText stderr_text{{}, limits.max_output_bytes, false};
+  std::string reports;
+  const auto deadline = start + std::chrono::seconds(limits.wall_seconds);
+  const PumpEnd end =
+      PumpOutputs(out.read, err.read, status.read, cancel_fd, deadline, stdout_text, stderr_text,
+                  reports);
+  if (end != PumpEnd::kEndOfFile) {
+    result.timed_out = end == PumpEnd::kDeadline;
+    result.cancelled = end == PumpEnd::kCancelled;
+    kill(init, SIGKILL);  // pid 1 gone: the kernel kills the whole namespace
+    PumpOutputs(out.read, err.read, status.read, -1,
+                std::chrono::steady_clock::now() + kDrainAfterKill, stdout_text, stderr_text,
+                reports);
+  }
+  int init_status = 0;
+  rusage usage{};
+  while (wait4(init, &init_status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  ApplyReports(reports, result);
+  if (result.timed_out || result.cancelled) {
+    result.exited = false;
+    result.exit_code = -1;
+    result.signal = SIGKILL;
+  }
+  result.stdout_text = std::move(stdout_text.text);
+  result.stderr_text = std::move(stderr_text.text);
+  result.stdout_truncated = stdout_text.truncated;
+  result.stderr_truncated = stderr_text.truncated;
+  result.cpu_ms = Milliseconds(usage.ru_utime) + Milliseconds(usage.ru_stime);
+  result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  return result;
+}
+
+}  // namespace sandbox

@@ -1,0 +1,47 @@
+#ifndef REFERENCE_SERVER_SANDBOX_SANDBOX_H_
+#define REFERENCE_SERVER_SANDBOX_SANDBOX_H_
+
+#include <linux/filter.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reference_server/sandbox/policy.h"
+#include "reference_server/sandbox/run.h"
+
+namespace sandbox {
+
+// Runs programs, one per call, each in new user, pid, mount, network (with
+// Network::kZeroTrust), ipc and uts namespaces, on a fresh read-only root,
+// with rlimits, no capabilities, no_new_privs and a seccomp filter. See
+// docs/SANDBOX.md. Thread-safe: runs may go on in parallel.
+class Sandbox {
+ public:
+  // Builds the seccomp filter once. Check error() before use.
+  explicit Sandbox(Policy policy);
+
+  // "" when the sandbox can run programs; otherwise why not.
+  const std::string& error() const { return error_; }
+  const Policy& policy() const { return policy_; }
+
+  // Runs spec.argv under `limits` and `network` (which override the
+  // policy's). `cancel_fd` (optional): when it becomes readable, the run is
+  // killed and reported cancelled with the output captured so far.
+  RunResult Run(const RunSpec& spec, const Limits& limits, Network network,
+                int cancel_fd = -1);
+
+ private:
+  std::uint32_t NextHostUid();
+
+  Policy policy_;
+  std::string error_;
+  std::vector<sock_filter> seccomp_;
+  int last_capability_ = 40;
+  std::atomic<std::uint32_t> next_uid_{0};
+};
+
+}  // namespace sandbox
+
+#endif  // REFERENCE_SERVER_SANDBOX_SANDBOX_H_

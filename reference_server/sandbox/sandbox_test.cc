@@ -1,0 +1,282 @@
+// Runs real programs in the sandbox: what works, and every wall and limit
+// tried by a hostile program. Needs root on the host (tagged no-sandbox:
+// Bazel's own sandbox cannot map the run's host uids).
+#include "reference_server/sandbox/sandbox.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+namespace sandbox {
+namespace {
+
+Sandbox& Shared() {
+  static Sandbox* sandbox = new Sandbox(Policy{});
+  return *sandbox;
+}
+
+Limits QuickLimits() {
+  Limits limits;
+  limits.wall_seconds = 20;
+  limits.cpu_seconds = 10;
+  return limits;
+}
+
+RunResult Shell(const std::string& script, const Limits& limits = QuickLimits(),
+                Network network = Network::kZeroTrust, std::vector<WorkFile> files = {},
+                std::vector<std::pair<std::string, std::string>> env = {}) {
+  RunSpec spec;
+  spec.argv = {"/bin/sh", "-c", script};
+  spec.files = std::move(files);
+  spec.env = std::move(env);
+  RunResult result = Shared().Run(spec, limits, network);
+  EXPECT_EQ(result.setup_error, "") << script;
+  return result;
+}
+
+// Processes on the host owned by the uids runs are given: none may remain.
+int LeftoverProcesses() {
+  const Policy policy;
+  int count = 0;
+  DIR* proc = opendir("/proc");
+  while (dirent* entry = readdir(proc)) {
+    struct stat st;
+    const std::string path = std::string("/proc/") + entry->d_name;
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9' || stat(path.c_str(), &st) != 0) continue;
+    if (st.st_uid >= policy.first_host_uid &&
+        st.st_uid < policy.first_host_uid + policy.host_uid_count) {
+      ++count;
+    }
+  }
+  closedir(proc);
+  return count;
+}
+
+class SandboxTest : public testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(Shared().error(), ""); }
+  void TearDown() override { EXPECT_EQ(LeftoverProcesses(), 0); }
+};
+
+// --- What a program may do -------------------------------------------------
+
+TEST_F(SandboxTest, RunsAProgramAndCapturesBothStreams) {
+  const RunResult r = Shell("echo out; echo err >&2; exit 3");
+  EXPECT_TRUE(r.exited);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.stdout_text, "out\n");
+  EXPECT_EQ(r.stderr_text, "err\n");
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_GE(r.wall_ms, 0);
+}
+
+TEST_F(SandboxTest, IsRootOfItsOwnNamespacesOnly) {
+  const RunResult r = Shell("id -u; id -g; hostname; echo $$; ls /proc | grep -c '^[0-9]'");
+  // uid/gid 0 inside, own hostname, pid 2 (init is 1), and only the run's
+  // processes in /proc: init, sh, ls, grep.
+  EXPECT_EQ(r.stdout_text, "0\n0\nsandbox\n2\n4\n") << r.stderr_text;
+}
+
+TEST_F(SandboxTest, GetsOnlyItsOwnEnvironment) {
+  setenv("SANDBOX_TEST_HOST_SECRET", "leak", 1);
+  const RunResult r = Shell("env | sort", QuickLimits(), Network::kZeroTrust, {},
+                            {{"GREETING", "hi there"}, {"HOME", "/tmp"}});
+  EXPECT_EQ(r.stdout_text.find("SANDBOX_TEST_HOST_SECRET"), std::string::npos);
+  EXPECT_NE(r.stdout_text.find("GREETING=hi there\n"), std::string::npos);
+  EXPECT_NE(r.stdout_text.find("HOME=/tmp\n"), std::string::npos);  // overrides the default
+  EXPECT_NE(r.stdout_text.find("PATH=/usr/local/bin:/usr/bin:/bin\n"), std::string::npos);
+}
+
+TEST_F(SandboxTest, FindsItsFilesInTheWorkDirectory) {
+  const RunResult r = Shell("pwd; cat data.csv; ./tool.sh; ls -l data.csv | cut -c1-10",
+                            QuickLimits(), Network::kZeroTrust,
+                            {{"data.csv", "a,b\n1,2\n", false},
+                             {"tool.sh", "#!/bin/sh\necho tool ran\n", true}});
+  EXPECT_EQ(r.stdout_text, "/work\na,b\n1,2\ntool ran\n-rw-r--r--\n") << r.stderr_text;
+}
+
+TEST_F(SandboxTest, WritesInWorkAndTmpButNowhereElse) {
+  const RunResult r = Shell(
+      "echo x > /work/a && echo work ok; echo x > /tmp/a && echo tmp ok;"
+      "echo x > /usr/evil 2>/dev/null || echo usr refused;"
+      "echo x > /etc/evil 2>/dev/null || echo etc refused;"
+      "echo x > /evil 2>/dev/null || echo root refused;"
+      "echo x > /dev/evil 2>/dev/null || echo dev refused");
+  EXPECT_EQ(r.stdout_text,
+            "work ok\ntmp ok\nusr refused\netc refused\nroot refused\ndev refused\n");
+  struct stat st;
+  EXPECT_NE(stat("/usr/evil", &st), 0);
+  EXPECT_NE(stat("/etc/evil", &st), 0);
+}
+
+// --- Walls ---------------------------------------------------------------
+
+TEST_F(SandboxTest, SeesNoHostSecrets) {
+  // init is a copy of this (host) process until the program execs: its
+  // environment and memory must stay unreadable.
+  setenv("SANDBOX_TEST_HOST_SECRET", "leak", 1);
+  const RunResult r = Shell(
+      "cat /etc/shadow 2>/dev/null || echo no shadow;"
+      "ls /root 2>/dev/null || echo no root home;"
+      "cat /proc/1/environ >/dev/null 2>&1 || echo init environ refused;"
+      "head -c 1 /proc/1/mem >/dev/null 2>&1 || echo init memory refused;"
+      "ls /home 2>/dev/null || echo no home");
+  EXPECT_EQ(r.stdout_text,
+            "no shadow\nno root home\ninit environ refused\ninit memory refused\nno home\n")
+      << r.stderr_text;
+}
+
+TEST_F(SandboxTest, ZeroTrustReachesNoNetworkNotEvenTheHostsLoopback) {
+  // A listener on the host's loopback, which the sandbox must not reach.
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener, 1), 0);
+  socklen_t length = sizeof address;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  const std::string port = std::to_string(ntohs(address.sin_port));
+
+  // /dev/tcp is a bash feature (sh is dash here).
+  RunSpec spec;
+  spec.argv = {"/bin/bash", "-c",
+               "exec 2>/dev/null;"
+               "(exec 3<>/dev/tcp/127.0.0.1/" + port +
+                   ") && echo host reached || echo host refused;"
+                   "(exec 3<>/dev/tcp/192.0.2.1/80) && echo outside reached || echo outside "
+                   "refused;"
+                   "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"};
+  const RunResult bash = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
+  EXPECT_EQ(bash.stdout_text, "host refused\noutside refused\nlo\n") << bash.stderr_text;
+  close(listener);
+}
+
+TEST_F(SandboxTest, SeccompRefusesNamespaceAndMountEscapes) {
+  const RunResult r = Shell(
+      "unshare -U true 2>/dev/null || echo unshare refused;"
+      "unshare -n true 2>/dev/null || echo unshare net refused;"
+      "mount -t tmpfs none /tmp 2>/dev/null || echo mount refused;"
+      "hostname evil 2>/dev/null || echo hostname refused; hostname");
+  EXPECT_EQ(r.stdout_text,
+            "unshare refused\nunshare net refused\nmount refused\nhostname refused\nsandbox\n");
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  EXPECT_NE(std::string(host), "evil");
+}
+
+TEST_F(SandboxTest, HasNoCapabilitiesAndNoNewPrivileges) {
+  const RunResult r = Shell("grep -E '^(CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "
+                            "/proc/self/status | tr -s '\\t' ' '");
+  EXPECT_EQ(r.stdout_text,
+            "CapPrm: 0000000000000000\nCapEff: 0000000000000000\nCapBnd: 0000000000000000\n"
+            "CapAmb: 0000000000000000\nNoNewPrivs: 1\nSeccomp: 2\n");
+}
+
+TEST_F(SandboxTest, WorkFileNamesCannotEscapeTheWorkDirectory) {
+  RunSpec spec;
+  spec.argv = {"/bin/true"};
+  spec.files = {{"../escape", "x", false}};
+  const RunResult r = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
+  EXPECT_NE(r.setup_error.find("writing the work files"), std::string::npos) << r.setup_error;
+  spec.files = {{"a", "1", false}, {"a", "2", false}};  // the second must not overwrite
+  EXPECT_NE(Shared().Run(spec, QuickLimits(), Network::kZeroTrust).setup_error, "");
+}
+
+// --- Limits ---------------------------------------------------------------
+
+TEST_F(SandboxTest, WallTimeKillsTheWholeRun) {
+  Limits limits = QuickLimits();
+  limits.wall_seconds = 1;
+  const RunResult r = Shell("echo before; sleep 30; echo after", limits);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.exit_code, -1);
+  EXPECT_EQ(r.stdout_text, "before\n");  // the partial output is kept
+  EXPECT_LT(r.wall_ms, 10000);
+}
+
+TEST_F(SandboxTest, BackgroundProcessesDieWithTheProgram) {
+  const RunResult r = Shell("sleep 60 & sleep 60 & echo started");
+  EXPECT_EQ(r.stdout_text, "started\n");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_LT(r.wall_ms, 10000);  // not held open by the sleeping children
+}
+
+TEST_F(SandboxTest, CpuTimeLimitStopsASpin) {
+  Limits limits = QuickLimits();
+  limits.cpu_seconds = 1;
+  const RunResult r = Shell("while :; do :; done", limits);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_FALSE(r.exited);
+  EXPECT_TRUE(r.signal == SIGXCPU || r.signal == SIGKILL) << r.signal;
+  EXPECT_GE(r.cpu_ms, 900);
+}
+
+TEST_F(SandboxTest, OutputFloodIsCappedAndNeverBlocks) {
+  Limits limits = QuickLimits();
+  limits.max_output_bytes = 1000;
+  const RunResult r = Shell("head -c 5000000 /dev/zero; head -c 3000000 /dev/zero >&2; echo done >&2",
+                            limits);
+  EXPECT_TRUE(r.exited);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.stdout_text.size(), 1000u);
+  EXPECT_EQ(r.stderr_text.size(), 1000u);
+  EXPECT_TRUE(r.stdout_truncated);
+  EXPECT_TRUE(r.stderr_truncated);
+}
+
+TEST_F(SandboxTest, ForkBombIsContained) {
+  Limits limits = QuickLimits();
+  limits.wall_seconds = 3;
+  limits.max_processes = 16;
+  const RunResult r = Shell("bomb() { bomb | bomb & }; bomb; sleep 10", limits);
+  EXPECT_TRUE(r.timed_out);  // it never gets anywhere, and then it is all gone
+}
+
+TEST_F(SandboxTest, FileSizeLimitStopsAHugeFile) {
+  Limits limits = QuickLimits();
+  limits.max_file_bytes = 1024 * 1024;
+  const RunResult r = Shell("head -c 2000000 /dev/zero > big; echo $?; wc -c < big", limits);
+  EXPECT_EQ(r.stdout_text.substr(r.stdout_text.find('\n') + 1), "1048576\n") << r.stdout_text;
+}
+
+TEST_F(SandboxTest, TmpAndWorkAreSizeLimited) {
+  Limits limits = QuickLimits();
+  limits.tmp_bytes = 1024 * 1024;
+  limits.work_dir_bytes = 1024 * 1024;
+  const RunResult r = Shell(
+      "head -c 3000000 /dev/zero > /tmp/fill 2>/dev/null || echo tmp full;"
+      "head -c 3000000 /dev/zero > /work/fill 2>/dev/null || echo work full",
+      limits);
+  EXPECT_EQ(r.stdout_text, "tmp full\nwork full\n");
+}
+
+TEST_F(SandboxTest, OpenFilesAreLimited) {
+  Limits limits = QuickLimits();
+  limits.max_open_files = 64;
+  const RunResult r = Shell("ulimit -n", limits);
+  EXPECT_EQ(r.stdout_text, "64\n");
+}
+
+TEST_F(SandboxTest, MemoryLimitStopsAnAllocation) {
+  Limits limits = QuickLimits();
+  limits.memory_bytes = 256 * kMiB;
+  RunSpec spec;
+  spec.argv = {"/usr/bin/python3", "-c",
+               "try:\n  x = bytearray(1024 * 1024 * 1024)\n  print('allocated')\n"
+               "except MemoryError:\n  print('refused')\n"};
+  const RunResult r = Shared().Run(spec, limits, Network::kZeroTrust);
+  EXPECT_EQ(r.stdout_text, "refused\n") << r.stderr_text << r.setup_error;
+}
+
+}  // namespace
+}  // namespace sandbox
