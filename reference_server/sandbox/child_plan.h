@@ -45,6 +45,7 @@ struct ChildPlan {
 
   const std::vector<WorkFile>* files = nullptr;
   Limits limits;
+  bool rlimit_memory = true;  // RLIMIT_AS only where no cgroup bounds memory
   std::vector<char*> argv;  // null-terminated, pointing into the RunSpec
   std::vector<char*> envp;  // null-terminated, pointing into env_storage
   std::vector<std::string> env_storage;

@@ -7,6 +7,7 @@ std::string_view StageName(Stage stage) {
     case Stage::kSync: return "waiting for the id maps";
     case Stage::kBecomeRoot: return "becoming root of the user namespace";
     case Stage::kNotDumpable: return "making init non-dumpable";
+    case Stage::kCgroupNamespace: return "entering a cgroup namespace";
     case Stage::kParentDeathSignal: return "setting the parent-death signal";
     case Stage::kHostname: return "setting the hostname";
     case Stage::kLoopback: return "bringing up loopback";

@@ -12,6 +12,7 @@ enum class Stage : std::int32_t {
   kSync,
   kBecomeRoot,
   kNotDumpable,
+  kCgroupNamespace,
   kParentDeathSignal,
   kHostname,
   kLoopback,

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -39,7 +40,7 @@ void Report(int fd, Stage stage, int error, int wait_status) {
     Die(plan, Stage::kExec, errno);
   }
   if (chdir("/work") != 0) Die(plan, Stage::kChdir, errno);
-  Stage stage = ApplyRlimits(plan.limits, error);
+  Stage stage = ApplyRlimits(plan.limits, plan.rlimit_memory, error);
   if (stage == Stage::kDone) stage = DropPrivileges(plan.last_capability, error);
   if (stage == Stage::kDone) stage = LoadSeccomp(*plan.seccomp, error);
   if (stage != Stage::kDone) Die(plan, stage, error);
@@ -64,6 +65,9 @@ int RunInit(void* raw_plan) {
   // the sandbox may read its memory or environment through /proc/1. Set
   // after the uid change, which resets the flag.
   if (prctl(PR_SET_DUMPABLE, 0) != 0) Die(plan, Stage::kNotDumpable, errno);
+  // The host has moved this process into the run's cgroup: make that the
+  // root of what the run can see of cgroups.
+  if (unshare(CLONE_NEWCGROUP) != 0) Die(plan, Stage::kCgroupNamespace, errno);
   if (sethostname(plan.hostname.data(), plan.hostname.size()) != 0) {
     Die(plan, Stage::kHostname, errno);
   }

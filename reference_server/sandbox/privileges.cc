@@ -24,11 +24,12 @@ Stage Fail(Stage stage, int& error) {
 
 }  // namespace
 
-Stage ApplyRlimits(const Limits& limits, int& error) {
+Stage ApplyRlimits(const Limits& limits, bool limit_address_space, int& error) {
   const auto cpu = static_cast<rlim_t>(limits.cpu_seconds);
+  const rlim_t address_space = limit_address_space ? limits.memory_bytes : RLIM_INFINITY;
   // The soft CPU limit sends SIGXCPU; a second later the hard one kills.
   const bool ok = SetLimit(RLIMIT_CPU, cpu, cpu + 1) &&
-                  SetLimit(RLIMIT_AS, limits.memory_bytes, limits.memory_bytes) &&
+                  SetLimit(RLIMIT_AS, address_space, address_space) &&
                   SetLimit(RLIMIT_NPROC, static_cast<rlim_t>(limits.max_processes),
                            static_cast<rlim_t>(limits.max_processes)) &&
                   SetLimit(RLIMIT_FSIZE, limits.max_file_bytes, limits.max_file_bytes) &&

@@ -13,7 +13,8 @@
 namespace sandbox {
 
 // RLIMIT_CPU, _AS, _NPROC, _FSIZE, _NOFILE, and _CORE = 0.
-Stage ApplyRlimits(const Limits& limits, int& error);
+// RLIMIT_AS is left unlimited unless `limit_address_space`.
+Stage ApplyRlimits(const Limits& limits, bool limit_address_space, int& error);
 
 // Empties the bounding and ambient sets, locks the securebits so that
 // root inside cannot regain capabilities through execve or setuid, clears

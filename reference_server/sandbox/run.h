@@ -34,6 +34,10 @@ struct RunResult {
   bool stderr_truncated = false;
   std::int64_t wall_ms = 0;
   std::int64_t cpu_ms = 0;  // user + system, every process of the run
+  bool memory_limit_hit = false;  // the cgroup's OOM killer struck
+  // How memory and processes were bounded on this run, e.g.
+  // "memory: cgroup v1; processes: cgroup v1 + RLIMIT_NPROC".
+  std::string enforcement;
   // Set when the sandbox itself could not be set up (not the program's
   // fault): e.g. "mount /usr: Permission denied".
   std::string setup_error;

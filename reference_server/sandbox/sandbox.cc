@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <fstream>
 
 #include "reference_server/sandbox/child_plan.h"
@@ -113,6 +114,7 @@ Sandbox::Sandbox(Policy policy) : policy_(std::move(policy)) {
     }
   }
   seccomp_ = BuildSeccompProgram(error_);
+  cgroups_ = std::make_unique<CgroupHost>();
   last_capability_ = ReadLastCapability();
 }
 
@@ -152,6 +154,7 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   plan.steps = PlanRoot(run_policy, plan.staging);
   plan.files = &spec.files;
   plan.limits = limits;
+  plan.rlimit_memory = !cgroups_->memory();
   for (const std::string& arg : spec.argv) plan.argv.push_back(const_cast<char*>(arg.c_str()));
   plan.argv.push_back(nullptr);
   FillEnvironment(spec, plan);
@@ -176,8 +179,8 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
     result.setup_error = std::string("mmap: ") + strerror(errno);
     return result;
   }
-  int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
-              CLONE_NEWCGROUP | SIGCHLD;
+  // The cgroup namespace comes later, from init, once it is in its cgroup.
+  int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
   if (plan.new_network) flags |= CLONE_NEWNET;
   const pid_t init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
   const int clone_errno = errno;
@@ -191,13 +194,25 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   out.CloseWrite();
   err.CloseWrite();
 
-  const std::string map_error = WriteIdMaps(init, NextHostUid());
+  const std::uint32_t host_uid = NextHostUid();
+  std::string map_error = WriteIdMaps(init, host_uid);
+  std::optional<RunCgroup> cgroup;
+  if (map_error.empty() && (cgroups_->memory() || cgroups_->pids())) {
+    cgroup.emplace(*cgroups_, "run-" + std::to_string(runs_.fetch_add(1)), limits.memory_bytes,
+                   limits.max_processes);
+    map_error = cgroup->error();
+    if (map_error.empty() && !cgroup->AddProcess(init)) map_error = "joining the run's cgroup";
+  }
   if (!map_error.empty()) {
     kill(init, SIGKILL);
     waitpid(init, nullptr, 0);
-    result.setup_error = "user namespace: " + map_error;
+    result.setup_error = "setting up the run: " + map_error;
     return result;
   }
+  const std::string cgroup_name = "cgroup v" + std::to_string(cgroups_->version());
+  result.enforcement =
+      std::string("memory: ") + (cgroups_->memory() ? cgroup_name : "RLIMIT_AS") +
+      "; processes: " + (cgroups_->pids() ? cgroup_name + " + RLIMIT_NPROC" : "RLIMIT_NPROC");
   const char byte = 'g';
   if (write(go.write, &byte, 1) != 1) kill(init, SIGKILL);
   go.CloseWrite();
@@ -222,6 +237,7 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   while (wait4(init, &init_status, 0, &usage) < 0 && errno == EINTR) {
   }
   ApplyReports(reports, result);
+  result.memory_limit_hit = cgroup.has_value() && cgroup->OomKilled();
   if (result.timed_out || result.cancelled) {
     result.exited = false;
     result.exit_code = -1;

@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "reference_server/sandbox/cgroup.h"
 #include "reference_server/sandbox/policy.h"
 #include "reference_server/sandbox/run.h"
 
@@ -25,6 +27,8 @@ class Sandbox {
   // "" when the sandbox can run programs; otherwise why not.
   const std::string& error() const { return error_; }
   const Policy& policy() const { return policy_; }
+  // Which cgroup controllers bound the runs, said once at start-up.
+  const CgroupHost& cgroups() const { return *cgroups_; }
 
   // Runs spec.argv under `limits` and `network` (which override the
   // policy's). `cancel_fd` (optional): when it becomes readable, the run is
@@ -38,6 +42,8 @@ class Sandbox {
   Policy policy_;
   std::string error_;
   std::vector<sock_filter> seccomp_;
+  std::unique_ptr<CgroupHost> cgroups_;
+  std::atomic<std::uint64_t> runs_{0};
   int last_capability_ = 40;
   std::atomic<std::uint32_t> next_uid_{0};
 };

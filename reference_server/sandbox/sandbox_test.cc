@@ -13,16 +13,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
+#include <cstdio>
 #include <string>
 
 namespace sandbox {
 namespace {
 
-Sandbox& Shared() {
-  static Sandbox* sandbox = new Sandbox(Policy{});
-  return *sandbox;
-}
+// One sandbox for the whole test program, destroyed at its end so that its
+// cgroup directories go too.
+Sandbox* shared_sandbox = nullptr;
+
+class SandboxEnvironment : public testing::Environment {
+ public:
+  void SetUp() override { shared_sandbox = new Sandbox(Policy{}); }
+  void TearDown() override {
+    delete shared_sandbox;
+    shared_sandbox = nullptr;
+  }
+};
+const auto* const kEnvironment = testing::AddGlobalTestEnvironment(new SandboxEnvironment);
+
+Sandbox& Shared() { return *shared_sandbox; }
 
 Limits QuickLimits() {
   Limits limits;
@@ -61,11 +72,40 @@ int LeftoverProcesses() {
   return count;
 }
 
+// Run cgroups still present under the sandbox's cgroup directories.
+int LeftoverCgroups() {
+  int count = 0;
+  for (const std::string& parent : {Shared().cgroups().memory_parent(),
+                                    Shared().cgroups().pids_parent()}) {
+    if (parent.empty()) continue;
+    DIR* dir = opendir(parent.c_str());
+    if (dir == nullptr) continue;
+    while (dirent* entry = readdir(dir)) {
+      if (std::string(entry->d_name).starts_with("run-")) ++count;
+    }
+    closedir(dir);
+  }
+  return count;
+}
+
 class SandboxTest : public testing::Test {
  protected:
   void SetUp() override { ASSERT_EQ(Shared().error(), ""); }
-  void TearDown() override { EXPECT_EQ(LeftoverProcesses(), 0); }
+  void TearDown() override {
+    EXPECT_EQ(LeftoverProcesses(), 0);
+    EXPECT_EQ(LeftoverCgroups(), 0);
+  }
 };
+
+TEST_F(SandboxTest, SaysHowMemoryAndProcessesAreBounded) {
+  const RunResult r = Shell("true");
+  const CgroupHost& cgroups = Shared().cgroups();
+  std::printf("start-up report: %s\nrun: %s\n", cgroups.report().c_str(),
+              r.enforcement.c_str());
+  EXPECT_NE(r.enforcement.find(cgroups.memory() ? "memory: cgroup v" : "memory: RLIMIT_AS"),
+            std::string::npos);
+  EXPECT_NE(r.enforcement.find("RLIMIT_NPROC"), std::string::npos);
+}
 
 // --- What a program may do -------------------------------------------------
 
@@ -275,7 +315,25 @@ TEST_F(SandboxTest, MemoryLimitStopsAnAllocation) {
                "try:\n  x = bytearray(1024 * 1024 * 1024)\n  print('allocated')\n"
                "except MemoryError:\n  print('refused')\n"};
   const RunResult r = Shared().Run(spec, limits, Network::kZeroTrust);
-  EXPECT_EQ(r.stdout_text, "refused\n") << r.stderr_text << r.setup_error;
+  if (Shared().cgroups().memory()) {
+    // The cgroup bounds what is really used: the allocation is killed.
+    EXPECT_TRUE(r.memory_limit_hit) << r.stdout_text << r.stderr_text << r.setup_error;
+    EXPECT_EQ(r.signal, SIGKILL);
+    EXPECT_EQ(r.stdout_text, "");
+  } else {
+    // RLIMIT_AS bounds address space: the allocation itself fails.
+    EXPECT_EQ(r.stdout_text, "refused\n") << r.stderr_text << r.setup_error;
+  }
+}
+
+TEST_F(SandboxTest, MemoryWithinTheLimitIsUsable) {
+  Limits limits = QuickLimits();
+  limits.memory_bytes = 256 * kMiB;
+  RunSpec spec;
+  spec.argv = {"/usr/bin/python3", "-c", "x = bytearray(64 * 1024 * 1024); print(len(x))"};
+  const RunResult r = Shared().Run(spec, limits, Network::kZeroTrust);
+  EXPECT_EQ(r.stdout_text, "67108864\n") << r.stderr_text << r.setup_error;
+  EXPECT_FALSE(r.memory_limit_hit);
 }
 
 }  // namespace

@@ -1,0 +1,180 @@
+#include "reference_server/sandbox/cgroup.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <linux/magic.h>
+
+namespace sandbox {
+namespace {
+
+constexpr const char* kRoot = "/sys/fs/cgroup";
+
+bool WriteFile(const std::string& path, const std::string& value) {
+  std::ofstream out(path);
+  out << value;
+  out.flush();
+  return out.good();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// This process's cgroup path in the hierarchy that has `controller` (v1),
+// or in the unified hierarchy when `controller` is empty (v2).
+std::string OwnCgroup(const std::string& controller) {
+  std::istringstream lines(ReadFile("/proc/self/cgroup"));
+  std::string line;
+  while (std::getline(lines, line)) {
+    const std::size_t first = line.find(':');
+    const std::size_t second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    const std::string controllers = line.substr(first + 1, second - first - 1);
+    const bool match = controller.empty()
+                           ? controllers.empty()
+                           : ("," + controllers + ",").find("," + controller + ",") !=
+                                 std::string::npos;
+    if (match) return line.substr(second + 1);
+  }
+  return "";
+}
+
+bool IsFilesystem(const std::string& path, long magic) {
+  struct statfs fs;
+  return statfs(path.c_str(), &fs) == 0 && fs.f_type == magic;
+}
+
+// Creates `<hierarchy><own cgroup>/execprobe-<pid>`; returns it or "".
+std::string MakeParent(const std::string& hierarchy, const std::string& own, std::string& why) {
+  const std::string dir = hierarchy + (own == "/" ? "" : own) + "/execprobe-" +
+                          std::to_string(getpid());
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    why = dir + ": " + strerror(errno);
+    return "";
+  }
+  return dir;
+}
+
+long CountAfter(const std::string& text, const std::string& key) {
+  const std::size_t at = text.find(key + " ");
+  return at == std::string::npos ? 0 : std::atol(text.c_str() + at + key.size() + 1);
+}
+
+}  // namespace
+
+CgroupHost::CgroupHost() {
+  std::string why;
+  if (IsFilesystem(kRoot, CGROUP2_SUPER_MAGIC)) {
+    version_ = 2;
+    const std::string parent = MakeParent(kRoot, OwnCgroup(""), why);
+    if (!parent.empty() &&
+        WriteFile(parent + "/cgroup.subtree_control", "+memory +pids")) {
+      memory_parent_ = pids_parent_ = parent;
+    } else if (why.empty()) {
+      why = "cannot enable memory and pids controllers under " + parent;
+      rmdir(parent.c_str());
+    }
+  } else {
+    version_ = 1;
+    const std::string memory = std::string(kRoot) + "/memory";
+    const std::string pids = std::string(kRoot) + "/pids";
+    if (IsFilesystem(memory, CGROUP_SUPER_MAGIC)) {
+      memory_parent_ = MakeParent(memory, OwnCgroup("memory"), why);
+    } else {
+      why = "no v1 memory hierarchy at " + memory;
+    }
+    if (IsFilesystem(pids, CGROUP_SUPER_MAGIC)) {
+      pids_parent_ = MakeParent(pids, OwnCgroup("pids"), why);
+    } else if (why.empty()) {
+      why = "no v1 pids hierarchy at " + pids;
+    }
+  }
+  report_ = "cgroup v" + std::to_string(version_) + ": memory " +
+            (memory() ? "enforced" : "unavailable") + ", pids " +
+            (pids() ? "enforced" : "unavailable") + (why.empty() ? "" : " (" + why + ")");
+}
+
+CgroupHost::~CgroupHost() {
+  if (!memory_parent_.empty()) rmdir(memory_parent_.c_str());
+  if (!pids_parent_.empty() && pids_parent_ != memory_parent_) rmdir(pids_parent_.c_str());
+}
+
+RunCgroup::RunCgroup(const CgroupHost& host, const std::string& name, std::size_t memory_bytes,
+                     int max_processes)
+    : host_(host) {
+  const auto make = [&](const std::string& parent, std::string& dir) {
+    dir = parent + "/" + name;
+    if (mkdir(dir.c_str(), 0755) != 0) {
+      error_ = dir + ": " + strerror(errno);
+      dir.clear();
+      return false;
+    }
+    return true;
+  };
+  if (host.memory() && make(host.memory_parent(), memory_dir_)) {
+    const std::string bytes = std::to_string(memory_bytes);
+    const bool ok = host.version() == 2
+                        ? WriteFile(memory_dir_ + "/memory.max", bytes) &&
+                              WriteFile(memory_dir_ + "/memory.swap.max", "0")
+                        : WriteFile(memory_dir_ + "/memory.limit_in_bytes", bytes);
+    // With swap accounting (v1), memory+swap gets the same bound.
+    if (host.version() == 1 && access((memory_dir_ + "/memory.memsw.limit_in_bytes").c_str(), F_OK) == 0) {
+      WriteFile(memory_dir_ + "/memory.memsw.limit_in_bytes", bytes);
+    }
+    if (!ok) error_ = "setting the memory limit in " + memory_dir_ + " failed";
+  }
+  if (host.pids()) {
+    if (host.version() == 2) {
+      pids_dir_ = memory_dir_;
+    } else {
+      make(host.pids_parent(), pids_dir_);
+    }
+    if (!pids_dir_.empty() &&
+        !WriteFile(pids_dir_ + "/pids.max", std::to_string(max_processes))) {
+      error_ = "setting pids.max in " + pids_dir_ + " failed";
+    }
+  }
+}
+
+RunCgroup::~RunCgroup() {
+  // The run's processes are dead, but the kernel may take a moment to
+  // release the cgroup; retry briefly.
+  for (const std::string* dir : {&memory_dir_, &pids_dir_}) {
+    if (dir->empty() || (dir == &pids_dir_ && pids_dir_ == memory_dir_)) continue;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      if (rmdir(dir->c_str()) == 0 || errno == ENOENT) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+}
+
+bool RunCgroup::AddProcess(pid_t pid) {
+  const std::string value = std::to_string(pid);
+  bool ok = true;
+  if (!memory_dir_.empty()) ok = WriteFile(memory_dir_ + "/cgroup.procs", value) && ok;
+  if (!pids_dir_.empty() && pids_dir_ != memory_dir_) {
+    ok = WriteFile(pids_dir_ + "/cgroup.procs", value) && ok;
+  }
+  return ok;
+}
+
+bool RunCgroup::OomKilled() const {
+  if (memory_dir_.empty()) return false;
+  const std::string events = ReadFile(
+      memory_dir_ + (host_.version() == 2 ? "/memory.events" : "/memory.oom_control"));
+  return CountAfter(events, "oom_kill") > 0;
+}
+
+}  // namespace sandbox

@@ -1,0 +1,58 @@
+#ifndef REFERENCE_SERVER_SANDBOX_CGROUP_H_
+#define REFERENCE_SERVER_SANDBOX_CGROUP_H_
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <string>
+
+namespace sandbox {
+
+// What cgroups can do for runs on this host, probed once at start-up.
+// Runs get cgroups below a directory of this process's own cgroup
+// ("execprobe-<pid>"), in v1's memory and pids hierarchies or in v2's
+// unified one.
+class CgroupHost {
+ public:
+  CgroupHost();  // probes and creates the parent directories
+  ~CgroupHost();  // removes them (runs have removed theirs)
+  CgroupHost(const CgroupHost&) = delete;
+  CgroupHost& operator=(const CgroupHost&) = delete;
+
+  bool memory() const { return !memory_parent_.empty(); }
+  bool pids() const { return !pids_parent_.empty(); }
+  int version() const { return version_; }
+  // E.g. "cgroup v1: memory, pids", or why a controller is missing.
+  const std::string& report() const { return report_; }
+
+  const std::string& memory_parent() const { return memory_parent_; }
+  const std::string& pids_parent() const { return pids_parent_; }
+
+ private:
+  int version_ = 0;
+  std::string memory_parent_, pids_parent_, report_;
+};
+
+// One run's cgroup(s): created with its limits, removed on destruction
+// (its processes are gone by then: the run's pid namespace is dead).
+class RunCgroup {
+ public:
+  RunCgroup(const CgroupHost& host, const std::string& name, std::size_t memory_bytes,
+            int max_processes);
+  ~RunCgroup();
+  RunCgroup(const RunCgroup&) = delete;
+  RunCgroup& operator=(const RunCgroup&) = delete;
+
+  const std::string& error() const { return error_; }
+  bool AddProcess(pid_t pid);
+  // True when the kernel killed a process of the run for memory.
+  bool OomKilled() const;
+
+ private:
+  const CgroupHost& host_;
+  std::string memory_dir_, pids_dir_, error_;
+};
+
+}  // namespace sandbox
+
+#endif  // REFERENCE_SERVER_SANDBOX_CGROUP_H_
