@@ -46,7 +46,7 @@ struct ChildPlan {
   const std::vector<WorkFile>* files = nullptr;
   Limits limits;
   bool rlimit_memory = true;  // RLIMIT_AS only where no cgroup bounds memory
-  std::vector<char*> argv;  // null-terminated, pointing into the RunSpec
+  std::vector<std::vector<char*>> step_argvs;  // each null-terminated, into the RunSpec
   std::vector<char*> envp;  // null-terminated, pointing into env_storage
   std::vector<std::string> env_storage;
   const std::vector<sock_filter>* seccomp = nullptr;

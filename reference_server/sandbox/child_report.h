@@ -48,7 +48,8 @@ std::string_view StageName(Stage stage);
 struct ChildReport {
   Stage stage = Stage::kDone;
   std::int32_t error = 0;        // errno of the failed step
-  std::int32_t wait_status = 0;  // with kDone: the program's wait status
+  std::int32_t wait_status = 0;  // with kDone: the step's wait status
+  std::int32_t step = 0;         // with kDone: which step
 };
 
 }  // namespace sandbox

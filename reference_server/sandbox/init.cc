@@ -20,8 +20,8 @@
 namespace sandbox {
 namespace {
 
-void Report(int fd, Stage stage, int error, int wait_status) {
-  const ChildReport report{stage, error, wait_status};
+void Report(int fd, Stage stage, int error, int wait_status, int step = 0) {
+  const ChildReport report{stage, error, wait_status, step};
   WriteAll(fd, reinterpret_cast<const char*>(&report), sizeof report);
 }
 
@@ -30,12 +30,15 @@ void Report(int fd, Stage stage, int error, int wait_status) {
   _exit(127);
 }
 
-// The program's process: stdio, limits, privileges, filter, execve.
-[[noreturn]] void ExecProgram(const ChildPlan& plan) {
+// A step's process: stdio, limits, privileges, filter, execve.
+// A build step's stdout joins stderr: what a compiler prints is diagnostics,
+// and the program's stdout stays the program's alone.
+[[noreturn]] void ExecStep(const ChildPlan& plan, const std::vector<char*>& argv,
+                           bool build_step) {
   int error = 0;
   setpgid(0, 0);
   const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(plan.stdout_write, 1) < 0 ||
+  if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(build_step ? plan.stderr_write : plan.stdout_write, 1) < 0 ||
       dup2(plan.stderr_write, 2) < 0) {
     Die(plan, Stage::kExec, errno);
   }
@@ -44,8 +47,30 @@ void Report(int fd, Stage stage, int error, int wait_status) {
   if (stage == Stage::kDone) stage = DropPrivileges(plan.last_capability, error);
   if (stage == Stage::kDone) stage = LoadSeccomp(*plan.seccomp, error);
   if (stage != Stage::kDone) Die(plan, stage, error);
-  execve(plan.argv[0], plan.argv.data(), plan.envp.data());
+  execve(argv[0], argv.data(), plan.envp.data());
   Die(plan, Stage::kExec, errno);
+}
+
+// Reaps every process until `program` has exited, then kills whatever the
+// step left behind (background processes do not outlive it) and reaps
+// those too. Returns the program's wait status.
+int ReapUntil(pid_t program) {
+  int program_status = 0;
+  bool program_done = false;
+  for (;;) {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;  // ECHILD: every process of the step is gone
+    }
+    if (pid == program) {
+      program_status = status;
+      program_done = true;
+      kill(-1, SIGKILL);
+    }
+  }
+  return program_done ? program_status : 0;
 }
 
 }  // namespace
@@ -78,29 +103,21 @@ int RunInit(void* raw_plan) {
   const Stage stage = BuildRootAndPivot(plan, error);
   if (stage != Stage::kDone) Die(plan, stage, error);
 
-  const pid_t program = fork();
-  if (program < 0) Die(plan, Stage::kFork, errno);
-  if (program == 0) ExecProgram(plan);
-  // Only the program (and what it starts) may hold the output pipes, so
+  // Only the steps (and what they start) may hold the output pipes, so
   // that they reach end-of-file when the last of those processes is gone.
+  int last_status = 0;
+  int step = 0;
+  for (; step < static_cast<int>(plan.step_argvs.size()); ++step) {
+    const pid_t program = fork();
+    if (program < 0) Die(plan, Stage::kFork, errno);
+    const bool last = step + 1 == static_cast<int>(plan.step_argvs.size());
+    if (program == 0) ExecStep(plan, plan.step_argvs[static_cast<std::size_t>(step)], !last);
+    last_status = ReapUntil(program);
+    if (last || !WIFEXITED(last_status) || WEXITSTATUS(last_status) != 0) break;
+  }
   close(plan.stdout_write);
   close(plan.stderr_write);
-
-  int program_status = 0;
-  for (;;) {
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;  // ECHILD: every process of the run is gone
-    }
-    if (pid == program) {
-      program_status = status;
-      // Background processes do not outlive the program.
-      kill(-1, SIGKILL);
-    }
-  }
-  Report(plan.status_write, Stage::kDone, 0, program_status);
+  Report(plan.status_write, Stage::kDone, 0, last_status, step);
   _exit(0);
 }
 

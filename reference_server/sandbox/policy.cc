@@ -22,6 +22,7 @@ std::vector<Bind> Policy::DefaultBinds() {
       {"/etc/ca-certificates", false},
       {"/etc/java-17-openjdk", false},
       {"/etc/fpc.cfg", false},
+      {"/etc/fpc-3.2.2.cfg", false},
       {"/etc/gnucobol", false},
       {"/etc/perl", false},
       {"/etc/php", false},

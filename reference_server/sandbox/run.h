@@ -14,15 +14,20 @@ struct WorkFile {
   bool executable = false;
 };
 
-// One program to run: argv[0] is an absolute path inside the sandbox.
+// What to run: steps one after the other in the same sandbox (build steps,
+// then the program), each an argv whose [0] is an absolute path inside.
+// A step that fails stops the run there.
 struct RunSpec {
-  std::vector<std::string> argv;
+  std::vector<std::vector<std::string>> steps;
   std::vector<std::pair<std::string, std::string>> env;  // added to the base env
   std::vector<WorkFile> files;                           // written into /work
 };
 
 struct RunResult {
   // How the program ended: exit_code when it exited, else the signal.
+  // Index of the step the status belongs to: the last one, or the build
+  // step that failed.
+  int step = -1;
   bool exited = false;
   int exit_code = -1;
   int signal = 0;

@@ -93,6 +93,7 @@ void ApplyReports(const std::string& bytes, RunResult& result) {
       continue;
     }
     const int status = report.wait_status;
+    result.step = report.step;
     result.exited = WIFEXITED(status);
     result.exit_code = result.exited ? WEXITSTATUS(status) : -1;
     result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -130,9 +131,15 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
     result.setup_error = error_;
     return result;
   }
-  if (spec.argv.empty() || spec.argv[0].empty() || spec.argv[0][0] != '/') {
-    result.setup_error = "argv[0] must be an absolute path inside the sandbox";
+  if (spec.steps.empty()) {
+    result.setup_error = "nothing to run";
     return result;
+  }
+  for (const auto& argv : spec.steps) {
+    if (argv.empty() || argv[0].empty() || argv[0][0] != '/') {
+      result.setup_error = "every step's argv[0] must be an absolute path inside the sandbox";
+      return result;
+    }
   }
   const auto start = std::chrono::steady_clock::now();
 
@@ -155,8 +162,11 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   plan.files = &spec.files;
   plan.limits = limits;
   plan.rlimit_memory = !cgroups_->memory();
-  for (const std::string& arg : spec.argv) plan.argv.push_back(const_cast<char*>(arg.c_str()));
-  plan.argv.push_back(nullptr);
+  for (const auto& argv : spec.steps) {
+    std::vector<char*>& pointers = plan.step_argvs.emplace_back();
+    for (const std::string& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
+    pointers.push_back(nullptr);
+  }
   FillEnvironment(spec, plan);
   plan.seccomp = &seccomp_;
   plan.last_capability = last_capability_;

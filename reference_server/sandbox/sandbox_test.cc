@@ -46,7 +46,7 @@ RunResult Shell(const std::string& script, const Limits& limits = QuickLimits(),
                 Network network = Network::kZeroTrust, std::vector<WorkFile> files = {},
                 std::vector<std::pair<std::string, std::string>> env = {}) {
   RunSpec spec;
-  spec.argv = {"/bin/sh", "-c", script};
+  spec.steps = {{"/bin/sh", "-c", script}};
   spec.files = std::move(files);
   spec.env = std::move(env);
   RunResult result = Shared().Run(spec, limits, network);
@@ -158,6 +158,25 @@ TEST_F(SandboxTest, WritesInWorkAndTmpButNowhereElse) {
   EXPECT_NE(stat("/etc/evil", &st), 0);
 }
 
+TEST_F(SandboxTest, RunsStepsInOrderAndStopsAtAFailingOne) {
+  RunSpec spec;
+  spec.steps = {{"/bin/sh", "-c", "echo built > out.txt; echo building >&2"},
+                {"/bin/sh", "-c", "cat out.txt"}};
+  RunResult r = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
+  EXPECT_EQ(r.step, 1);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.stdout_text, "built\n");
+  EXPECT_EQ(r.stderr_text, "building\n");
+
+  spec.steps = {{"/bin/sh", "-c", "echo 'main.c:1: error' >&2; exit 1"},
+                {"/bin/sh", "-c", "echo must not run"}};
+  r = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
+  EXPECT_EQ(r.step, 0);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.stdout_text, "");
+  EXPECT_EQ(r.stderr_text, "main.c:1: error\n");
+}
+
 // --- Walls ---------------------------------------------------------------
 
 TEST_F(SandboxTest, SeesNoHostSecrets) {
@@ -189,13 +208,13 @@ TEST_F(SandboxTest, ZeroTrustReachesNoNetworkNotEvenTheHostsLoopback) {
 
   // /dev/tcp is a bash feature (sh is dash here).
   RunSpec spec;
-  spec.argv = {"/bin/bash", "-c",
+  spec.steps = {{"/bin/bash", "-c",
                "exec 2>/dev/null;"
                "(exec 3<>/dev/tcp/127.0.0.1/" + port +
                    ") && echo host reached || echo host refused;"
                    "(exec 3<>/dev/tcp/192.0.2.1/80) && echo outside reached || echo outside "
                    "refused;"
-                   "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"};
+                   "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"}};
   const RunResult bash = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
   EXPECT_EQ(bash.stdout_text, "host refused\noutside refused\nlo\n") << bash.stderr_text;
   close(listener);
@@ -224,7 +243,7 @@ TEST_F(SandboxTest, HasNoCapabilitiesAndNoNewPrivileges) {
 
 TEST_F(SandboxTest, WorkFileNamesCannotEscapeTheWorkDirectory) {
   RunSpec spec;
-  spec.argv = {"/bin/true"};
+  spec.steps = {{"/bin/true"}};
   spec.files = {{"../escape", "x", false}};
   const RunResult r = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
   EXPECT_NE(r.setup_error.find("writing the work files"), std::string::npos) << r.setup_error;
@@ -311,9 +330,9 @@ TEST_F(SandboxTest, MemoryLimitStopsAnAllocation) {
   Limits limits = QuickLimits();
   limits.memory_bytes = 256 * kMiB;
   RunSpec spec;
-  spec.argv = {"/usr/bin/python3", "-c",
-               "try:\n  x = bytearray(1024 * 1024 * 1024)\n  print('allocated')\n"
-               "except MemoryError:\n  print('refused')\n"};
+  spec.steps = {{"/usr/bin/python3", "-c",
+                "try:\n  x = bytearray(1024 * 1024 * 1024)\n  print('allocated')\n"
+               "except MemoryError:\n  print('refused')\n"}};
   const RunResult r = Shared().Run(spec, limits, Network::kZeroTrust);
   if (Shared().cgroups().memory()) {
     // The cgroup bounds what is really used: the allocation is killed.
@@ -330,7 +349,7 @@ TEST_F(SandboxTest, MemoryWithinTheLimitIsUsable) {
   Limits limits = QuickLimits();
   limits.memory_bytes = 256 * kMiB;
   RunSpec spec;
-  spec.argv = {"/usr/bin/python3", "-c", "x = bytearray(64 * 1024 * 1024); print(len(x))"};
+  spec.steps = {{"/usr/bin/python3", "-c", "x = bytearray(64 * 1024 * 1024); print(len(x))"}};
   const RunResult r = Shared().Run(spec, limits, Network::kZeroTrust);
   EXPECT_EQ(r.stdout_text, "67108864\n") << r.stderr_text << r.setup_error;
   EXPECT_FALSE(r.memory_limit_hit);

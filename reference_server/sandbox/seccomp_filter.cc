@@ -29,7 +29,7 @@ const std::vector<DeniedSyscall>& DeniedSyscalls() {
       {"mount_setattr", "new mount API"},
       {"setns", "joining other namespaces"},
       {"unshare", "new namespaces, a common first step of kernel exploits"},
-      {"clone3", "its flags are out of the filter's reach; libc falls back to clone"},
+      {"clone3", "its flags are out of the filter's reach; refused with ENOSYS, so libc falls back to clone"},
       {"kexec_load", "replacing the kernel"},
       {"kexec_file_load", "replacing the kernel"},
       {"init_module", "loading kernel code"},
@@ -82,7 +82,9 @@ std::vector<sock_filter> BuildSeccompProgram(std::string& error) {
     const std::string name(denied.name);
     const int number = seccomp_syscall_resolve_name(name.c_str());
     if (number == __NR_SCMP_ERROR) continue;  // not on this architecture
-    if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), number, 0) != 0) {
+    // clone3 must look absent (ENOSYS), or libc would not fall back to clone.
+    const int errno_value = name == "clone3" ? ENOSYS : EPERM;
+    if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(errno_value), number, 0) != 0) {
       return fail("seccomp rule for " + name + " failed");
     }
   }

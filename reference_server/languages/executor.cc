@@ -1,0 +1,92 @@
+#include "reference_server/languages/executor.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <algorithm>
+
+namespace languages {
+
+sandbox::RunSpec MakeRunSpec(const Language& language, const api::ExecuteRequest& request) {
+  sandbox::RunSpec spec;
+  if (!language.build.empty()) spec.steps.push_back(language.build);
+  spec.steps.push_back(language.run);
+  spec.env = request.env;
+  spec.files.push_back({language.source, request.code, false});
+  for (const api::InputFile& file : request.input_files) {
+    spec.files.push_back({file.filename, file.content, false});
+  }
+  return spec;
+}
+
+sandbox::Limits MakeLimits(const Language& language, const api::ExecuteRequest& request,
+                           const sandbox::Limits& base) {
+  sandbox::Limits limits = base;
+  limits.wall_seconds = request.ttl_seconds;
+  limits.cpu_seconds = std::max(limits.cpu_seconds, request.ttl_seconds);
+  limits.memory_bytes = std::max(limits.memory_bytes, language.memory_mb * sandbox::kMiB);
+  return limits;
+}
+
+namespace {
+
+std::string Why(const Language& language, const sandbox::Limits& limits,
+                const sandbox::RunResult& run) {
+  const bool build_failed = !language.build.empty() && run.step == 0;
+  if (!run.setup_error.empty()) return "Sandbox error: " + run.setup_error;
+  if (run.cancelled) return "Job cancelled by user";
+  if (run.timed_out) {
+    return "Execution timed out after " + std::to_string(limits.wall_seconds) + " s";
+  }
+  if (run.memory_limit_hit) {
+    return "Memory limit exceeded (" + std::to_string(limits.memory_bytes / sandbox::kMiB) +
+           " MiB)";
+  }
+  if (!run.exited) {
+    const char* name = sigabbrev_np(run.signal);
+    const std::string signal = "signal " + std::to_string(run.signal) +
+                               (name != nullptr ? std::string(" (SIG") + name + ")" : "");
+    return (build_failed ? "Compilation killed by " : "Killed by ") + signal;
+  }
+  if (build_failed) {
+    return "Compilation failed with exit code " + std::to_string(run.exit_code);
+  }
+  return "Process exited with code " + std::to_string(run.exit_code);
+}
+
+}  // namespace
+
+api::ExecutionResult ToExecutionResult(const Language& language,
+                                       const api::ExecuteRequest& request,
+                                       const sandbox::Limits& limits,
+                                       const sandbox::RunResult& run) {
+  api::ExecutionResult result;
+  const int last_step = language.build.empty() ? 0 : 1;
+  result.success = run.setup_error.empty() && !run.timed_out && !run.cancelled && run.exited &&
+                   run.exit_code == 0 && run.step == last_step;
+  result.stdout_text = run.stdout_text;
+  result.stderr_text = run.stderr_text;
+  result.exit_code = run.exited ? run.exit_code : -1;
+  result.error = result.success ? std::optional<std::string>()
+                                : std::optional<std::string>(Why(language, limits, run));
+  result.language = language.name;
+  result.artifacts = std::vector<api::Artifact>{};
+  result.execution_mode = "pooled";
+  result.network_mode = request.network_mode;
+  result.total_time_ms = run.wall_ms;
+  return result;
+}
+
+api::ExecutionResult Execute(const Language& language, const api::ExecuteRequest& request,
+                             sandbox::Sandbox& sandbox, const sandbox::Limits& base,
+                             int cancel_fd) {
+  const sandbox::Limits limits = MakeLimits(language, request, base);
+  const sandbox::Network network = request.network_mode == api::NetworkMode::kSemiTrusted
+                                       ? sandbox::Network::kSemiTrusted
+                                       : sandbox::Network::kZeroTrust;
+  const sandbox::RunResult run =
+      sandbox.Run(MakeRunSpec(language, request), limits, network, cancel_fd);
+  return ToExecutionResult(language, request, limits, run);
+}
+
+}  // namespace languages

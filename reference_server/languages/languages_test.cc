@@ -1,0 +1,124 @@
+// Every language of the registry, end to end in the real sandbox: the
+// hello-world program of fixtures/hello/ prints its greeting. A language
+// whose toolchain is missing on this machine is reported skipped, with
+// the path that is missing.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "reference_server/languages/executor.h"
+#include "reference_server/languages/registry.h"
+
+namespace languages {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Registry& TheRegistry() {
+  static Registry* registry = [] {
+    auto parsed = Registry::Parse(ReadFile("reference_server/languages/languages.json"));
+    auto* loaded = new Registry(std::move(parsed).value());
+    loaded->Probe(PathExists);
+    return loaded;
+  }();
+  return *registry;
+}
+
+sandbox::Sandbox* shared_sandbox = nullptr;
+class SandboxEnvironment : public testing::Environment {
+ public:
+  void SetUp() override { shared_sandbox = new sandbox::Sandbox(sandbox::Policy{}); }
+  void TearDown() override { delete shared_sandbox; }
+};
+const auto* const kEnvironment = testing::AddGlobalTestEnvironment(new SandboxEnvironment);
+
+// The fixture file of a language: fixtures/hello/<name>.<extension>.
+std::string HelloSource(const Language& language) {
+  const std::string extension = language.source.substr(language.source.rfind('.'));
+  return ReadFile("fixtures/hello/" + language.name + extension);
+}
+
+class HelloWorldTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(HelloWorldTest, PrintsTheGreeting) {
+  const Language* language = TheRegistry().Find(GetParam());
+  ASSERT_NE(language, nullptr);
+  if (!language->installed) GTEST_SKIP() << GetParam() << ": " << language->missing << " is missing";
+  api::ExecuteRequest request;
+  request.language = language->name;
+  request.code = HelloSource(*language);
+  ASSERT_FALSE(request.code.empty()) << "no fixture for " << GetParam();
+  request.ttl_seconds = 60;
+  const api::ExecutionResult result =
+      Execute(*language, request, *shared_sandbox, sandbox::Limits{});
+  EXPECT_TRUE(result.success) << (result.error && *result.error ? **result.error : "")
+                              << "\n" << *result.stderr_text;
+  EXPECT_EQ(result.stdout_text, "Hello from unsandbox!\n");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.language, language->name);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryLanguage, HelloWorldTest,
+                         testing::Values("python", "bash", "sh", "perl", "javascript", "ruby",
+                                         "lua", "php", "tcl", "c", "cpp", "rust", "go", "java",
+                                         "fortran", "cobol", "pascal"),
+                         [](const testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+api::ExecutionResult RunCode(const std::string& language_name, const std::string& code,
+                         int ttl = 30) {
+  const Language* language = TheRegistry().Find(language_name);
+  api::ExecuteRequest request;
+  request.language = language_name;
+  request.code = code;
+  request.ttl_seconds = ttl;
+  return Execute(*language, request, *shared_sandbox, sandbox::Limits{});
+}
+
+TEST(ExecutorTest, CompileErrorsComeBackAsAFailedResultWithTheCompilersStderr) {
+  const api::ExecutionResult result = RunCode("c", "int main(void) { return undeclared; }\n");
+  EXPECT_FALSE(result.success);
+  EXPECT_EQ(result.exit_code, 1);
+  ASSERT_TRUE(result.error && *result.error);
+  EXPECT_EQ(**result.error, "Compilation failed with exit code 1");
+  EXPECT_NE(result.stderr_text->find("undeclared"), std::string::npos) << *result.stderr_text;
+  EXPECT_EQ(result.stdout_text, "");
+}
+
+TEST(ExecutorTest, ANonZeroExitIsAFailedResultWithTheOutput) {
+  const api::ExecutionResult result = RunCode("python", "print('partial')\nraise SystemExit(4)\n");
+  EXPECT_FALSE(result.success);
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.stdout_text, "partial\n");
+  EXPECT_EQ(**result.error, "Process exited with code 4");
+}
+
+TEST(ExecutorTest, TimeoutKeepsThePartialOutput) {
+  const api::ExecutionResult result =
+      RunCode("python", "import time\nprint('started', flush=True)\ntime.sleep(30)\n", 1);
+  EXPECT_FALSE(result.success);
+  EXPECT_EQ(result.exit_code, -1);
+  EXPECT_EQ(result.stdout_text, "started\n");
+  EXPECT_EQ(**result.error, "Execution timed out after 1 s");
+}
+
+TEST(ExecutorTest, EnvAndInputFilesReachTheProgram) {
+  const Language* python = TheRegistry().Find("python");
+  api::ExecuteRequest request;
+  request.language = "python";
+  request.code = "import os\nprint(os.environ['GREETING'], open('data.csv').read())\n";
+  request.env = {{"GREETING", "hi"}};
+  request.input_files = {{"data.csv", "a,b"}};
+  const api::ExecutionResult result = Execute(*python, request, *shared_sandbox, {});
+  EXPECT_EQ(result.stdout_text, "hi a,b\n") << *result.stderr_text;
+}
+
+}  // namespace
+}  // namespace languages
