@@ -36,6 +36,9 @@ struct ExecutionResult {
   std::optional<std::string> execution_mode;
   std::optional<NetworkMode> network_mode;
   std::optional<std::int64_t> total_time_ms;
+  // Reference extension, sent only when non-empty: why a requested artifact
+  // is missing ("return_wasm_artifact: no WebAssembly recipe for python").
+  std::vector<std::string> warnings;
 };
 
 enum class JobStatus { kPending, kRunning, kCompleted, kTimeout, kCancelled };

@@ -84,6 +84,12 @@ void WriteResult(Writer& w, const ExecutionResult& r) {
     WriteString(w, NetworkModeName(*r.network_mode));
   }
   WriteInt64Member(w, "total_time_ms", r.total_time_ms);
+  if (!r.warnings.empty()) {
+    WriteKey(w, "warnings");
+    w.StartArray();
+    for (const std::string& warning : r.warnings) WriteString(w, warning);
+    w.EndArray();
+  }
   w.EndObject();
 }
 

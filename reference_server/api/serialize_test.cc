@@ -204,6 +204,14 @@ TEST(SerializeTest, EveryMemberInItsFixedOrder) {
             R"("execution_mode":"pooled","network_mode":"semitrusted","total_time_ms":7})");
 }
 
+TEST(SerializeTest, WarningsOnlyWhenThereAreSome) {
+  ExecutionResult r;
+  EXPECT_EQ(ToJson(r), R"({"success":false})");
+  r.warnings = {"return_wasm_artifact: no WebAssembly recipe for python"};
+  EXPECT_EQ(ToJson(r), R"({"success":false,"warnings":)"
+                       R"(["return_wasm_artifact: no WebAssembly recipe for python"]})");
+}
+
 TEST(SerializeTest, JobViewOmitsWhatHasNotHappened) {
   EXPECT_EQ(ToJson(JobView{"j", JobStatus::kPending, 1700000000, {}, {}, {}}),
             R"({"job_id":"j","status":"pending","created_at":1700000000})");

@@ -11,6 +11,13 @@ sandbox::RunSpec MakeRunSpec(const Language& language, const api::ExecuteRequest
   sandbox::RunSpec spec;
   if (!language.build.empty()) spec.steps.push_back(language.build);
   spec.steps.push_back(language.run);
+  if (request.return_artifact && !language.artifact.empty()) {
+    spec.artifacts.push_back(language.artifact);
+  }
+  if (request.return_wasm_artifact && !language.wasm_build.empty()) {
+    spec.after_steps.push_back(language.wasm_build);
+    spec.artifacts.push_back(language.wasm_artifact);
+  }
   spec.env = request.env;
   spec.files.push_back({language.source, request.code, false});
   for (const api::InputFile& file : request.input_files) {
@@ -71,6 +78,21 @@ api::ExecutionResult ToExecutionResult(const Language& language,
                                 : std::optional<std::string>(Why(language, limits, run));
   result.language = language.name;
   result.artifacts = std::vector<api::Artifact>{};
+  for (const sandbox::ArtifactResult& artifact : run.artifacts) {
+    if (artifact.found) {
+      result.artifacts->push_back({artifact.name, artifact.content});
+    } else {
+      result.warnings.push_back("artifact " + artifact.name + ": " + artifact.error);
+    }
+  }
+  if (request.return_artifact && language.artifact.empty()) {
+    result.warnings.push_back("return_artifact: " + language.name +
+                              " is not compiled to a file; there is no artifact");
+  }
+  if (request.return_wasm_artifact && language.wasm_build.empty()) {
+    result.warnings.push_back("return_wasm_artifact: no WebAssembly recipe for " +
+                              language.name);
+  }
   result.execution_mode = "pooled";
   result.network_mode = request.network_mode;
   result.total_time_ms = run.wall_ms;

@@ -4,6 +4,8 @@
 // the path that is missing.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -33,7 +35,12 @@ Registry& TheRegistry() {
 sandbox::Sandbox* shared_sandbox = nullptr;
 class SandboxEnvironment : public testing::Environment {
  public:
-  void SetUp() override { shared_sandbox = new sandbox::Sandbox(sandbox::Policy{}); }
+  void SetUp() override {
+    sandbox::Policy policy;  // a uid range apart from other test programs'
+    policy.first_host_uid = 1300000 + static_cast<std::uint32_t>(getpid() % 10000) * 100;
+    policy.host_uid_count = 100;
+    shared_sandbox = new sandbox::Sandbox(policy);
+  }
   void TearDown() override { delete shared_sandbox; }
 };
 const auto* const kEnvironment = testing::AddGlobalTestEnvironment(new SandboxEnvironment);
@@ -107,6 +114,69 @@ TEST(ExecutorTest, TimeoutKeepsThePartialOutput) {
   EXPECT_EQ(result.exit_code, -1);
   EXPECT_EQ(result.stdout_text, "started\n");
   EXPECT_EQ(**result.error, "Execution timed out after 1 s");
+}
+
+api::ExecutionResult RunWithArtifacts(const std::string& language_name, bool native,
+                                      bool wasm) {
+  const Language* language = TheRegistry().Find(language_name);
+  api::ExecuteRequest request;
+  request.language = language_name;
+  request.code = HelloSource(*language);
+  request.return_artifact = native;
+  request.return_wasm_artifact = wasm;
+  return Execute(*language, request, *shared_sandbox, sandbox::Limits{});
+}
+
+TEST(ArtifactTest, CompiledLanguagesReturnTheirBinary) {
+  for (const char* name : {"c", "cpp", "rust", "go", "fortran", "pascal"}) {
+    const api::ExecutionResult result = RunWithArtifacts(name, true, false);
+    ASSERT_TRUE(result.success) << name;
+    ASSERT_EQ(result.artifacts->size(), 1u) << name;
+    const api::Artifact& binary = result.artifacts->front();
+    EXPECT_EQ(binary.filename, "main") << name;
+    EXPECT_EQ(binary.content.substr(0, 4), "\x7f" "ELF") << name;
+    EXPECT_TRUE(result.warnings.empty()) << name;
+  }
+  const api::ExecutionResult java = RunWithArtifacts("java", true, false);
+  ASSERT_EQ(java.artifacts->size(), 1u);
+  EXPECT_EQ(java.artifacts->front().filename, "Main.class");
+  EXPECT_EQ(java.artifacts->front().content.substr(0, 4), "\xCA\xFE\xBA\xBE");
+}
+
+TEST(ArtifactTest, CAndCppBuildWebAssemblyModules) {
+  for (const char* name : {"c", "cpp"}) {
+    const api::ExecutionResult result = RunWithArtifacts(name, true, true);
+    ASSERT_TRUE(result.success) << name;
+    EXPECT_EQ(result.stdout_text, "Hello from unsandbox!\n") << name;
+    ASSERT_EQ(result.artifacts->size(), 2u) << name << " " << *result.stderr_text;
+    EXPECT_EQ(result.artifacts->at(1).filename, "main.wasm");
+    EXPECT_EQ(result.artifacts->at(1).content.substr(0, 4), std::string("\0asm", 4)) << name;
+  }
+}
+
+TEST(ArtifactTest, LanguagesWithoutOneSaySo) {
+  const api::ExecutionResult result = RunWithArtifacts("python", true, true);
+  EXPECT_TRUE(result.success);
+  EXPECT_TRUE(result.artifacts->empty());
+  EXPECT_EQ(result.warnings,
+            (std::vector<std::string>{
+                "return_artifact: python is not compiled to a file; there is no artifact",
+                "return_wasm_artifact: no WebAssembly recipe for python"}));
+}
+
+TEST(ArtifactTest, AWasmBuildFailureDoesNotFailTheRun) {
+  const Language* c = TheRegistry().Find("c");
+  api::ExecuteRequest request;
+  request.language = "c";
+  // Runs natively; WASI has no fork(), so the WebAssembly build fails.
+  request.code = "#include <stdio.h>\n#include <unistd.h>\n"
+                 "int main(void) { (void)fork; puts(\"native\"); return 0; }\n";
+  request.return_wasm_artifact = true;
+  const api::ExecutionResult result = Execute(*c, request, *shared_sandbox, {});
+  EXPECT_TRUE(result.success) << *result.stderr_text;
+  EXPECT_EQ(result.stdout_text, "native\n");
+  EXPECT_TRUE(result.artifacts->empty());
+  EXPECT_EQ(result.warnings, (std::vector<std::string>{"artifact main.wasm: was not produced"}));
 }
 
 TEST(ExecutorTest, EnvAndInputFilesReachTheProgram) {

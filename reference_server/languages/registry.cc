@@ -78,6 +78,16 @@ api::Result<Language> ParseLanguage(const rapidjson::Value& entry, const std::st
     *field.into = std::move(list).value();
   }
   for (std::string& alias : language.aliases) alias = Lower(alias);
+  const auto wasm = entry.FindMember("wasm");
+  if (wasm != entry.MemberEnd()) {
+    if (!wasm->value.IsObject()) return api::WrongType(path + ".wasm", "an object", wasm->value);
+    auto build = StringList(wasm->value, "build", path + ".wasm", true);
+    if (!build) return build.error();
+    language.wasm_build = std::move(build).value();
+    auto artifact = String(wasm->value, "artifact", path + ".wasm", true);
+    if (!artifact) return artifact.error();
+    language.wasm_artifact = artifact.value();
+  }
   const auto memory = entry.FindMember("memory_mb");
   if (memory != entry.MemberEnd()) {
     if (!memory->value.IsUint()) return api::WrongType(path + ".memory_mb", "an integer", memory->value);
@@ -167,6 +177,7 @@ std::vector<std::string> Registry::ReservedFilenames(std::string_view name) cons
   if (language == nullptr) return {};
   std::vector<std::string> names = {language->source};
   if (!language->artifact.empty()) names.push_back(language->artifact);
+  if (!language->wasm_artifact.empty()) names.push_back(language->wasm_artifact);
   return names;
 }
 

@@ -21,6 +21,8 @@ struct Language {
   std::vector<std::string> requirements;  // paths that must exist
   std::vector<std::string> shebang;       // interpreter names for /run
   std::string artifact;                   // empty: no artifact
+  std::vector<std::string> wasm_build;    // empty: no WebAssembly recipe
+  std::string wasm_artifact;
   std::size_t memory_mb = 0;              // a floor for the memory limit
 
   bool installed = false;

@@ -74,7 +74,8 @@ TEST(RegistryTest, MissingToolchainsAreNotOffered) {
 TEST(RegistryTest, ReservesTheSourceAndArtifactNames) {
   const Registry registry = LoadAll(true);
   EXPECT_EQ(registry.ReservedFilenames("python"), (std::vector<std::string>{"main.py"}));
-  EXPECT_EQ(registry.ReservedFilenames("c"), (std::vector<std::string>{"main.c", "main"}));
+  EXPECT_EQ(registry.ReservedFilenames("c"),
+            (std::vector<std::string>{"main.c", "main", "main.wasm"}));
   EXPECT_TRUE(registry.ReservedFilenames("unknown").empty());
 }
 

@@ -34,6 +34,9 @@ struct ChildPlan {
   int status_write = -1;   // ChildReport records
   int stdout_write = -1;
   int stderr_write = -1;
+  int artifact_write = -1;  // framed artifacts (see ArtifactHeader)
+  const std::vector<std::string>* artifact_names = nullptr;
+  std::size_t artifact_max_bytes = 0;
   std::vector<int> host_only_fds;  // closed first thing in the child
 
   bool new_network = true;
@@ -47,6 +50,7 @@ struct ChildPlan {
   Limits limits;
   bool rlimit_memory = true;  // RLIMIT_AS only where no cgroup bounds memory
   std::vector<std::vector<char*>> step_argvs;  // each null-terminated, into the RunSpec
+  std::size_t main_steps = 0;  // step_argvs beyond these are after-steps
   std::vector<char*> envp;  // null-terminated, pointing into env_storage
   std::vector<std::string> env_storage;
   const std::vector<sock_filter>* seccomp = nullptr;

@@ -52,6 +52,15 @@ struct ChildReport {
   std::int32_t step = 0;         // with kDone: which step
 };
 
+// Precedes each artifact on the artifact pipe; `size` bytes follow when
+// `error` is 0 (else it is the errno, or EINVAL for "not a regular file"
+// and EFBIG for "too large").
+struct ArtifactHeader {
+  std::uint32_t error = 0;
+  std::uint32_t reserved = 0;
+  std::uint64_t size = 0;
+};
+
 }  // namespace sandbox
 
 #endif  // REFERENCE_SERVER_SANDBOX_CHILD_REPORT_H_

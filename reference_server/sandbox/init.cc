@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,6 +74,37 @@ int ReapUntil(pid_t program) {
   return program_done ? program_status : 0;
 }
 
+// Streams one file of /work to the artifact pipe, framed by an
+// ArtifactHeader: no symlinks (one path component, O_NOFOLLOW), no FIFOs
+// or devices, bounded size. Every process of the run is dead by now, so
+// the file cannot change underneath.
+void SendArtifact(const ChildPlan& plan, int work, const std::string& name) {
+  ArtifactHeader header;
+  const int fd = openat(work, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0) {
+    header.error = static_cast<std::uint32_t>(errno);
+  } else if (fstat(fd, &st) != 0) {
+    header.error = static_cast<std::uint32_t>(errno);
+  } else if (!S_ISREG(st.st_mode)) {
+    header.error = EINVAL;
+  } else if (static_cast<std::size_t>(st.st_size) > plan.artifact_max_bytes) {
+    header.error = EFBIG;
+  } else {
+    header.size = static_cast<std::uint64_t>(st.st_size);
+  }
+  WriteAll(plan.artifact_write, reinterpret_cast<const char*>(&header), sizeof header);
+  char buffer[16384];
+  for (std::uint64_t left = header.error == 0 ? header.size : 0; left > 0;) {
+    const ssize_t n = read(fd, buffer, left < sizeof buffer ? left : sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // the host sees a short artifact and drops it
+    if (!WriteAll(plan.artifact_write, buffer, static_cast<std::size_t>(n))) break;
+    left -= static_cast<std::uint64_t>(n);
+  }
+  if (fd >= 0) close(fd);
+}
+
 }  // namespace
 
 int RunInit(void* raw_plan) {
@@ -107,16 +139,30 @@ int RunInit(void* raw_plan) {
   // that they reach end-of-file when the last of those processes is gone.
   int last_status = 0;
   int step = 0;
-  for (; step < static_cast<int>(plan.step_argvs.size()); ++step) {
+  const int main_steps = static_cast<int>(plan.main_steps);
+  for (; step < main_steps; ++step) {
+    const bool last = step + 1 == main_steps;
     const pid_t program = fork();
     if (program < 0) Die(plan, Stage::kFork, errno);
-    const bool last = step + 1 == static_cast<int>(plan.step_argvs.size());
     if (program == 0) ExecStep(plan, plan.step_argvs[static_cast<std::size_t>(step)], !last);
     last_status = ReapUntil(program);
     if (last || !WIFEXITED(last_status) || WEXITSTATUS(last_status) != 0) break;
   }
+  if (step == main_steps) step = main_steps - 1;
+  for (std::size_t after = plan.main_steps; after < plan.step_argvs.size(); ++after) {
+    const pid_t helper = fork();
+    if (helper < 0) break;
+    if (helper == 0) ExecStep(plan, plan.step_argvs[after], true);
+    ReapUntil(helper);
+  }
   close(plan.stdout_write);
   close(plan.stderr_write);
+  if (plan.artifact_write >= 0) {
+    const int work = open("/work", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    for (const std::string& name : *plan.artifact_names) SendArtifact(plan, work, name);
+    if (work >= 0) close(work);
+    close(plan.artifact_write);
+  }
   Report(plan.status_write, Stage::kDone, 0, last_status, step);
   _exit(0);
 }

@@ -24,12 +24,16 @@ enum class PumpEnd {
   kCancelled,  // cancel_fd became readable first
 };
 
-// Reads the run's stdout, stderr and status pipes (non-blocking, poll) until
-// all three reach end-of-file, the deadline passes, or `cancel_fd` (may be
-// -1) becomes readable.
-PumpEnd PumpOutputs(int stdout_fd, int stderr_fd, int status_fd, int cancel_fd,
-                    std::chrono::steady_clock::time_point deadline, CappedText& out,
-                    CappedText& err, std::string& status_bytes);
+// A pipe to drain into `sink`; `fd` becomes -1 at end-of-file.
+struct Stream {
+  int fd = -1;
+  CappedText* sink = nullptr;
+};
+
+// Reads every stream (poll) until all reach end-of-file, the deadline
+// passes, or `cancel_fd` (may be -1) becomes readable.
+PumpEnd PumpStreams(Stream* streams, int count, int cancel_fd,
+                    std::chrono::steady_clock::time_point deadline);
 
 }  // namespace sandbox
 

@@ -19,8 +19,23 @@ struct WorkFile {
 // A step that fails stops the run there.
 struct RunSpec {
   std::vector<std::vector<std::string>> steps;
+  // Run after the steps whatever their outcome (e.g. building an extra
+  // artifact); their output joins stderr and their status is not reported.
+  std::vector<std::vector<std::string>> after_steps;
   std::vector<std::pair<std::string, std::string>> env;  // added to the base env
   std::vector<WorkFile> files;                           // written into /work
+  // Files of /work to hand back after the run (e.g. the compiled binary),
+  // read without following symlinks, regular files only.
+  std::vector<std::string> artifacts;
+};
+
+struct ArtifactResult {
+  std::string name;
+  bool found = false;
+  std::string content;
+  // When not found: "was not produced", "is a symbolic link", "is not a
+  // regular file", "is larger than the file size limit".
+  std::string error;
 };
 
 struct RunResult {
@@ -43,6 +58,8 @@ struct RunResult {
   // How memory and processes were bounded on this run, e.g.
   // "memory: cgroup v1; processes: cgroup v1 + RLIMIT_NPROC".
   std::string enforcement;
+  // One per RunSpec::artifacts, in order (none when the run was killed).
+  std::vector<ArtifactResult> artifacts;
   // Set when the sandbox itself could not be set up (not the program's
   // fault): e.g. "mount /usr: Permission denied".
   std::string setup_error;

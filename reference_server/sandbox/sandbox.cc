@@ -81,6 +81,46 @@ void FillEnvironment(const RunSpec& spec, ChildPlan& plan) {
   plan.envp.push_back(nullptr);
 }
 
+std::string ArtifactProblem(int error) {
+  switch (error) {
+    case ENOENT: return "was not produced";
+    case ELOOP: return "is a symbolic link";
+    case EINVAL: return "is not a regular file";
+    case EFBIG: return "is larger than the file size limit";
+    default: return strerror(error);
+  }
+}
+
+std::vector<ArtifactResult> ParseArtifacts(const std::vector<std::string>& names,
+                                           const std::string& bytes) {
+  std::vector<ArtifactResult> artifacts;
+  std::size_t at = 0;
+  for (const std::string& name : names) {
+    ArtifactResult& artifact = artifacts.emplace_back();
+    artifact.name = name;
+    ArtifactHeader header;
+    if (at + sizeof header > bytes.size()) {
+      artifact.error = "could not be read";
+      continue;
+    }
+    memcpy(&header, bytes.data() + at, sizeof header);
+    at += sizeof header;
+    if (header.error != 0) {
+      artifact.error = ArtifactProblem(static_cast<int>(header.error));
+      continue;
+    }
+    if (header.size > bytes.size() - at) {
+      artifact.error = "could not be read";
+      at = bytes.size();
+      continue;
+    }
+    artifact.found = true;
+    artifact.content = bytes.substr(at, header.size);
+    at += header.size;
+  }
+  return artifacts;
+}
+
 void ApplyReports(const std::string& bytes, RunResult& result) {
   for (std::size_t at = 0; at + sizeof(ChildReport) <= bytes.size(); at += sizeof(ChildReport)) {
     ChildReport report;
@@ -135,7 +175,9 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
     result.setup_error = "nothing to run";
     return result;
   }
-  for (const auto& argv : spec.steps) {
+  std::vector<std::vector<std::string>> all_steps = spec.steps;
+  all_steps.insert(all_steps.end(), spec.after_steps.begin(), spec.after_steps.end());
+  for (const auto& argv : all_steps) {
     if (argv.empty() || argv[0].empty() || argv[0][0] != '/') {
       result.setup_error = "every step's argv[0] must be an absolute path inside the sandbox";
       return result;
@@ -162,7 +204,8 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   plan.files = &spec.files;
   plan.limits = limits;
   plan.rlimit_memory = !cgroups_->memory();
-  for (const auto& argv : spec.steps) {
+  plan.main_steps = spec.steps.size();
+  for (const auto& argv : all_steps) {
     std::vector<char*>& pointers = plan.step_argvs.emplace_back();
     for (const std::string& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
     pointers.push_back(nullptr);
@@ -171,8 +214,10 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   plan.seccomp = &seccomp_;
   plan.last_capability = last_capability_;
 
-  Pipe out, err, go, status;
-  if (!out.Open() || !err.Open() || !go.Open() || !status.Open()) {
+  Pipe out, err, go, status, artifact;
+  const bool wants_artifact = !spec.artifacts.empty();
+  if (!out.Open() || !err.Open() || !go.Open() || !status.Open() ||
+      (wants_artifact && !artifact.Open())) {
     result.setup_error = std::string("pipe: ") + strerror(errno);
     return result;
   }
@@ -180,7 +225,11 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   plan.status_write = status.write;
   plan.stdout_write = out.write;
   plan.stderr_write = err.write;
+  plan.artifact_write = artifact.write;
+  plan.artifact_names = &spec.artifacts;
+  plan.artifact_max_bytes = limits.max_file_bytes;
   plan.host_only_fds = {out.read, err.read, go.write, status.read};
+  if (wants_artifact) plan.host_only_fds.push_back(artifact.read);
   if (cancel_fd >= 0) plan.host_only_fds.push_back(cancel_fd);
 
   void* stack = mmap(nullptr, kInitStackBytes, PROT_READ | PROT_WRITE,
@@ -203,6 +252,7 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   status.CloseWrite();
   out.CloseWrite();
   err.CloseWrite();
+  artifact.CloseWrite();
 
   const std::uint32_t host_uid = NextHostUid();
   std::string map_error = WriteIdMaps(init, host_uid);
@@ -229,24 +279,29 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
 
   CappedText stdout_text{{}, limits.max_output_bytes, false};
   CappedText stderr_text{{}, limits.max_output_bytes, false};
-  std::string reports;
+  // Reports are a few fixed-size records; the artifact is bounded by init.
+  CappedText reports{{}, 1 << 16, false};
+  CappedText artifact_bytes{
+      {}, spec.artifacts.size() * (limits.max_file_bytes + sizeof(ArtifactHeader)), false};
+  Stream streams[] = {{out.read, &stdout_text}, {err.read, &stderr_text},
+                      {status.read, &reports}, {artifact.read, &artifact_bytes}};
+  const int stream_count = wants_artifact ? 4 : 3;
   const auto deadline = start + std::chrono::seconds(limits.wall_seconds);
-  const PumpEnd end =
-      PumpOutputs(out.read, err.read, status.read, cancel_fd, deadline, stdout_text, stderr_text,
-                  reports);
+  const PumpEnd end = PumpStreams(streams, stream_count, cancel_fd, deadline);
   if (end != PumpEnd::kEndOfFile) {
     result.timed_out = end == PumpEnd::kDeadline;
     result.cancelled = end == PumpEnd::kCancelled;
     kill(init, SIGKILL);  // pid 1 gone: the kernel kills the whole namespace
-    PumpOutputs(out.read, err.read, status.read, -1,
-                std::chrono::steady_clock::now() + kDrainAfterKill, stdout_text, stderr_text,
-                reports);
+    PumpStreams(streams, stream_count, -1, std::chrono::steady_clock::now() + kDrainAfterKill);
   }
   int init_status = 0;
   rusage usage{};
   while (wait4(init, &init_status, 0, &usage) < 0 && errno == EINTR) {
   }
-  ApplyReports(reports, result);
+  ApplyReports(reports.text, result);
+  if (wants_artifact && !result.timed_out && !result.cancelled) {
+    result.artifacts = ParseArtifacts(spec.artifacts, artifact_bytes.text);
+  }
   result.memory_limit_hit = cgroup.has_value() && cgroup->OomKilled();
   if (result.timed_out || result.cancelled) {
     result.exited = false;

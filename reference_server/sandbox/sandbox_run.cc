@@ -3,6 +3,7 @@
 //
 //   sandbox_run --language L [--ttl S] [--network zerotrust|semitrusted]
 //               [--memory-mb N] [--env K=V ...] [--input-file PATH ...]
+//               [--return-artifact] [--return-wasm-artifact]
 //               [--languages FILE] SOURCE_FILE
 //
 // Exit status: 0 when the run was carried out (whatever the program's own
@@ -30,6 +31,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: sandbox_run --language L [--ttl S] [--network zerotrust|semitrusted]\n"
     "                   [--memory-mb N] [--env K=V ...] [--input-file PATH ...]\n"
+    "                   [--return-artifact] [--return-wasm-artifact]\n"
     "                   [--languages FILE] SOURCE_FILE\n";
 
 bool ReadFile(const std::string& path, std::string& out) {
@@ -92,6 +94,10 @@ int main(int argc, char** argv) {
       request.env.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
     } else if (arg == "--input-file") {
       input_paths.push_back(value());
+    } else if (arg == "--return-artifact") {
+      request.return_artifact = true;
+    } else if (arg == "--return-wasm-artifact") {
+      request.return_wasm_artifact = true;
     } else if (arg == "--languages") {
       languages_file = value();
     } else if (!arg.empty() && arg[0] == '-') {

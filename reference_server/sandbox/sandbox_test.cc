@@ -13,8 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <poll.h>
+#include <sys/wait.h>
+
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
 
 namespace sandbox {
 namespace {
@@ -23,9 +29,18 @@ namespace {
 // cgroup directories go too.
 Sandbox* shared_sandbox = nullptr;
 
+// Host uids of this test program's runs: a range of its own, so that other
+// test programs running in parallel cannot be mistaken for leftovers.
+Policy TestPolicy() {
+  Policy policy;
+  policy.first_host_uid = 300000 + static_cast<std::uint32_t>(getpid() % 10000) * 100;
+  policy.host_uid_count = 100;
+  return policy;
+}
+
 class SandboxEnvironment : public testing::Environment {
  public:
-  void SetUp() override { shared_sandbox = new Sandbox(Policy{}); }
+  void SetUp() override { shared_sandbox = new Sandbox(TestPolicy()); }
   void TearDown() override {
     delete shared_sandbox;
     shared_sandbox = nullptr;
@@ -56,7 +71,7 @@ RunResult Shell(const std::string& script, const Limits& limits = QuickLimits(),
 
 // Processes on the host owned by the uids runs are given: none may remain.
 int LeftoverProcesses() {
-  const Policy policy;
+  const Policy& policy = Shared().policy();
   int count = 0;
   DIR* proc = opendir("/proc");
   while (dirent* entry = readdir(proc)) {
@@ -88,13 +103,29 @@ int LeftoverCgroups() {
   return count;
 }
 
+std::string HostMounts() {
+  std::ifstream in("/proc/self/mountinfo");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// After every test: no process of a run, no run cgroup, and no mount
+// added or removed on the host.
 class SandboxTest : public testing::Test {
  protected:
-  void SetUp() override { ASSERT_EQ(Shared().error(), ""); }
+  void SetUp() override {
+    ASSERT_EQ(Shared().error(), "");
+    mounts_before_ = HostMounts();
+  }
   void TearDown() override {
     EXPECT_EQ(LeftoverProcesses(), 0);
     EXPECT_EQ(LeftoverCgroups(), 0);
+    EXPECT_EQ(HostMounts(), mounts_before_);
   }
+
+ private:
+  std::string mounts_before_;
 };
 
 TEST_F(SandboxTest, SaysHowMemoryAndProcessesAreBounded) {
@@ -249,6 +280,98 @@ TEST_F(SandboxTest, WorkFileNamesCannotEscapeTheWorkDirectory) {
   EXPECT_NE(r.setup_error.find("writing the work files"), std::string::npos) << r.setup_error;
   spec.files = {{"a", "1", false}, {"a", "2", false}};  // the second must not overwrite
   EXPECT_NE(Shared().Run(spec, QuickLimits(), Network::kZeroTrust).setup_error, "");
+}
+
+RunResult ShellWithArtifacts(const std::string& script, std::vector<std::string> artifacts,
+                             const Limits& limits = QuickLimits()) {
+  RunSpec spec;
+  spec.steps = {{"/bin/sh", "-c", script}};
+  spec.artifacts = std::move(artifacts);
+  return Shared().Run(spec, limits, Network::kZeroTrust);
+}
+
+TEST_F(SandboxTest, ArtifactsAreRegularFilesOfTheWorkDirectoryOnly) {
+  Limits limits = QuickLimits();
+  limits.max_file_bytes = 1000;
+  const RunResult r = ShellWithArtifacts(
+      "printf binary > out; ln -s /etc/passwd link; ln -s /work/out link_inside;"
+      "mkfifo fifo; head -c 2000 /dev/zero > big 2>/dev/null; head -c 999 /dev/zero > fits",
+      {"out", "link", "link_inside", "fifo", "missing", "big", "fits"}, limits);
+  ASSERT_EQ(r.artifacts.size(), 7u) << r.setup_error;
+  EXPECT_TRUE(r.artifacts[0].found);
+  EXPECT_EQ(r.artifacts[0].content, "binary");
+  EXPECT_EQ(r.artifacts[1].error, "is a symbolic link");  // never followed, even inside
+  EXPECT_EQ(r.artifacts[2].error, "is a symbolic link");
+  EXPECT_EQ(r.artifacts[3].error, "is not a regular file");
+  EXPECT_EQ(r.artifacts[4].error, "was not produced");
+  // The file size limit stopped the write at 1000 bytes, so "big" is
+  // exactly at the limit and comes back; one more byte would not.
+  EXPECT_TRUE(r.artifacts[5].found);
+  EXPECT_EQ(r.artifacts[5].content.size(), 1000u);
+  EXPECT_EQ(r.artifacts[6].content.size(), 999u);
+}
+
+TEST_F(SandboxTest, PtraceIsRefused) {
+  RunSpec spec;
+  spec.steps = {{"/usr/bin/python3", "-c",
+                 "import ctypes\n"
+                 "libc = ctypes.CDLL(None, use_errno=True)\n"
+                 "print(libc.ptrace(0, 0, 0, 0), ctypes.get_errno())\n"  // PTRACE_TRACEME
+                 "print(libc.ptrace(16, 1, 0, 0), ctypes.get_errno())\n"}};  // ATTACH to init
+  const RunResult r = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
+  EXPECT_EQ(r.stdout_text, "-1 1\n-1 1\n") << r.stderr_text;  // EPERM
+}
+
+TEST_F(SandboxTest, KillMinusOneReachesOnlyTheRunItself) {
+  const pid_t sentinel = fork();  // a host process the run must not reach
+  if (sentinel == 0) {
+    pause();
+    _exit(0);
+  }
+  // kill(-1) signals every process the caller may, except itself.
+  const RunResult r = Shell("sleep 30 & kill -9 -1; wait $!; echo sleep ended $?");
+  EXPECT_EQ(r.stdout_text, "sleep ended 137\n");  // 128 + SIGKILL
+  EXPECT_EQ(kill(sentinel, 0), 0) << "the host process was killed";
+  kill(sentinel, SIGKILL);
+  waitpid(sentinel, nullptr, 0);
+}
+
+TEST_F(SandboxTest, SetuidBinariesGainNothing) {
+  const RunResult r = Shell(
+      "grep -q ' /usr [^ ]* ro,nosuid,nodev' /proc/self/mounts && echo usr nosuid;"
+      "ls -l /usr/bin/su | cut -c4;"  // the setuid bit is there on disk
+      "su -c 'id -u' root </dev/null >/dev/null 2>&1 || echo su refused;"
+      "id -u");
+  EXPECT_EQ(r.stdout_text, "usr nosuid\ns\nsu refused\n0\n") << r.stderr_text;
+}
+
+TEST_F(SandboxTest, ARunCannotSeeAnotherRunsFiles) {
+  // Run A keeps a secret in its /work until cancelled.
+  int cancel[2];
+  ASSERT_EQ(pipe(cancel), 0);
+  RunResult a;
+  std::thread holder([&] {
+    RunSpec spec;
+    spec.steps = {{"/bin/sh", "-c", "echo run-a-secret > secret; echo ready; exec sleep 60"}};
+    a = Shared().Run(spec, QuickLimits(), Network::kZeroTrust, cancel[0]);
+  });
+  // Wait (bounded) until A's sleep is running: its process appears on the host.
+  bool a_running = false;
+  for (int i = 0; i < 1000 && !a_running; ++i) {
+    a_running = LeftoverProcesses() >= 2;  // init and sleep
+    if (!a_running) poll(nullptr, 0, 10);
+  }
+  ASSERT_TRUE(a_running);
+  const RunResult b = Shell(
+      "grep -rs run-a-secret /work /tmp /etc /dev /root /home | head -1;"
+      "cat /proc/*/root/work/secret 2>/dev/null; ls /proc | grep -c '^[0-9]'");
+  EXPECT_EQ(b.stdout_text, "4\n");  // nothing found; only B's own processes
+  ASSERT_EQ(write(cancel[1], "x", 1), 1);
+  holder.join();
+  close(cancel[0]);
+  close(cancel[1]);
+  EXPECT_TRUE(a.cancelled);
+  EXPECT_EQ(a.stdout_text, "ready\n");
 }
 
 // --- Limits ---------------------------------------------------------------
