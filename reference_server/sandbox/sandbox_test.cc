@@ -255,10 +255,12 @@ TEST_F(SandboxTest, SeccompRefusesNamespaceAndMountEscapes) {
   const RunResult r = Shell(
       "unshare -U true 2>/dev/null || echo unshare refused;"
       "unshare -n true 2>/dev/null || echo unshare net refused;"
+      "nsenter --target 1 --uts true 2>/dev/null || echo setns refused;"
       "mount -t tmpfs none /tmp 2>/dev/null || echo mount refused;"
       "hostname evil 2>/dev/null || echo hostname refused; hostname");
   EXPECT_EQ(r.stdout_text,
-            "unshare refused\nunshare net refused\nmount refused\nhostname refused\nsandbox\n");
+            "unshare refused\nunshare net refused\nsetns refused\nmount refused\n"
+            "hostname refused\nsandbox\n");
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   EXPECT_NE(std::string(host), "evil");
@@ -386,6 +388,15 @@ TEST_F(SandboxTest, WallTimeKillsTheWholeRun) {
   EXPECT_LT(r.wall_ms, 10000);
 }
 
+TEST_F(SandboxTest, ACpuSpinPastTheTtlIsKilled) {
+  Limits limits = QuickLimits();
+  limits.wall_seconds = 1;
+  const RunResult r = Shell("echo spinning; while :; do :; done", limits);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.stdout_text, "spinning\n");
+  EXPECT_LT(r.wall_ms, 10000);
+}
+
 TEST_F(SandboxTest, BackgroundProcessesDieWithTheProgram) {
   const RunResult r = Shell("sleep 60 & sleep 60 & echo started");
   EXPECT_EQ(r.stdout_text, "started\n");
@@ -445,8 +456,16 @@ TEST_F(SandboxTest, TmpAndWorkAreSizeLimited) {
 TEST_F(SandboxTest, OpenFilesAreLimited) {
   Limits limits = QuickLimits();
   limits.max_open_files = 64;
-  const RunResult r = Shell("ulimit -n", limits);
-  EXPECT_EQ(r.stdout_text, "64\n");
+  RunSpec spec;
+  spec.steps = {{"/usr/bin/python3", "-c",
+                 "import resource\n"
+                 "files = []\n"
+                 "try:\n"
+                 "  while True: files.append(open('/dev/null'))\n"
+                 "except OSError as e:\n"
+                 "  print(resource.getrlimit(resource.RLIMIT_NOFILE)[0], len(files) < 64, e.errno)\n"}};
+  const RunResult r = Shared().Run(spec, limits, Network::kZeroTrust);
+  EXPECT_EQ(r.stdout_text, "64 True 24\n") << r.stderr_text;  // EMFILE
 }
 
 TEST_F(SandboxTest, MemoryLimitStopsAnAllocation) {
