@@ -37,7 +37,6 @@ struct ChildPlan {
   int artifact_write = -1;  // framed artifacts (see ArtifactHeader)
   const std::vector<std::string>* artifact_names = nullptr;
   std::size_t artifact_max_bytes = 0;
-  std::vector<int> host_only_fds;  // closed first thing in the child
 
   bool new_network = true;
   std::string hostname;

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+
+#include <initializer_list>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -38,11 +40,16 @@ void Report(int fd, Stage stage, int error, int wait_status, int step = 0) {
                            bool build_step) {
   int error = 0;
   setpgid(0, 0);
-  const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(build_step ? plan.stderr_write : plan.stdout_write, 1) < 0 ||
+  // init closed 0-2, so /dev/null may well land on 0 itself.
+  const int null_fd = open("/dev/null", O_RDONLY);
+  if (null_fd < 0 || (null_fd != 0 && dup2(null_fd, 0) < 0) ||
+      dup2(build_step ? plan.stderr_write : plan.stdout_write, 1) < 0 ||
       dup2(plan.stderr_write, 2) < 0) {
     Die(plan, Stage::kExec, errno);
   }
+  // Nothing but stdio crosses execve; status_write stays usable until then
+  // for reporting a failed exec.
+  close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
   if (chdir("/work") != 0) Die(plan, Stage::kChdir, errno);
   Stage stage = ApplyRlimits(plan.limits, plan.rlimit_memory, error);
   if (stage == Stage::kDone) stage = DropPrivileges(plan.last_capability, error);
@@ -105,11 +112,37 @@ void SendArtifact(const ChildPlan& plan, int work, const std::string& name) {
   if (fd >= 0) close(fd);
 }
 
+// Closes every descriptor but `keep` (-1 entries ignored): this process is
+// a copy of the host's, whose other descriptors (sockets, files opened by
+// other threads without O_CLOEXEC) must not reach the program.
+void CloseAllBut(std::initializer_list<int> keep) {
+  int sorted[8];
+  int count = 0;
+  for (int fd : keep) {
+    if (fd >= 0 && count < 8) sorted[count++] = fd;
+  }
+  for (int i = 1; i < count; ++i) {  // insertion sort: a handful of fds
+    for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; --j) {
+      const int swap = sorted[j];
+      sorted[j] = sorted[j - 1];
+      sorted[j - 1] = swap;
+    }
+  }
+  unsigned int next = 0;
+  for (int i = 0; i < count; ++i) {
+    const auto fd = static_cast<unsigned int>(sorted[i]);
+    if (fd > next) close_range(next, fd - 1, 0);
+    next = fd + 1;
+  }
+  close_range(next, ~0U, 0);
+}
+
 }  // namespace
 
 int RunInit(void* raw_plan) {
   const ChildPlan& plan = *static_cast<const ChildPlan*>(raw_plan);
-  for (int fd : plan.host_only_fds) close(fd);
+  CloseAllBut({plan.go_read, plan.status_write, plan.stdout_write, plan.stderr_write,
+               plan.artifact_write});
   // If the host process goes away, so does the whole run (pid 1 dying
   // kills every process of its pid namespace).
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) Die(plan, Stage::kParentDeathSignal, errno);

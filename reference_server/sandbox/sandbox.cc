@@ -228,9 +228,6 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   plan.artifact_write = artifact.write;
   plan.artifact_names = &spec.artifacts;
   plan.artifact_max_bytes = limits.max_file_bytes;
-  plan.host_only_fds = {out.read, err.read, go.write, status.read};
-  if (wants_artifact) plan.host_only_fds.push_back(artifact.read);
-  if (cancel_fd >= 0) plan.host_only_fds.push_back(cancel_fd);
 
   void* stack = mmap(nullptr, kInitStackBytes, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 
@@ -311,6 +312,16 @@ TEST_F(SandboxTest, ArtifactsAreRegularFilesOfTheWorkDirectoryOnly) {
   EXPECT_TRUE(r.artifacts[5].found);
   EXPECT_EQ(r.artifacts[5].content.size(), 1000u);
   EXPECT_EQ(r.artifacts[6].content.size(), 999u);
+}
+
+TEST_F(SandboxTest, InheritsNoHostFileDescriptors) {
+  // A host descriptor without O_CLOEXEC, as another thread might hold.
+  const int leaked = open("/etc/hostname", O_RDONLY);
+  ASSERT_GE(leaked, 3);
+  const RunResult r = Shell("ls /proc/self/fd | sort -n | tr '\\n' ' '");
+  close(leaked);
+  // stdin, stdout, stderr, and the directory ls is reading.
+  EXPECT_EQ(r.stdout_text, "0 1 2 3 ") << r.stderr_text;
 }
 
 TEST_F(SandboxTest, PtraceIsRefused) {
