@@ -1,6 +1,11 @@
 #include "reference_server/sandbox/cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+
+#include <vector>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -18,18 +23,26 @@ namespace {
 
 constexpr const char* kRoot = "/sys/fs/cgroup";
 
+// O_CLOEXEC: a cgroup.procs descriptor open in one thread must not reach a
+// run cloned by another at that moment.
 bool WriteFile(const std::string& path, const std::string& value) {
-  std::ofstream out(path);
-  out << value;
-  out.flush();
-  return out.good();
+  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
+  close(fd);
+  return ok;
 }
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string text;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) {
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return text;
 }
 
 // This process's cgroup path in the hierarchy that has `controller` (v1),
@@ -56,10 +69,42 @@ bool IsFilesystem(const std::string& path, long magic) {
   return statfs(path.c_str(), &fs) == 0 && fs.f_type == magic;
 }
 
+// A server that died without cleaning up (killed, crashed) leaves
+// execprobe-<pid> directories whose runs are gone: remove them.
+void RemoveStaleParents(const std::string& base) {
+  DIR* dir = opendir(base.c_str());
+  if (dir == nullptr) return;
+  std::vector<std::string> stale;
+  while (dirent* entry = readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (!name.starts_with("execprobe-")) continue;
+    const long pid = std::atol(name.c_str() + 10);
+    if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      stale.push_back(base + "/" + name);
+    }
+  }
+  closedir(dir);
+  for (const std::string& parent : stale) {
+    if (DIR* runs = opendir(parent.c_str())) {
+      std::vector<std::string> children;
+      while (dirent* entry = readdir(runs)) {
+        if (std::string(entry->d_name).starts_with("run-")) children.push_back(entry->d_name);
+      }
+      closedir(runs);
+      for (const std::string& child : children) rmdir((parent + "/" + child).c_str());
+    }
+    rmdir(parent.c_str());
+  }
+}
+
+std::string Base(const std::string& hierarchy, const std::string& own) {
+  return hierarchy + (own == "/" ? "" : own);
+}
+
 // Creates `<hierarchy><own cgroup>/execprobe-<pid>`; returns it or "".
 std::string MakeParent(const std::string& hierarchy, const std::string& own, std::string& why) {
-  const std::string dir = hierarchy + (own == "/" ? "" : own) + "/execprobe-" +
-                          std::to_string(getpid());
+  const std::string base = Base(hierarchy, own);
+  const std::string dir = base + "/execprobe-" + std::to_string(getpid());
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     why = dir + ": " + strerror(errno);
     return "";
@@ -74,7 +119,21 @@ long CountAfter(const std::string& text, const std::string& key) {
 
 }  // namespace
 
+void RemoveStaleCgroups() {
+  if (IsFilesystem(kRoot, CGROUP2_SUPER_MAGIC)) {
+    RemoveStaleParents(Base(kRoot, OwnCgroup("")));
+    return;
+  }
+  for (const char* controller : {"memory", "pids"}) {
+    const std::string hierarchy = std::string(kRoot) + "/" + controller;
+    if (IsFilesystem(hierarchy, CGROUP_SUPER_MAGIC)) {
+      RemoveStaleParents(Base(hierarchy, OwnCgroup(controller)));
+    }
+  }
+}
+
 CgroupHost::CgroupHost() {
+  RemoveStaleCgroups();
   std::string why;
   if (IsFilesystem(kRoot, CGROUP2_SUPER_MAGIC)) {
     version_ = 2;

@@ -33,6 +33,11 @@ class CgroupHost {
   std::string memory_parent_, pids_parent_, report_;
 };
 
+// Removes the cgroup directories of sandbox hosts (execprobe-<pid>) whose
+// process is dead, with their runs' directories: what a crashed or killed
+// server left. Every CgroupHost does this when it starts.
+void RemoveStaleCgroups();
+
 // One run's cgroup(s): created with its limits, removed on destruction
 // (its processes are gone by then: the run's pid namespace is dead).
 class RunCgroup {

@@ -5,6 +5,10 @@
 #include <sched.h>
 
 #include <initializer_list>
+
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -46,6 +50,13 @@ void Report(int fd, Stage stage, int error, int wait_status, int step = 0) {
       dup2(build_step ? plan.stderr_write : plan.stdout_write, 1) < 0 ||
       dup2(plan.stderr_write, 2) < 0) {
     Die(plan, Stage::kExec, errno);
+  }
+  // Signal state is inherited across execve: start from the defaults.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
   }
   // Nothing but stdio crosses execve; status_write stays usable until then
   // for reporting a failed exec.
@@ -112,6 +123,46 @@ void SendArtifact(const ChildPlan& plan, int work, const std::string& name) {
   if (fd >= 0) close(fd);
 }
 
+// fork() without glibc: its fork takes malloc and atfork locks, which
+// another thread of the host may have held when this copy was made.
+pid_t RawFork() { return static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)); }
+
+// The write end of a pipe reports POLLERR once its reader is gone.
+bool HostAlive(int status_write) {
+  pollfd fd{status_write, POLLOUT, 0};
+  return poll(&fd, 1, 0) >= 0 && (fd.revents & (POLLERR | POLLHUP)) == 0;
+}
+
+// This process is a copy of the host: /proc/1/cmdline would show the
+// server's command line (flags may hold secrets) and its environment is
+// in memory too. Both areas are zeroed, reading their bounds from
+// /proc/self/stat (fields 48 to 51) without allocating.
+void ScrubHostArgumentsAndEnvironment() {
+  char stat[4096];
+  const int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  const ssize_t n = read(fd, stat, sizeof stat - 1);
+  close(fd);
+  if (n <= 0) return;
+  stat[n] = '\0';
+  const char* p = strrchr(stat, ')');  // the command name may hold spaces
+  if (p == nullptr) return;
+  unsigned long long fields[52] = {};
+  int field = 2;  // ')' ends field 2
+  for (++p; *p != '\0' && field < 51; ++p) {
+    if (*p == ' ') {
+      ++field;
+      fields[field] = strtoull(p + 1, nullptr, 10);
+    }
+  }
+  if (field < 51) return;
+  const auto zero = [](unsigned long long start, unsigned long long end) {
+    if (start != 0 && end > start) memset(reinterpret_cast<void*>(start), 0, end - start);
+  };
+  zero(fields[48], fields[49]);
+  zero(fields[50], fields[51]);
+}
+
 // Closes every descriptor but `keep` (-1 entries ignored): this process is
 // a copy of the host's, whose other descriptors (sockets, files opened by
 // other threads without O_CLOEXEC) must not reach the program.
@@ -151,6 +202,12 @@ int RunInit(void* raw_plan) {
   if (read(plan.go_read, &go, 1) != 1) Die(plan, Stage::kSync, errno);
   close(plan.go_read);
   if (const int error = BecomeRootInside()) Die(plan, Stage::kBecomeRoot, error);
+  // The uid change cleared the parent-death signal: set it again, then make
+  // sure the host did not die in between (its end of the status pipe).
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || !HostAlive(plan.status_write)) {
+    Die(plan, Stage::kParentDeathSignal, errno);
+  }
+  ScrubHostArgumentsAndEnvironment();
   // This process is a copy of the host's (API keys included): nothing in
   // the sandbox may read its memory or environment through /proc/1. Set
   // after the uid change, which resets the flag.
@@ -175,7 +232,7 @@ int RunInit(void* raw_plan) {
   const int main_steps = static_cast<int>(plan.main_steps);
   for (; step < main_steps; ++step) {
     const bool last = step + 1 == main_steps;
-    const pid_t program = fork();
+    const pid_t program = RawFork();
     if (program < 0) Die(plan, Stage::kFork, errno);
     if (program == 0) ExecStep(plan, plan.step_argvs[static_cast<std::size_t>(step)], !last);
     last_status = ReapUntil(program);
@@ -183,7 +240,7 @@ int RunInit(void* raw_plan) {
   }
   if (step == main_steps) step = main_steps - 1;
   for (std::size_t after = plan.main_steps; after < plan.step_argvs.size(); ++after) {
-    const pid_t helper = fork();
+    const pid_t helper = RawFork();
     if (helper < 0) break;
     if (helper == 0) ExecStep(plan, plan.step_argvs[after], true);
     ReapUntil(helper);

@@ -33,7 +33,7 @@ PumpEnd PumpStreams(Stream* streams, int count, int cancel_fd,
     const int timeout = static_cast<int>(std::min<long long>(left.count() + 1, 60 * 1000));
     if (poll(fds, static_cast<nfds_t>(count + 1), timeout) < 0) {
       if (errno == EINTR) continue;
-      return PumpEnd::kEndOfFile;
+      return PumpEnd::kError;
     }
     if (cancel_fd >= 0 && (fds[count].revents & (POLLIN | POLLHUP)) != 0) {
       return PumpEnd::kCancelled;
@@ -42,7 +42,8 @@ PumpEnd PumpStreams(Stream* streams, int count, int cancel_fd,
       if (streams[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
       const ssize_t n = read(streams[i].fd, buffer, sizeof buffer);
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0) {
+      if (n < 0) return PumpEnd::kError;
+      if (n == 0) {
         streams[i].fd = -1;
         continue;
       }

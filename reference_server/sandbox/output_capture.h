@@ -22,6 +22,7 @@ enum class PumpEnd {
   kEndOfFile,  // every stream closed
   kDeadline,   // the deadline passed first
   kCancelled,  // cancel_fd became readable first
+  kError,      // poll or read failed: the caller must not wait for the run
 };
 
 // A pipe to drain into `sink`; `fd` becomes -1 at end-of-file.

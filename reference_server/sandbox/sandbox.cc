@@ -288,6 +288,7 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   if (end != PumpEnd::kEndOfFile) {
     result.timed_out = end == PumpEnd::kDeadline;
     result.cancelled = end == PumpEnd::kCancelled;
+    if (end == PumpEnd::kError) result.setup_error = "reading the run's output failed";
     kill(init, SIGKILL);  // pid 1 gone: the kernel kills the whole namespace
     PumpStreams(streams, stream_count, -1, std::chrono::steady_clock::now() + kDrainAfterKill);
   }

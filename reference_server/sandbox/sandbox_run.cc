@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "reference_server/api/filename.h"
+#include "reference_server/api/input_files.h"
 #include "reference_server/api/request_fields.h"
 #include "reference_server/api/serialize.h"
 #include "reference_server/languages/executor.h"
@@ -128,6 +129,11 @@ int main(int argc, char** argv) {
   registry.value().Probe(languages::PathExists);
   auto language = registry.value().Resolve(language_name);
   if (!language) Fail(1, language.error().Describe());
+  const std::vector<std::string> reserved =
+      registry.value().ReservedFilenames(language.value()->name);
+  if (auto collision = api::CheckReservedFilenames(request.input_files, reserved)) {
+    Fail(1, "--input-file: " + collision->Describe());
+  }
 
   sandbox::Sandbox box{sandbox::Policy{}};
   if (!box.error().empty()) Fail(1, "the sandbox cannot start: " + box.error());

@@ -324,6 +324,48 @@ TEST_F(SandboxTest, InheritsNoHostFileDescriptors) {
   EXPECT_EQ(r.stdout_text, "0 1 2 3 ") << r.stderr_text;
 }
 
+TEST_F(SandboxTest, CannotReadTheHostsCommandLine) {
+  // init is a copy of this process; its argv and environment are zeroed.
+  const RunResult r = Shell("tr -d '\\0' < /proc/1/cmdline | wc -c");
+  EXPECT_EQ(r.stdout_text, "0\n") << r.stderr_text;
+}
+
+// If the host process dies (crash, kill -9), its runs die with it, and the
+// next sandbox on the host removes the cgroups it left.
+TEST_F(SandboxTest, RunsDieWithTheirHost) {
+  const Policy policy = Shared().policy();
+  const pid_t host = fork();
+  if (host == 0) {
+    Sandbox sandbox(policy);
+    RunSpec spec;
+    spec.steps = {{"/bin/sleep", "60"}};
+    sandbox.Run(spec, QuickLimits(), Network::kZeroTrust);
+    _exit(0);
+  }
+  bool running = false;  // bounded wait until the run's processes exist
+  for (int i = 0; i < 1000 && !running; ++i) {
+    running = LeftoverProcesses() >= 2;
+    if (!running) poll(nullptr, 0, 10);
+  }
+  ASSERT_TRUE(running);
+  kill(host, SIGKILL);
+  waitpid(host, nullptr, 0);
+  bool gone = false;
+  for (int i = 0; i < 1000 && !gone; ++i) {
+    gone = LeftoverProcesses() == 0;
+    if (!gone) poll(nullptr, 0, 10);
+  }
+  EXPECT_TRUE(gone) << "the run outlived its host";
+  RemoveStaleCgroups();  // what the next server start does
+  if (!Shared().cgroups().memory_parent().empty()) {
+    const std::string dead = Shared().cgroups().memory_parent();
+    const std::string sibling =
+        dead.substr(0, dead.rfind('/')) + "/execprobe-" + std::to_string(host);
+    struct stat st;
+    EXPECT_NE(stat(sibling.c_str(), &st), 0) << sibling << " was left behind";
+  }
+}
+
 TEST_F(SandboxTest, PtraceIsRefused) {
   RunSpec spec;
   spec.steps = {{"/usr/bin/python3", "-c",

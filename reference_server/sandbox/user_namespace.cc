@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "reference_server/sandbox/work_files.h"
@@ -31,7 +32,12 @@ std::string WriteIdMaps(pid_t pid, std::uint32_t host_id) {
 }
 
 int BecomeRootInside() {
-  if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) return errno;
+  // Raw system calls: glibc's wrappers synchronise every thread of the
+  // process, and this process is a copy of a multi-threaded host whose
+  // other threads do not exist here (they would wait forever).
+  if (syscall(SYS_setresgid, 0, 0, 0) != 0 || syscall(SYS_setresuid, 0, 0, 0) != 0) {
+    return errno;
+  }
   return 0;
 }
 
