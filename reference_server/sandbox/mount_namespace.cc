@@ -103,6 +103,19 @@ bool WriteWholeFile(const char* path, const std::string& content) {
 
 constexpr unsigned long kReadOnlyFlags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV;
 
+// Read-only, nosuid, nodev for the bind and every mount below it
+// (mount_setattr with AT_RECURSIVE, Linux 5.12+); a kernel without it gets
+// the top mount remounted.
+bool MakeTreeReadOnly(const char* target) {
+  mount_attr attributes{};
+  attributes.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+  if (mount_setattr(AT_FDCWD, target, AT_RECURSIVE, &attributes, sizeof attributes) == 0) {
+    return true;
+  }
+  if (errno != ENOSYS) return false;
+  return mount(nullptr, target, nullptr, kReadOnlyFlags, nullptr) == 0;
+}
+
 Stage CarryOut(const MountStep& step, int& error) {
   using Kind = MountStep::Kind;
   const char* target = step.target.c_str();
@@ -131,7 +144,7 @@ Stage CarryOut(const MountStep& step, int& error) {
       ok = mount(source, target, nullptr, MS_BIND | MS_REC, nullptr) == 0;
       if (!ok) break;
       stage = Stage::kMountRemountReadOnly;
-      ok = mount(nullptr, target, nullptr, kReadOnlyFlags, nullptr) == 0;
+      ok = MakeTreeReadOnly(target);
       break;
     case Kind::kDevice:
       stage = Stage::kMountDev;

@@ -187,6 +187,10 @@ TEST_F(SandboxTest, WritesInWorkAndTmpButNowhereElse) {
             "work ok\ntmp ok\nusr refused\netc refused\nroot refused\ndev refused\n");
   struct stat st;
   EXPECT_NE(stat("/usr/evil", &st), 0);
+  // Every mount under the bound host paths is read-only too.
+  const RunResult mounts = Shell(
+      "grep -E ' /(usr|etc)[/ ]' /proc/self/mounts | grep -vc ' ro,nosuid,nodev'");
+  EXPECT_EQ(mounts.stdout_text, "0\n");
   EXPECT_NE(stat("/etc/evil", &st), 0);
 }
 
