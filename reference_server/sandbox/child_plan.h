@@ -14,7 +14,6 @@ namespace sandbox {
 // One step of building the new root, prepared on the host side.
 struct MountStep {
   enum class Kind {
-    kDirectory,      // mkdir target
     kSymlink,        // symlink source -> target
     kFile,           // write `source` as the content of target
     kBindDirectory,  // read-only bind of host `source` on a new directory

@@ -24,7 +24,8 @@ std::string PasswdFile() {
 
 }  // namespace
 
-std::vector<MountStep> PlanRoot(const Policy& policy, const std::string& staging) {
+std::vector<MountStep> PlanRoot(const Policy& policy, Network network,
+                                const std::string& staging) {
   using Kind = MountStep::Kind;
   std::vector<MountStep> steps;
   for (const Bind& bind : policy.binds) {
@@ -47,7 +48,7 @@ std::vector<MountStep> PlanRoot(const Policy& policy, const std::string& staging
   steps.push_back({Kind::kFile, staging + "/etc/hostname", policy.hostname + "\n"});
   steps.push_back({Kind::kFile, staging + "/etc/hosts",
                    "127.0.0.1\tlocalhost " + policy.hostname + "\n::1\tlocalhost\n"});
-  if (policy.network == Network::kSemiTrusted) {
+  if (network == Network::kSemiTrusted) {
     steps.push_back({Kind::kBindFile, staging + "/etc/resolv.conf", "/etc/resolv.conf"});
   }
   for (const char* device : kDevices) {
@@ -123,10 +124,6 @@ Stage CarryOut(const MountStep& step, int& error) {
   bool ok = true;
   Stage stage = Stage::kDone;
   switch (step.kind) {
-    case Kind::kDirectory:
-      stage = Stage::kMakeDirectory;
-      ok = MakeDirectory(target);
-      break;
     case Kind::kSymlink:
       stage = Stage::kMakeSymlink;
       ok = MakeParents(target) && symlink(source, target) == 0;

@@ -36,7 +36,6 @@ struct Bind {
 
 struct Policy {
   Limits limits;
-  Network network = Network::kZeroTrust;
   std::string hostname = "sandbox";
   // Read-only binds; a host path that is a symlink (merged-/usr's /bin ->
   // usr/bin) is recreated as the same symlink instead.

@@ -185,8 +185,6 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   }
   const auto start = std::chrono::steady_clock::now();
 
-  Policy run_policy = policy_;
-  run_policy.network = network;
   ChildPlan plan;
   plan.new_network = network == Network::kZeroTrust;
   plan.hostname = policy_.hostname;
@@ -200,7 +198,7 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   plan.dev_options = TmpfsOptions(64 * 1024, "0755");
   plan.tmp_options = TmpfsOptions(limits.tmp_bytes, "1777");
   plan.work_options = TmpfsOptions(limits.work_dir_bytes, "0755");
-  plan.steps = PlanRoot(run_policy, plan.staging);
+  plan.steps = PlanRoot(policy_, network, plan.staging);
   plan.files = &spec.files;
   plan.limits = limits;
   plan.rlimit_memory = !cgroups_->memory();
