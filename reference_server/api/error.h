@@ -20,17 +20,20 @@ enum class ErrorCode {
   kInvalidFilename,       // 400: an input file name breaks a naming rule
   kDuplicateFilename,     // 400: two input files share a name
   kInvalidQuery,          // 400: malformed query string or percent-escape
+  kBadRequest,            // 400: not a well-formed HTTP/1.1 request
   kLanguageNotDetected,   // 400: /run body has no usable shebang
   kUnsupportedLanguage,   // 400: language not installed on this server
   kUnauthorized,          // 401: missing or unknown API key
   kNotFound,              // 404: unknown path, or a job this key cannot see
   kMethodNotAllowed,      // 405
+  kRequestTimeout,        // 408: the request did not arrive in time
   kJobFinished,           // 409: cancelling a job that already ended
   kTooManyFiles,          // 413: more input files than allowed
   kFileTooLarge,          // 413: one decoded input file over its limit
   kPayloadTooLarge,       // 413: body, code, env or total input size over its limit
   kUnsupportedMediaType,  // 415
   kQueueFull,             // 429
+  kHeadersTooLarge,       // 431: the request's header section is over its limit
   kInternal,              // 500
   kShuttingDown,          // 503
 };

@@ -20,7 +20,8 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kTooManyFiles,         ErrorCode::kFileTooLarge,
     ErrorCode::kPayloadTooLarge,      ErrorCode::kUnsupportedMediaType,
     ErrorCode::kQueueFull,            ErrorCode::kInternal,
-    ErrorCode::kShuttingDown,
+    ErrorCode::kShuttingDown,         ErrorCode::kBadRequest,
+    ErrorCode::kRequestTimeout,       ErrorCode::kHeadersTooLarge,
 };
 
 TEST(ErrorCodeTest, NamesAreUniqueSnakeCase) {
@@ -49,6 +50,9 @@ TEST(ErrorCodeTest, StatusesFollowTheDocumentedMapping) {
   EXPECT_EQ(HttpStatusFor(ErrorCode::kQueueFull), 429);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kInternal), 500);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kShuttingDown), 503);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kBadRequest), 400);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kRequestTimeout), 408);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kHeadersTooLarge), 431);
   for (ErrorCode code : kAllCodes) {
     EXPECT_GE(HttpStatusFor(code), 400);
     EXPECT_LE(HttpStatusFor(code), 599);
