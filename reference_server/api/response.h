@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "reference_server/api/request.h"
@@ -79,6 +80,26 @@ struct CancelAnswer {
   std::string message = "Job cancelled";
   std::string job_id;
   std::optional<ExecutionResult> result;
+};
+
+// One entry of GET /languages (reference extension).
+struct LanguageInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  bool compiled = false;                     // has a build step
+  std::optional<std::string> artifact;       // what return_artifact returns
+  std::optional<std::string> wasm_artifact;  // what return_wasm_artifact returns
+};
+
+// GET /health (reference extension): liveness, load, and how each sandbox
+// limit is enforced on this host.
+struct HealthInfo {
+  std::string status = "ok";  // "ok", or "draining" during shutdown
+  int workers = 0;
+  std::size_t pending = 0;
+  std::size_t running = 0;
+  std::size_t queue_capacity = 0;  // jobs that may wait for a worker
+  std::vector<std::pair<std::string, std::string>> enforced;  // limit -> how
 };
 
 }  // namespace api

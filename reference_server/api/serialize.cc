@@ -200,6 +200,54 @@ std::string ToJson(const ApiError& error) {
   });
 }
 
+std::string ToJson(const std::vector<LanguageInfo>& languages) {
+  return Serialize([&](Writer& w) {
+    w.StartObject();
+    WriteKey(w, "languages");
+    w.StartArray();
+    for (const LanguageInfo& language : languages) {
+      w.StartObject();
+      WriteKey(w, "name");
+      WriteString(w, language.name);
+      WriteKey(w, "aliases");
+      w.StartArray();
+      for (const std::string& alias : language.aliases) WriteString(w, alias);
+      w.EndArray();
+      WriteKey(w, "compiled");
+      w.Bool(language.compiled);
+      WriteStringMember(w, "artifact", language.artifact);
+      WriteStringMember(w, "wasm_artifact", language.wasm_artifact);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+std::string ToJson(const HealthInfo& health) {
+  return Serialize([&](Writer& w) {
+    w.StartObject();
+    WriteKey(w, "status");
+    WriteString(w, health.status);
+    WriteKey(w, "workers");
+    w.Int(health.workers);
+    WriteKey(w, "pending");
+    w.Uint64(health.pending);
+    WriteKey(w, "running");
+    w.Uint64(health.running);
+    WriteKey(w, "queue_capacity");
+    w.Uint64(health.queue_capacity);
+    WriteKey(w, "enforced");
+    w.StartObject();
+    for (const auto& [limit, how] : health.enforced) {
+      WriteKey(w, limit);
+      WriteString(w, how);
+    }
+    w.EndObject();
+    w.EndObject();
+  });
+}
+
 std::string FormatIso8601Utc(std::int64_t unix_seconds) {
   constexpr std::int64_t kLastSecondOf9999 = 253402300799;
   const std::int64_t clamped = std::clamp<std::int64_t>(unix_seconds, 0, kLastSecondOf9999);

@@ -29,6 +29,11 @@ std::string ToJson(const CancelAnswer& answer);
 // answer, so they print a useful message for errors too.
 std::string ToJson(const ApiError& error);
 
+// {"languages": [{"name", "aliases", "compiled", "artifact"?,
+// "wasm_artifact"?}, ...]} and the /health object (reference extensions).
+std::string ToJson(const std::vector<LanguageInfo>& languages);
+std::string ToJson(const HealthInfo& health);
+
 // "2024-01-15T10:30:00Z". Seconds outside years 1970..9999 are clamped.
 std::string FormatIso8601Utc(std::int64_t unix_seconds);
 

@@ -254,6 +254,28 @@ TEST(SerializeTest, StatusNames) {
   EXPECT_TRUE(IsFinal(JobStatus::kCancelled));
 }
 
+TEST(SerializeTest, LanguagesExtension) {
+  LanguageInfo c{"c", {"gcc"}, true, "main", "main.wasm"};
+  LanguageInfo python{"python", {"py", "python3"}, false, std::nullopt, std::nullopt};
+  EXPECT_EQ(ToJson(std::vector<LanguageInfo>{c, python}),
+            R"({"languages":[{"name":"c","aliases":["gcc"],"compiled":true,"artifact":"main",)"
+            R"("wasm_artifact":"main.wasm"},{"name":"python","aliases":["py","python3"],)"
+            R"("compiled":false}]})");
+}
+
+TEST(SerializeTest, HealthExtension) {
+  HealthInfo health;
+  health.status = "draining";
+  health.workers = 2;
+  health.pending = 3;
+  health.running = 1;
+  health.queue_capacity = 64;
+  health.enforced = {{"memory", "cgroup v1"}, {"seccomp", "denylist \"filter\""}};
+  EXPECT_EQ(ToJson(health),
+            R"({"status":"draining","workers":2,"pending":3,"running":1,"queue_capacity":64,)"
+            R"("enforced":{"memory":"cgroup v1","seccomp":"denylist \"filter\""}})");
+}
+
 TEST(TimestampTest, FormatsIso8601Utc) {
   EXPECT_EQ(FormatIso8601Utc(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(FormatIso8601Utc(1705314600), "2024-01-15T10:30:00Z");

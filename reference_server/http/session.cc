@@ -1,0 +1,277 @@
+#include "reference_server/http/session.h"
+
+#include <sys/socket.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <cerrno>
+
+#include "reference_server/api/error.h"
+#include "reference_server/http/routes.h"
+
+namespace http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using api::ErrorCode;
+using api::MakeError;
+
+namespace {
+
+constexpr auto kLingerTime = std::chrono::seconds(2);
+
+bool IEquals(beast::string_view a, beast::string_view b) { return beast::iequals(a, b); }
+
+std::string RemoteOf(const net::ip::tcp::socket& socket) {
+  beast::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+Session::Session(net::ip::tcp::socket&& socket, Router& router, AccessLog& log,
+                 const SessionOptions& options, Closed on_closed)
+    : stream_(std::move(socket)),
+      router_(router),
+      log_(log),
+      options_(options),
+      on_closed_(std::move(on_closed)) {}
+
+Session::~Session() {
+  if (on_closed_) on_closed_(this);
+}
+
+void Session::Start() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+}
+
+void Session::Close() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->closing_ = true;
+    // Between requests nothing is lost by closing; otherwise the answer in
+    // progress goes out first, with "Connection: close".
+    if (self->state_ == State::kIdle && !(self->parser_ && self->parser_->got_some())) {
+      self->CloseNow();
+    }
+  });
+}
+
+void Session::ReadHeader() {
+  if (closing_) return CloseNow();
+  state_ = State::kIdle;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+  parser_->body_limit(options_.max_body_bytes);
+  record_ = RequestRecord{};
+  record_.remote = RemoteOf(stream_.socket());
+  // The idle wait and the header's arrival share one deadline: a client
+  // that trickles a header byte by byte is cut off all the same.
+  stream_.expires_after(options_.idle_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->OnHeader(ec);
+                           });
+}
+
+void Session::OnHeader(beast::error_code ec) {
+  started_ = std::chrono::steady_clock::now();
+  if (ec) {
+    const bool got_some = parser_->got_some();
+    if (ec == bhttp::error::header_limit) {
+      return Refuse(MakeError(ErrorCode::kHeadersTooLarge, "",
+                              "the request header is over " +
+                                  std::to_string(options_.max_header_bytes) + " bytes"));
+    }
+    if (ec == bhttp::error::body_limit) {
+      return Refuse(MakeError(ErrorCode::kPayloadTooLarge, "body",
+                              "the request body is over " +
+                                  std::to_string(options_.max_body_bytes) + " bytes"));
+    }
+    if (ec == beast::error::timeout && got_some) {
+      return Refuse(MakeError(ErrorCode::kRequestTimeout, "",
+                              "the request header did not arrive in time"));
+    }
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || !got_some ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+      return CloseNow();  // the client left, or never spoke
+    }
+    return Refuse(MakeError(ErrorCode::kBadRequest, "",
+                            "malformed HTTP request: " + ec.message()));
+  }
+  state_ = State::kReading;
+  const auto& header = parser_->get();
+  record_.method = std::string(header.method_string());
+  record_.path = std::string(PathOf(std::string_view(header.target().data(), header.target().size())));
+  if (header.version() != 11 && header.version() != 10) {
+    return Refuse(MakeError(ErrorCode::kBadRequest, "", "only HTTP/1.0 and HTTP/1.1 are served"));
+  }
+  std::optional<Answer> screened = router_.Screen(
+      record_.method, std::string(header.target()),
+      std::string(header[bhttp::field::authorization]),
+      std::string(header[bhttp::field::content_type]));
+  if (screened) {
+    // The body was not read: the connection cannot carry another request.
+    return Write(std::move(*screened), !parser_->is_done());
+  }
+  if (parser_->is_done()) return Dispatch();
+  if (IEquals(header[bhttp::field::expect], "100-continue")) {
+    continue_ = bhttp::response<bhttp::empty_body>(bhttp::status::continue_, 11);
+    stream_.expires_after(options_.write_timeout);
+    return bhttp::async_write(stream_, continue_,
+                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                if (ec) return self->CloseNow();
+                                self->ReadBody();
+                              });
+  }
+  ReadBody();
+}
+
+void Session::ReadBody() {
+  stream_.expires_after(options_.request_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->OnBody(ec);
+                    });
+}
+
+void Session::OnBody(beast::error_code ec) {
+  if (!ec) return Dispatch();
+  if (ec == bhttp::error::body_limit) {
+    return Refuse(MakeError(ErrorCode::kPayloadTooLarge, "body",
+                            "the request body is over " + std::to_string(options_.max_body_bytes) +
+                                " bytes"));
+  }
+  if (ec == beast::error::timeout) {
+    return Refuse(MakeError(ErrorCode::kRequestTimeout, "body",
+                            "the request body did not arrive in time"));
+  }
+  if (ec == bhttp::error::partial_message || ec == bhttp::error::end_of_stream ||
+      ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+    return CloseNow();
+  }
+  Refuse(MakeError(ErrorCode::kBadRequest, "body", "malformed HTTP body: " + ec.message()));
+}
+
+void Session::Dispatch() {
+  state_ = State::kWaiting;
+  stream_.expires_never();  // a run is bounded by its own ttl
+  auto message = parser_->release();
+  Request request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  request.authorization = std::string(message[bhttp::field::authorization]);
+  request.content_type = std::string(message[bhttp::field::content_type]);
+  request.body = std::move(message.body());
+  record_.request_bytes = request.body.size();
+  // The answer may come from a job worker's thread: it is carried over to
+  // this connection's strand.
+  auto self = shared_from_this();
+  abandon_ = router_.Handle(request, [self](Answer answer) {
+    net::post(self->stream_.get_executor(), [self, answer = std::move(answer)]() mutable {
+      self->OnAnswer(std::move(answer));
+    });
+  });
+  if (abandon_) WatchForDisconnect();
+}
+
+void Session::WatchForDisconnect() {
+  stream_.socket().async_wait(net::ip::tcp::socket::wait_read,
+                              [self = shared_from_this()](beast::error_code ec) {
+                                self->OnReadable(ec);
+                              });
+}
+
+void Session::OnReadable(beast::error_code ec) {
+  if (state_ != State::kWaiting || !abandon_ || ec == net::error::operation_aborted) return;
+  char byte;
+  const ssize_t n = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+    return WatchForDisconnect();
+  }
+  if (n > 0) return;  // the client sent its next request already: it is there
+  // End of stream or an error: nobody will read the answer. Stop the run.
+  Router::Abandon abandon = std::move(abandon_);
+  abandon_ = nullptr;
+  closing_ = true;
+  client_gone_ = true;
+  abandon();
+}
+
+void Session::OnAnswer(Answer answer) {
+  abandon_ = nullptr;
+  beast::error_code ignored;
+  stream_.socket().cancel(ignored);  // ends the disconnect watch
+  const bool keep_alive = parser_ && parser_->keep_alive();
+  Write(std::move(answer), !keep_alive);
+}
+
+void Session::Refuse(const api::ApiError& error) {
+  Write(ErrorAnswer(error), true);
+}
+
+void Session::Write(Answer answer, bool close_after) {
+  if (state_ == State::kClosed) return;
+  close_after = close_after || closing_;
+  state_ = State::kWriting;
+  const unsigned version = parser_ && parser_->get().version() == 10 ? 10 : 11;
+  response_ = bhttp::response<bhttp::string_body>(static_cast<bhttp::status>(answer.status), version);
+  response_.set(bhttp::field::server, "execprobe-reference");
+  response_.set(bhttp::field::content_type, "application/json");
+  response_.set(bhttp::field::cache_control, "no-store");
+  response_.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : answer.headers) response_.set(name, value);
+  response_.keep_alive(!close_after);
+  response_.body() = std::move(answer.body);
+  response_.prepare_payload();
+
+  record_.status = answer.status;
+  record_.job_id = std::move(answer.job_id);
+  record_.error_code = client_gone_ ? "client_disconnected" : std::move(answer.error_code);
+  record_.response_bytes = response_.body().size();
+  record_.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started_)
+                            .count();
+  log_.Request(record_);
+
+  stream_.expires_after(options_.write_timeout);
+  bhttp::async_write(stream_, response_,
+                     [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
+                       self->OnWrite(close_after, ec);
+                     });
+}
+
+void Session::OnWrite(bool close_after, beast::error_code ec) {
+  response_ = {};
+  if (ec) return CloseNow();
+  if (close_after || closing_) return LingerThenClose();
+  ReadHeader();
+}
+
+void Session::LingerThenClose() {
+  state_ = State::kClosed;
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(kLingerTime);  // once: the reads below share it
+  DrainThenClose();
+}
+
+void Session::DrainThenClose() {
+  stream_.async_read_some(net::buffer(linger_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->CloseNow();
+                            self->DrainThenClose();
+                          });
+}
+
+void Session::CloseNow() {
+  state_ = State::kClosed;
+  abandon_ = nullptr;
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+}  // namespace http

@@ -1,0 +1,95 @@
+#ifndef REFERENCE_SERVER_HTTP_SESSION_H_
+#define REFERENCE_SERVER_HTTP_SESSION_H_
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "reference_server/http/access_log.h"
+#include "reference_server/http/router.h"
+
+namespace http {
+
+struct SessionOptions {
+  std::size_t max_header_bytes = 16 * 1024;
+  // 10 MiB of input files as base64 (13.4 MiB), 1 MiB of code that JSON
+  // escaping can inflate up to sixfold, and the env: about 20 MiB.
+  std::uint64_t max_body_bytes = 20 * 1024 * 1024;
+  // To receive a whole request once its first byte came, and to wait for
+  // the next request on a kept-alive connection.
+  std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds(30);
+  std::chrono::milliseconds write_timeout = std::chrono::seconds(30);
+};
+
+// One HTTP/1.1 connection: reads requests one after the other (keep-alive),
+// screens each on its header (so a refused request's body is never read),
+// answers "100 Continue" when asked, hands the request to the router, and
+// writes its answer, which may come later from a job worker. While a
+// synchronous execution waits, a client that closes its connection has its
+// run cancelled. Every wait is bounded by a timeout except the wait for a
+// run, which the run's own ttl bounds.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using Closed = std::function<void(Session*)>;
+
+  Session(boost::asio::ip::tcp::socket&& socket, Router& router, AccessLog& log,
+          const SessionOptions& options, Closed on_closed);
+  ~Session();
+
+  void Start();
+  // For shutdown: closes the connection now if it is idle between
+  // requests, else after the answer to the current request.
+  void Close();
+
+ private:
+  enum class State { kIdle, kReading, kWaiting, kWriting, kClosed };
+
+  void ReadHeader();
+  void OnHeader(boost::beast::error_code ec);
+  void ReadBody();
+  void OnBody(boost::beast::error_code ec);
+  void Dispatch();
+  void OnAnswer(Answer answer);
+  void WatchForDisconnect();
+  void OnReadable(boost::beast::error_code ec);
+  // Answers a request that cannot be read further, then closes.
+  void Refuse(const api::ApiError& error);
+  void Write(Answer answer, bool close_after);
+  void OnWrite(bool close_after, boost::beast::error_code ec);
+  // Closes politely: stops sending, reads (for a bounded time) what the
+  // client still sends, so that an unread body does not make the kernel
+  // reset the connection before the client has read the answer.
+  void LingerThenClose();
+  void DrainThenClose();
+  void CloseNow();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  boost::beast::http::response<boost::beast::http::empty_body> continue_;
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+  Router& router_;
+  AccessLog& log_;
+  const SessionOptions options_;
+  Closed on_closed_;
+  State state_ = State::kIdle;
+  bool closing_ = false;      // the server is shutting down, or the client left
+  bool client_gone_ = false;  // it left while its run went on
+  Router::Abandon abandon_;
+  RequestRecord record_;
+  std::chrono::steady_clock::time_point started_;
+  std::array<char, 4096> linger_buffer_{};
+};
+
+}  // namespace http
+
+#endif  // REFERENCE_SERVER_HTTP_SESSION_H_
