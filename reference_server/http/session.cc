@@ -35,6 +35,7 @@ std::string RemoteOf(const net::ip::tcp::socket& socket) {
 Session::Session(net::ip::tcp::socket&& socket, Router& router, AccessLog& log,
                  const SessionOptions& options, Closed on_closed)
     : stream_(std::move(socket)),
+      read_deadline_(stream_.get_executor()),
       router_(router),
       log_(log),
       options_(options),
@@ -69,7 +70,8 @@ void Session::ReadHeader() {
   record_.remote = RemoteOf(stream_.socket());
   // The idle wait and the header's arrival share one deadline: a client
   // that trickles a header byte by byte is cut off all the same.
-  stream_.expires_after(options_.idle_timeout);
+  stream_.expires_never();
+  ArmReadDeadline(options_.idle_timeout);
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
                              self->OnHeader(ec);
@@ -78,6 +80,7 @@ void Session::ReadHeader() {
 
 void Session::OnHeader(beast::error_code ec) {
   started_ = std::chrono::steady_clock::now();
+  const bool timed_out = DisarmReadDeadline();
   if (ec) {
     const bool got_some = parser_->got_some();
     if (ec == bhttp::error::header_limit) {
@@ -90,11 +93,11 @@ void Session::OnHeader(beast::error_code ec) {
                               "the request body is over " +
                                   std::to_string(options_.max_body_bytes) + " bytes"));
     }
-    if (ec == beast::error::timeout && got_some) {
+    if (timed_out && got_some) {
       return Refuse(MakeError(ErrorCode::kRequestTimeout, "",
                               "the request header did not arrive in time"));
     }
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || !got_some ||
+    if (ec == bhttp::error::end_of_stream || timed_out || !got_some ||
         ec == net::error::operation_aborted || ec == net::error::connection_reset) {
       return CloseNow();  // the client left, or never spoke
     }
@@ -130,7 +133,8 @@ void Session::OnHeader(beast::error_code ec) {
 }
 
 void Session::ReadBody() {
-  stream_.expires_after(options_.request_timeout);
+  stream_.expires_never();
+  ArmReadDeadline(options_.request_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
                       self->OnBody(ec);
@@ -138,13 +142,14 @@ void Session::ReadBody() {
 }
 
 void Session::OnBody(beast::error_code ec) {
+  const bool timed_out = DisarmReadDeadline();
   if (!ec) return Dispatch();
   if (ec == bhttp::error::body_limit) {
     return Refuse(MakeError(ErrorCode::kPayloadTooLarge, "body",
                             "the request body is over " + std::to_string(options_.max_body_bytes) +
                                 " bytes"));
   }
-  if (ec == beast::error::timeout) {
+  if (timed_out) {
     return Refuse(MakeError(ErrorCode::kRequestTimeout, "body",
                             "the request body did not arrive in time"));
   }
@@ -153,6 +158,28 @@ void Session::OnBody(beast::error_code ec) {
     return CloseNow();
   }
   Refuse(MakeError(ErrorCode::kBadRequest, "body", "malformed HTTP body: " + ec.message()));
+}
+
+void Session::ArmReadDeadline(std::chrono::milliseconds timeout) {
+  read_timed_out_ = false;
+  const std::uint64_t generation = ++read_generation_;
+  read_deadline_.expires_after(timeout);
+  read_deadline_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+    // Only the deadline of the read still in progress counts.
+    if (ec || generation != self->read_generation_) return;
+    if (self->state_ != State::kIdle && self->state_ != State::kReading) return;
+    self->read_timed_out_ = true;
+    beast::error_code ignored;
+    // Cancelling (not closing, as tcp_stream's own timeout would) keeps the
+    // socket open for the 408 answer.
+    self->stream_.socket().cancel(ignored);
+  });
+}
+
+bool Session::DisarmReadDeadline() {
+  ++read_generation_;
+  read_deadline_.cancel();
+  return read_timed_out_;
 }
 
 void Session::Dispatch() {
@@ -268,6 +295,8 @@ void Session::DrainThenClose() {
 
 void Session::CloseNow() {
   state_ = State::kClosed;
+  ++read_generation_;
+  read_deadline_.cancel();
   abandon_ = nullptr;
   beast::error_code ignored;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);

@@ -2,6 +2,7 @@
 #define REFERENCE_SERVER_HTTP_SESSION_H_
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <array>
@@ -57,6 +58,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(boost::beast::error_code ec);
   void ReadBody();
   void OnBody(boost::beast::error_code ec);
+  // Bounds a read with a timer that cancels it, leaving the socket open
+  // so a 408 can be answered. Disarm returns whether it fired.
+  void ArmReadDeadline(std::chrono::milliseconds timeout);
+  bool DisarmReadDeadline();
   void Dispatch();
   void OnAnswer(Answer answer);
   void WatchForDisconnect();
@@ -77,6 +82,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
   boost::beast::http::response<boost::beast::http::string_body> response_;
+  boost::asio::steady_timer read_deadline_;
+  std::uint64_t read_generation_ = 0;
+  bool read_timed_out_ = false;
   Router& router_;
   AccessLog& log_;
   const SessionOptions options_;

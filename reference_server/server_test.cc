@@ -1,0 +1,628 @@
+// Integration tests: the real reference_server binary on an ephemeral
+// loopback port, driven over real HTTP. Runs real sandboxes (needs root;
+// tagged no-sandbox).
+#include <rapidjson/document.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "reference_server/testing/http_client.h"
+#include "reference_server/testing/server_process.h"
+
+namespace server_test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr char kKey[] = "test-key-alice";
+constexpr char kOtherKey[] = "test-key-bob";
+constexpr std::uint32_t kUidsPerServer = 10000;
+
+// Each server of this test gets its own host uid range, so that leftover
+// processes are attributable and tests running at once do not collide.
+std::uint32_t NextUidBase() {
+  static std::atomic<std::uint32_t> next{0};
+  return 1000000 + static_cast<std::uint32_t>(getpid() % 2000) * 200000 + next++ * kUidsPerServer;
+}
+
+struct Server {
+  explicit Server(std::vector<std::string> flags = {}) : uid_base(NextUidBase()) {
+    flags.insert(flags.end(), {"--api-key", kKey, "--api-key", kOtherKey, "--sandbox-uid-base",
+                               std::to_string(uid_base)});
+    process = std::make_unique<ServerProcess>(flags);
+  }
+  std::vector<pid_t> SandboxProcesses() const { return ProcessesWithUids(uid_base, kUidsPerServer); }
+  // Waits (bounded) until `count` processes of the sandboxes run `argv0`.
+  bool WaitForSandboxProcess(const std::string& comm, std::size_t count = 1) const {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::size_t seen = 0;
+      for (pid_t pid : SandboxProcesses()) {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+        std::string name;
+        std::getline(in, name);
+        if (name == comm) ++seen;
+      }
+      if (seen >= count) return true;
+      std::this_thread::sleep_for(10ms);  // polling a condition, with a deadline
+    }
+    return false;
+  }
+  bool WaitForNoSandboxProcess() const {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (SandboxProcesses().empty()) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+  HttpClient Client() const { return HttpClient("127.0.0.1", process->port()); }
+
+  std::uint32_t uid_base;
+  std::unique_ptr<ServerProcess> process;
+};
+
+rapidjson::Document Json(const HttpResponse& response) {
+  rapidjson::Document document;
+  document.Parse(response.body.c_str(), response.body.size());
+  EXPECT_FALSE(document.HasParseError()) << "not JSON: " << response.body;
+  EXPECT_EQ(response.header("content-type"), "application/json");
+  return document;
+}
+
+std::string Str(const rapidjson::Value& object, const char* name) {
+  if (!object.IsObject() || !object.HasMember(name) || !object[name].IsString()) return "<absent>";
+  return object[name].GetString();
+}
+
+std::string ReadFixture(const std::string& name) {
+  std::ifstream in(std::string(std::getenv("TEST_SRCDIR")) + "/execprobe/fixtures/documentation/" +
+                   name, std::ios::binary);
+  EXPECT_TRUE(in) << name;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Expects the error body of docs/API.md section 2.
+void ExpectError(const HttpResponse& response, int status, const std::string& code) {
+  EXPECT_EQ(response.status, status) << response.body << response.error;
+  const rapidjson::Document body = Json(response);
+  ASSERT_TRUE(body.IsObject()) << response.body;
+  EXPECT_TRUE(body.HasMember("success") && body["success"].IsFalse()) << response.body;
+  EXPECT_EQ(Str(body, "code"), code) << response.body;
+  EXPECT_NE(Str(body, "error"), "<absent>");
+}
+
+// Polls GET /jobs/{id} until a final status (bounded), recording every
+// status seen.
+std::vector<std::string> PollUntilFinal(HttpClient& client, const std::string& id,
+                                        rapidjson::Document* final_body = nullptr,
+                                        const std::string& key = kKey) {
+  std::vector<std::string> seen;
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const HttpResponse response = client.Get("/jobs/" + id, key);
+    if (response.status != 200) {
+      ADD_FAILURE() << "GET /jobs/" << id << ": " << response.status << " " << response.body;
+      break;
+    }
+    rapidjson::Document body = Json(response);
+    const std::string status = Str(body, "status");
+    if (seen.empty() || seen.back() != status) seen.push_back(status);
+    if (status == "completed" || status == "timeout" || status == "cancelled") {
+      if (final_body) *final_body = std::move(body);
+      break;
+    }
+    std::this_thread::sleep_for(20ms);  // polling a condition, with a deadline
+  }
+  return seen;
+}
+
+// The sequence of statuses must follow pending -> running -> final, or
+// pending -> cancelled, never going back.
+bool AllowedSequence(const std::vector<std::string>& seen) {
+  const std::vector<std::string> order = {"pending", "running"};
+  int last = -1;
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    const auto it = std::find(order.begin(), order.end(), seen[i]);
+    if (it == order.end()) return i + 1 == seen.size();  // the final one, last
+    const int rank = static_cast<int>(it - order.begin());
+    if (rank <= last) return false;
+    last = rank;
+  }
+  return false;  // never reached a final status
+}
+
+std::string AsyncJob(HttpClient& client, const std::string& json, const std::string& key = kKey) {
+  const HttpResponse response = client.PostJson("/execute/async", key, json);
+  EXPECT_EQ(response.status, 202) << response.body;
+  const rapidjson::Document body = Json(response);
+  EXPECT_EQ(Str(body, "status"), "pending");
+  EXPECT_EQ(response.header("location"), "/jobs/" + Str(body, "job_id"));
+  return Str(body, "job_id");
+}
+
+class ReferenceServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { shared_ = new Server({"--workers", "2", "--max-queue", "64"}); }
+  static void TearDownTestSuite() {
+    delete shared_;
+    shared_ = nullptr;
+  }
+  void SetUp() override { ASSERT_EQ(shared_->process->error(), ""); }
+  static Server* shared_;
+};
+
+Server* ReferenceServerTest::shared_ = nullptr;
+
+// ---- The documentation's own examples -------------------------------------
+
+TEST_F(ReferenceServerTest, DocumentedExecuteExampleRuns) {
+  HttpClient client = shared_->Client();
+  const HttpResponse response =
+      client.PostJson("/execute", kKey, ReadFixture("lua/execute_request.json"));
+  ASSERT_EQ(response.status, 200) << response.body;
+  const rapidjson::Document body = Json(response);
+  EXPECT_TRUE(body["success"].IsTrue());
+  EXPECT_EQ(Str(body, "stdout"), "Hello from unsandbox!\n");
+  EXPECT_EQ(Str(body, "stderr"), "");
+  EXPECT_TRUE(body["error"].IsNull());
+  EXPECT_EQ(body["exit_code"].GetInt(), 0);
+  EXPECT_EQ(Str(body, "language"), "lua");
+  EXPECT_EQ(Str(body, "execution_mode"), "pooled");
+  EXPECT_EQ(Str(body, "network_mode"), "zerotrust");
+  EXPECT_TRUE(body["artifacts"].IsArray());
+  EXPECT_TRUE(body["total_time_ms"].IsInt64());
+  // The sync result's job id names a job that can be read back.
+  const HttpResponse job = client.Get("/jobs/" + Str(body, "job_id"), kKey);
+  EXPECT_EQ(job.status, 200);
+  EXPECT_EQ(Str(Json(job), "status"), "completed");
+}
+
+TEST_F(ReferenceServerTest, DocumentedInputFilesExampleRuns) {
+  HttpClient client = shared_->Client();
+  const HttpResponse response =
+      client.PostJson("/execute", kKey, ReadFixture("zig/input_files_request.json"));
+  ASSERT_EQ(response.status, 200) << response.body;
+  const rapidjson::Document body = Json(response);
+  EXPECT_TRUE(body["success"].IsTrue()) << response.body;
+  EXPECT_EQ(Str(body, "stdout"), "name,age\nAlice,30\nBob,25\n");
+}
+
+TEST_F(ReferenceServerTest, DocumentedZigExampleIsRefusedByNameWhenZigIsMissing) {
+  HttpClient client = shared_->Client();
+  const HttpResponse languages = client.Get("/languages", kKey);
+  if (languages.body.find("\"zig\"") != std::string::npos) GTEST_SKIP() << "zig is installed";
+  const HttpResponse response =
+      client.PostJson("/execute", kKey, ReadFixture("zig/execute_request.json"));
+  ExpectError(response, 400, "unsupported_language");
+  EXPECT_NE(response.body.find("python"), std::string::npos) << "names the installed languages";
+}
+
+TEST_F(ReferenceServerTest, DocumentedAsyncExamplesComplete) {
+  HttpClient client = shared_->Client();
+  for (const auto& [fixture, stdout_text] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"lua/execute_async_request.json", "Computing factorial...\n2432902008176640000\n"},
+           {"zig/execute_async_request.json", "Computing...\n"}}) {
+    const std::string id = AsyncJob(client, ReadFixture(fixture));
+    rapidjson::Document final_body;
+    const std::vector<std::string> seen = PollUntilFinal(client, id, &final_body);
+    EXPECT_TRUE(AllowedSequence(seen)) << fixture;
+    EXPECT_EQ(seen.back(), "completed") << fixture;
+    ASSERT_TRUE(final_body.HasMember("result")) << fixture;
+    EXPECT_EQ(Str(final_body["result"], "stdout"), stdout_text) << fixture;
+    EXPECT_TRUE(final_body["created_at"].IsInt64());
+    EXPECT_TRUE(final_body["started_at"].IsInt64());
+    EXPECT_TRUE(final_body["completed_at"].IsInt64());
+    EXPECT_LE(final_body["created_at"].GetInt64(), final_body["started_at"].GetInt64());
+    EXPECT_LE(final_body["started_at"].GetInt64(), final_body["completed_at"].GetInt64());
+  }
+}
+
+TEST_F(ReferenceServerTest, DocumentedRunExamplesWithoutShebangAreRefused) {
+  HttpClient client = shared_->Client();
+  ExpectError(client.PostText("/run", kKey, ReadFixture("lua/run_request.txt")), 400,
+              "language_not_detected");
+  ExpectError(client.PostText("/run/async", kKey, ReadFixture("lua/run_async_request.txt")), 400,
+              "language_not_detected");
+}
+
+TEST_F(ReferenceServerTest, RunDetectsTheLanguageFromTheShebang) {
+  HttpClient client = shared_->Client();
+  const HttpResponse response = client.PostText(
+      "/run?ttl=30&env=%7B%22WHO%22%3A%22world%22%7D", kKey,
+      "#!/usr/bin/env python3\nimport os\nprint('hello', os.environ['WHO'])\n");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const rapidjson::Document body = Json(response);
+  EXPECT_EQ(Str(body, "stdout"), "hello world\n");
+  EXPECT_EQ(Str(body, "detected_language"), "python");
+
+  const HttpResponse accepted = client.PostText("/run/async", kKey, "#!/bin/sh\necho async\n");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  rapidjson::Document final_body;
+  PollUntilFinal(client, Str(Json(accepted), "job_id"), &final_body);
+  EXPECT_EQ(Str(final_body["result"], "stdout"), "async\n");
+  EXPECT_EQ(Str(final_body["result"], "detected_language"), "sh");
+}
+
+// ---- Requests and their answers ------------------------------------------
+
+TEST_F(ReferenceServerTest, EnvAndFailingProgramsAreReported) {
+  HttpClient client = shared_->Client();
+  const HttpResponse response = client.PostJson(
+      "/execute", kKey,
+      R"({"language":"bash","code":"echo $GREETING; echo oops >&2; exit 3","env":{"GREETING":"hi"}})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const rapidjson::Document body = Json(response);
+  EXPECT_TRUE(body["success"].IsFalse());
+  EXPECT_EQ(Str(body, "stdout"), "hi\n");
+  EXPECT_EQ(Str(body, "stderr"), "oops\n");
+  EXPECT_EQ(body["exit_code"].GetInt(), 3);
+  EXPECT_EQ(Str(body, "error"), "Process exited with code 3");
+}
+
+TEST_F(ReferenceServerTest, SynchronousTimeoutKeepsThePartialOutput) {
+  HttpClient client = shared_->Client();
+  const HttpResponse response = client.PostJson(
+      "/execute", kKey, R"({"language":"bash","code":"echo before; sleep 30","ttl":1})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const rapidjson::Document body = Json(response);
+  EXPECT_TRUE(body["success"].IsFalse());
+  EXPECT_EQ(body["exit_code"].GetInt(), -1);
+  EXPECT_EQ(Str(body, "error"), "Execution timed out after 1 s");
+  EXPECT_EQ(Str(body, "stdout"), "before\n");
+}
+
+TEST_F(ReferenceServerTest, AsyncTimeoutEndsInTimeoutStatus) {
+  HttpClient client = shared_->Client();
+  const std::string id =
+      AsyncJob(client, R"({"language":"bash","code":"echo before; sleep 30","ttl":1})");
+  rapidjson::Document final_body;
+  const std::vector<std::string> seen = PollUntilFinal(client, id, &final_body);
+  EXPECT_TRUE(AllowedSequence(seen));
+  EXPECT_EQ(seen.back(), "timeout");
+  EXPECT_EQ(final_body["result"]["exit_code"].GetInt(), -1);
+  EXPECT_EQ(Str(final_body["result"], "stdout"), "before\n");
+}
+
+TEST_F(ReferenceServerTest, CancellingARunningJobReturnsItsPartialOutput) {
+  HttpClient client = shared_->Client();
+  const std::string id =
+      AsyncJob(client, R"({"language":"bash","code":"echo partial; exec sleep 300"})");
+  // Once `sleep` runs, "partial" has been written.
+  ASSERT_TRUE(shared_->WaitForSandboxProcess("sleep"));
+  const HttpResponse listed = client.Get("/jobs", kKey);
+  EXPECT_NE(listed.body.find(id), std::string::npos) << listed.body;
+  const HttpResponse cancel = client.Delete("/jobs/" + id, kKey);
+  ASSERT_EQ(cancel.status, 200) << cancel.body;
+  const rapidjson::Document body = Json(cancel);
+  EXPECT_EQ(Str(body, "message"), "Job cancelled");
+  EXPECT_EQ(Str(body, "job_id"), id);
+  EXPECT_TRUE(body["result"]["success"].IsFalse());
+  EXPECT_EQ(Str(body["result"], "stdout"), "partial\n");
+  EXPECT_EQ(body["result"]["exit_code"].GetInt(), -1);
+  EXPECT_EQ(Str(body["result"], "error"), "Job cancelled by user");
+
+  const HttpResponse after = client.Get("/jobs/" + id, kKey);
+  EXPECT_EQ(Str(Json(after), "status"), "cancelled");
+  EXPECT_EQ(client.Get("/jobs", kKey).body.find(id), std::string::npos);
+  ExpectError(client.Delete("/jobs/" + id, kKey), 409, "job_finished");
+}
+
+TEST_F(ReferenceServerTest, JobsAreInvisibleToOtherKeys) {
+  HttpClient client = shared_->Client();
+  const std::string id = AsyncJob(client, R"({"language":"bash","code":"exec sleep 300"})");
+  const HttpResponse theirs = client.Get("/jobs/" + id, kOtherKey);
+  const HttpResponse unknown = client.Get("/jobs/00000000-0000-4000-8000-000000000000", kOtherKey);
+  ExpectError(theirs, 404, "not_found");
+  // Indistinguishable from a job that does not exist.
+  EXPECT_EQ(theirs.body, unknown.body);
+  EXPECT_EQ(client.Get("/jobs", kOtherKey).body, R"({"jobs":[]})");
+  ExpectError(client.Delete("/jobs/" + id, kOtherKey), 404, "not_found");
+  EXPECT_NE(Str(Json(client.Get("/jobs/" + id, kKey)), "status"), "cancelled");
+  EXPECT_EQ(client.Delete("/jobs/" + id, kKey).status, 200);
+}
+
+TEST_F(ReferenceServerTest, FiftyConcurrentSynchronousExecutionsAreAllCorrect) {
+  constexpr int kClients = 50;
+  std::vector<std::string> outputs(kClients);
+  std::vector<int> statuses(kClients);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient client = shared_->Client();
+      const HttpResponse response = client.PostJson(
+          "/execute", kKey,
+          R"j({"language":"python","code":"import os\nprint(int(os.environ['N']) * 3)","env":{"N":")j" +
+              std::to_string(i) + "\"}}");
+      statuses[i] = response.status;
+      rapidjson::Document body;
+      body.Parse(response.body.c_str());
+      outputs[i] = body.HasParseError() ? response.body : Str(body, "stdout");
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int i = 0; i < kClients; ++i) {
+    EXPECT_EQ(statuses[i], 200) << i;
+    EXPECT_EQ(outputs[i], std::to_string(i * 3) + "\n") << i;
+  }
+}
+
+TEST_F(ReferenceServerTest, ErrorsCarryTheirStatusCodeAndHeaders) {
+  HttpClient client = shared_->Client();
+  ExpectError(client.Get("/nowhere", kKey), 404, "not_found");
+  const HttpResponse wrong_method = client.Send("PUT", "/jobs", {{"Authorization", "Bearer " + std::string(kKey)}});
+  ExpectError(wrong_method, 405, "method_not_allowed");
+  EXPECT_EQ(wrong_method.header("allow"), "GET");
+  EXPECT_EQ(client.Send("GET", "/execute", {{"Authorization", "Bearer " + std::string(kKey)}})
+                .header("allow"),
+            "POST");
+  ExpectError(client.Send("POST", "/execute",
+                          {{"Authorization", "Bearer " + std::string(kKey)},
+                           {"Content-Type", "application/x-www-form-urlencoded"}},
+                          R"({"language":"python","code":""})"),
+              415, "unsupported_media_type");
+  ExpectError(client.PostJson("/execute", kKey, "{not json"), 400, "malformed_json");
+  ExpectError(client.PostJson("/execute", kKey, R"({"language":"python","code":"","ttl":901})"),
+              400, "invalid_value");
+  ExpectError(client.PostJson("/execute", kKey,
+                              R"({"language":"python","code":"","input_files":[{"filename":"../x","content":""}]})"),
+              400, "invalid_filename");
+
+  const HttpResponse missing = client.Send("GET", "/jobs");
+  ExpectError(missing, 401, "unauthorized");
+  EXPECT_EQ(missing.header("www-authenticate"), R"(Bearer realm="api")");
+  const HttpResponse wrong = client.Get("/jobs", "not-a-key");
+  ExpectError(wrong, 401, "unauthorized");
+  EXPECT_NE(wrong.header("www-authenticate").find("invalid_token"), std::string::npos);
+}
+
+TEST_F(ReferenceServerTest, ExtensionsListLanguagesAndHealth) {
+  HttpClient client = shared_->Client();
+  const HttpResponse languages = client.Get("/languages", kKey);
+  ASSERT_EQ(languages.status, 200);
+  const rapidjson::Document list = Json(languages);
+  bool python = false;
+  for (const auto& language : list["languages"].GetArray()) {
+    if (Str(language, "name") == "python") python = language["aliases"].IsArray();
+  }
+  EXPECT_TRUE(python) << languages.body;
+  // Liveness needs no key.
+  const HttpResponse health = client.Send("GET", "/health");
+  ASSERT_EQ(health.status, 200);
+  const rapidjson::Document body = Json(health);
+  EXPECT_EQ(Str(body, "status"), "ok");
+  EXPECT_EQ(body["workers"].GetInt(), 2);
+  EXPECT_TRUE(body["enforced"].HasMember("memory"));
+}
+
+TEST_F(ReferenceServerTest, ExpectContinueIsHonoured) {
+  RawConnection raw("127.0.0.1", shared_->process->port());
+  const std::string body = R"({"language":"bash","code":"echo continued"})";
+  ASSERT_TRUE(raw.Send("POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                       std::string(kKey) +
+                       "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                       "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+  char interim[64] = {};
+  const ssize_t n = recv(raw.fd(), interim, sizeof interim - 1, 0);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(interim, static_cast<std::size_t>(n)), "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(raw.Send(body));
+  const std::string response = raw.ReadOneResponse();
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_NE(response.find("continued"), std::string::npos);
+}
+
+TEST_F(ReferenceServerTest, AClientThatVanishesHasItsRunKilled) {
+  HttpClient client = shared_->Client();
+  auto raw = std::make_unique<RawConnection>("127.0.0.1", shared_->process->port());
+  const std::string body = R"({"language":"bash","code":"exec sleep 300"})";
+  ASSERT_TRUE(raw->Send("POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        std::string(kKey) + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body));
+  ASSERT_TRUE(shared_->WaitForSandboxProcess("sleep"));
+  const rapidjson::Document jobs = Json(client.Get("/jobs", kKey));
+  ASSERT_EQ(jobs["jobs"].Size(), 1u);
+  const std::string id = Str(jobs["jobs"][0], "job_id");
+  raw.reset();  // the client goes away
+  EXPECT_TRUE(shared_->WaitForNoSandboxProcess());
+  rapidjson::Document final_body;
+  const std::vector<std::string> seen = PollUntilFinal(client, id, &final_body);
+  EXPECT_EQ(seen.back(), "cancelled");
+  EXPECT_EQ(Str(final_body["result"], "error"), "Job cancelled: the client disconnected");
+}
+
+// ---- Servers with their own settings --------------------------------------
+
+TEST(ReferenceServerLimitsTest, AFullQueueAnswers429WithRetryAfter) {
+  Server server({"--workers", "1", "--max-queue", "1"});
+  ASSERT_EQ(server.process->error(), "");
+  HttpClient client = server.Client();
+  const std::string running = AsyncJob(client, R"({"language":"bash","code":"exec sleep 300"})");
+  const std::string waiting = AsyncJob(client, R"({"language":"bash","code":"exec sleep 300"})");
+  const HttpResponse refused =
+      client.PostJson("/execute/async", kKey, R"({"language":"bash","code":"true"})");
+  ExpectError(refused, 429, "queue_full");
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  ExpectError(client.PostJson("/execute", kOtherKey, R"({"language":"bash","code":"true"})"), 429,
+              "queue_full");
+
+  // The waiting job is cancelled at once, never having started.
+  const HttpResponse cancel = client.Delete("/jobs/" + waiting, kKey);
+  ASSERT_EQ(cancel.status, 200) << cancel.body;
+  const rapidjson::Document job = Json(client.Get("/jobs/" + waiting, kKey));
+  EXPECT_EQ(Str(job, "status"), "cancelled");
+  EXPECT_FALSE(job.HasMember("started_at"));
+  EXPECT_EQ(client.Delete("/jobs/" + running, kKey).status, 200);
+  EXPECT_TRUE(server.WaitForNoSandboxProcess());
+}
+
+TEST(ReferenceServerLimitsTest, FinishedJobsAreForgottenAfterRetention) {
+  Server server({"--job-retention", "1s"});
+  ASSERT_EQ(server.process->error(), "");
+  HttpClient client = server.Client();
+  const std::string id = AsyncJob(client, R"({"language":"bash","code":"true"})");
+  EXPECT_EQ(PollUntilFinal(client, id).back(), "completed");
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  int status = 200;
+  while (status == 200 && std::chrono::steady_clock::now() < deadline) {
+    status = client.Get("/jobs/" + id, kKey).status;
+    if (status == 200) std::this_thread::sleep_for(50ms);  // polling, with a deadline
+  }
+  EXPECT_EQ(status, 404);
+}
+
+TEST(ReferenceServerLimitsTest, OversizedBodiesAndHeadersAreRefusedEarly) {
+  Server server({"--max-body-bytes", "4096"});
+  ASSERT_EQ(server.process->error(), "");
+  HttpClient client = server.Client();
+  ExpectError(client.PostJson("/execute", kKey, std::string(5000, ' ') + "{}"), 413,
+              "payload_too_large");
+
+  // Refused from the header alone: the body is never sent.
+  RawConnection big("127.0.0.1", server.process->port());
+  big.Send("POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(kKey) +
+           "\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n");
+  EXPECT_EQ(StatusOf(big.ReadOneResponse()), 413);
+
+  RawConnection header("127.0.0.1", server.process->port());
+  header.Send("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(StatusOf(header.ReadOneResponse()), 431);
+
+  // An unauthenticated upload is refused before its body is read.
+  RawConnection anonymous("127.0.0.1", server.process->port());
+  anonymous.Send("POST /execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Content-Length: 1000\r\n\r\n");
+  const std::string refused = anonymous.ReadOneResponse();
+  EXPECT_EQ(StatusOf(refused), 401) << refused;
+  EXPECT_NE(refused.find("WWW-Authenticate: Bearer"), std::string::npos) << refused;
+}
+
+TEST(ReferenceServerLimitsTest, MalformedHttpIsAnswered400) {
+  Server server;
+  ASSERT_EQ(server.process->error(), "");
+  for (const std::string& garbage :
+       {std::string("GARBAGE\r\n\r\n"), std::string("GET /health HTTP/9.9\r\n\r\n"),
+        std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+        std::string("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"),
+        std::string("POST /execute HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                    "Content-Length: 3\r\n\r\n")}) {
+    RawConnection raw("127.0.0.1", server.process->port());
+    ASSERT_TRUE(raw.Send(garbage));
+    bool closed = false;
+    const std::string response = raw.ReadUntilClosed(&closed);
+    EXPECT_EQ(StatusOf(response), 400) << garbage << "\n-> " << response;
+    EXPECT_TRUE(closed) << garbage;
+  }
+  // The server is still fine.
+  EXPECT_EQ(server.Client().Send("GET", "/health").status, 200);
+}
+
+TEST(ReferenceServerLimitsTest, SilentAndSlowClientsAreCutOff) {
+  Server server({"--idle-timeout", "1s", "--request-timeout", "1s"});
+  ASSERT_EQ(server.process->error(), "");
+  RawConnection silent("127.0.0.1", server.process->port());
+  bool closed = false;
+  EXPECT_EQ(silent.ReadUntilClosed(&closed), "");
+  EXPECT_TRUE(closed);
+
+  RawConnection slow("127.0.0.1", server.process->port());
+  ASSERT_TRUE(slow.Send("POST /execute HTTP/1.1\r\nHost: x\r\n"));  // and nothing more
+  const std::string response = slow.ReadUntilClosed(&closed);
+  EXPECT_EQ(StatusOf(response), 408) << response;
+  EXPECT_TRUE(closed);
+
+  RawConnection slow_body("127.0.0.1", server.process->port());
+  ASSERT_TRUE(slow_body.Send("POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                             std::string(kKey) +
+                             "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"));
+  const std::string body_response = slow_body.ReadUntilClosed(&closed);
+  EXPECT_EQ(StatusOf(body_response), 408) << body_response;
+  EXPECT_TRUE(closed);
+}
+
+TEST(ReferenceServerShutdownTest, SigtermDrainsCancelsAndLeavesNothingRunning) {
+  Server server({"--workers", "2", "--shutdown-drain", "1s"});
+  ASSERT_EQ(server.process->error(), "");
+  HttpClient client = server.Client();
+  const std::string async_id =
+      AsyncJob(client, R"({"language":"bash","code":"echo a; exec sleep 300"})");
+  HttpResponse sync_answer;
+  std::thread sync_client([&] {
+    HttpClient other = server.Client();
+    sync_answer = other.PostJson("/execute", kKey,
+                                 R"({"language":"bash","code":"echo b; exec sleep 300"})");
+  });
+  ASSERT_TRUE(server.WaitForSandboxProcess("sleep", 2));
+  EXPECT_EQ(server.process->Stop(SIGTERM, 60s), 0) << server.process->Log();
+  sync_client.join();
+  // The waiting client got its answer before the server went.
+  ASSERT_EQ(sync_answer.status, 200) << sync_answer.error;
+  const rapidjson::Document body = Json(sync_answer);
+  EXPECT_EQ(Str(body, "error"), "Job cancelled: the server is shutting down");
+  EXPECT_EQ(Str(body, "stdout"), "b\n");
+  EXPECT_TRUE(server.SandboxProcesses().empty());
+  const std::string log = server.process->Log();
+  EXPECT_NE(log.find(R"("event":"shutdown")"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("event":"stopped")"), std::string::npos) << log;
+  EXPECT_EQ(log.find(kKey), std::string::npos) << "the log must never hold a key";
+  EXPECT_EQ(log.find("echo b"), std::string::npos) << "the log must never hold code";
+}
+
+TEST(ReferenceServerShutdownTest, SigintWithNothingRunningExitsZero) {
+  Server server;
+  ASSERT_EQ(server.process->error(), "");
+  EXPECT_EQ(server.process->Stop(SIGINT, 30s), 0) << server.process->Log();
+}
+
+// ---- The command line ------------------------------------------------------
+
+std::pair<int, std::string> RunBinary(const std::string& args) {
+  const std::string command = ServerProcess::BinaryPath() + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), output};
+}
+
+TEST(ReferenceServerCommandLineTest, HelpDocumentsEveryFlag) {
+  const auto [status, help] = RunBinary("--help");
+  EXPECT_EQ(status, 0);
+  for (const char* flag :
+       {"--listen", "--api-key", "--api-keys-file", "--workers", "--max-queue", "--job-retention",
+        "--shutdown-drain", "--request-timeout", "--idle-timeout", "--max-body-bytes",
+        "--max-header-bytes", "--max-connections", "--io-threads", "--languages", "--memory-mb",
+        "--sandbox-uid-base", "--help"}) {
+    EXPECT_NE(help.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(ReferenceServerCommandLineTest, BadFlagsAreNamed) {
+  const auto [no_key_status, no_key] = RunBinary("--listen 127.0.0.1:0");
+  EXPECT_EQ(no_key_status, 2);
+  EXPECT_NE(no_key.find("no API key"), std::string::npos) << no_key;
+  const auto [bad_status, bad] = RunBinary("--api-key k --workers lots");
+  EXPECT_EQ(bad_status, 2);
+  EXPECT_NE(bad.find("--workers"), std::string::npos) << bad;
+  const auto [busy_status, busy] = RunBinary("--api-key k --listen 999.1.1.1:0");
+  EXPECT_EQ(busy_status, 1);
+  EXPECT_NE(busy.find("999.1.1.1"), std::string::npos) << busy;
+}
+
+}  // namespace
+}  // namespace server_test

@@ -1,0 +1,55 @@
+#ifndef REFERENCE_SERVER_TESTING_SERVER_PROCESS_H_
+#define REFERENCE_SERVER_TESTING_SERVER_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace server_test {
+
+// The real reference_server binary, started on 127.0.0.1 port 0 with the
+// given extra flags; the port is read from its "listening on" line. Its
+// stderr (the access log) goes to a file. Stopped with SIGTERM on
+// destruction if still running.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> flags);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // "" once listening; else why not (with the server's stderr).
+  const std::string& error() const { return error_; }
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  pid_t pid() const { return pid_; }
+  const std::string& listening_line() const { return listening_line_; }
+
+  // Sends `signal` and waits up to `limit` for the exit: the exit status
+  // (0..255), 128+N if killed by signal N, or -1 if still running (it is
+  // then killed).
+  int Stop(int signal, std::chrono::milliseconds limit);
+  std::string Log() const;  // what it wrote on stderr
+
+  // The path of the binary, from the test's runfiles.
+  static std::string BinaryPath();
+
+ private:
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  std::uint16_t port_ = 0;
+  std::string error_;
+  std::string listening_line_;
+  std::string log_path_;
+};
+
+// Processes on this host running as uids [first, first + count): what a
+// sandbox left behind.
+std::vector<pid_t> ProcessesWithUids(std::uint32_t first, std::uint32_t count);
+
+}  // namespace server_test
+
+#endif  // REFERENCE_SERVER_TESTING_SERVER_PROCESS_H_
