@@ -85,6 +85,18 @@ std::string Str(const rapidjson::Value& object, const char* name) {
   return object[name].GetString();
 }
 
+// Runs a shell command; its exit status and its stdout and stderr together.
+std::pair<int, std::string> RunCommand(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  std::string output;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
 std::string ReadFixture(const std::string& name) {
   std::ifstream in(std::string(std::getenv("TEST_SRCDIR")) + "/execprobe/fixtures/documentation/" +
                    name, std::ios::binary);
@@ -255,6 +267,17 @@ TEST_F(ReferenceServerTest, RunDetectsTheLanguageFromTheShebang) {
   PollUntilFinal(client, Str(Json(accepted), "job_id"), &final_body);
   EXPECT_EQ(Str(final_body["result"], "stdout"), "async\n");
   EXPECT_EQ(Str(final_body["result"], "detected_language"), "sh");
+}
+
+// tools/documentation_examples sends them with curl, as the documentation
+// does, and explains every difference from the documented answers.
+TEST_F(ReferenceServerTest, DocumentationExamplesToolFindsNoUnexplainedDifference) {
+  const auto [status, output] =
+      RunCommand(std::string(std::getenv("TEST_SRCDIR")) + "/execprobe/tools/documentation_examples " +
+                 shared_->process->url() + " " + kKey);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("0 unexplained difference(s)"), std::string::npos) << output;
+  EXPECT_NE(output.find("zig input_files                    same"), std::string::npos) << output;
 }
 
 // ---- Requests and their answers ------------------------------------------
@@ -566,7 +589,14 @@ TEST(ReferenceServerShutdownTest, SigtermDrainsCancelsAndLeavesNothingRunning) {
                                  R"({"language":"bash","code":"echo b; exec sleep 300"})");
   });
   ASSERT_TRUE(server.WaitForSandboxProcess("sleep", 2));
+  const pid_t pid = server.process->pid();
+  const bool cgroups =
+      Str(Json(client.Send("GET", "/health"))["enforced"], "memory").find("cgroup") != std::string::npos;
+  if (cgroups) {
+    EXPECT_FALSE(CgroupsOfProcess(pid).empty()) << "the runs have cgroups while they run";
+  }
   EXPECT_EQ(server.process->Stop(SIGTERM, 60s), 0) << server.process->Log();
+  EXPECT_EQ(CgroupsOfProcess(pid), std::vector<std::string>{}) << "no cgroup left behind";
   sync_client.join();
   // The waiting client got its answer before the server went.
   ASSERT_EQ(sync_answer.status, 200) << sync_answer.error;
@@ -590,14 +620,7 @@ TEST(ReferenceServerShutdownTest, SigintWithNothingRunningExitsZero) {
 // ---- The command line ------------------------------------------------------
 
 std::pair<int, std::string> RunBinary(const std::string& args) {
-  const std::string command = ServerProcess::BinaryPath() + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), output};
+  return RunCommand(ServerProcess::BinaryPath() + " " + args);
 }
 
 TEST(ReferenceServerCommandLineTest, HelpDocumentsEveryFlag) {

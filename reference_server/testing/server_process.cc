@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -120,6 +121,19 @@ std::vector<pid_t> ProcessesWithUids(std::uint32_t first, std::uint32_t count) {
     }
   }
   closedir(proc);
+  return found;
+}
+
+std::vector<std::string> CgroupsOfProcess(pid_t pid) {
+  std::vector<std::string> found;
+  const std::string name = "execprobe-" + std::to_string(pid);
+  std::error_code ec;
+  auto it = std::filesystem::recursive_directory_iterator(
+      "/sys/fs/cgroup", std::filesystem::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it.depth() >= 4) it.disable_recursion_pending();
+    if (it->path().filename() == name) found.push_back(it->path().string());
+  }
   return found;
 }
 
