@@ -456,6 +456,9 @@ TEST_F(ReferenceServerTest, AClientThatVanishesHasItsRunKilled) {
                         std::string(kKey) + "\r\nContent-Type: application/json\r\nContent-Length: " +
                         std::to_string(body.size()) + "\r\n\r\n" + body));
   ASSERT_TRUE(shared_->WaitForSandboxProcess("sleep"));
+  // Bytes after the request (a stray CRLF, a pipelined request) must not
+  // blind the server to the disconnect that follows.
+  ASSERT_TRUE(raw->Send("\r\nGET /health HTTP/1.1\r\n"));
   const rapidjson::Document jobs = Json(client.Get("/jobs", kKey));
   ASSERT_EQ(jobs["jobs"].Size(), 1u);
   const std::string id = Str(jobs["jobs"][0], "job_id");
@@ -574,6 +577,34 @@ TEST(ReferenceServerLimitsTest, SilentAndSlowClientsAreCutOff) {
   const std::string body_response = slow_body.ReadUntilClosed(&closed);
   EXPECT_EQ(StatusOf(body_response), 408) << body_response;
   EXPECT_TRUE(closed);
+}
+
+// A client that keeps sending, a byte at a time, never completing its
+// request, is cut off at the deadline all the same.
+TEST(ReferenceServerLimitsTest, TricklingClientsAreCutOffAtTheDeadline) {
+  Server server({"--idle-timeout", "1s", "--request-timeout", "1s"});
+  ASSERT_EQ(server.process->error(), "");
+  const std::string header_start = "GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+  const std::string body_start = "POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                 std::string(kKey) +
+                                 "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+  for (const std::string& start : {header_start, body_start}) {
+    RawConnection raw("127.0.0.1", server.process->port());
+    ASSERT_TRUE(raw.Send(start));
+    std::string answer;
+    const auto began = std::chrono::steady_clock::now();
+    // Bounded: 200 bytes over 10 s at most; the deadline is 1 s.
+    for (int i = 0; i < 200 && answer.empty(); ++i) {
+      if (!raw.Send("a")) break;
+      std::this_thread::sleep_for(50ms);  // the client's own pace: what is under test
+      char buffer[512];
+      const ssize_t n = recv(raw.fd(), buffer, sizeof buffer, MSG_DONTWAIT);
+      if (n > 0) answer.assign(buffer, static_cast<std::size_t>(n));
+    }
+    if (answer.empty()) answer = raw.ReadUntilClosed();
+    EXPECT_EQ(StatusOf(answer), 408) << start << "\n-> " << answer;
+    EXPECT_LT(std::chrono::steady_clock::now() - began, 5s) << start;
+  }
 }
 
 TEST(ReferenceServerShutdownTest, SigtermDrainsCancelsAndLeavesNothingRunning) {

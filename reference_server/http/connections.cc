@@ -8,7 +8,7 @@ namespace http {
 
 bool Connections::Admit(const std::shared_ptr<Session>& session) {
   std::lock_guard lock(mutex_);
-  if (sessions_.size() >= max_) return false;
+  if (closed_ || sessions_.size() >= max_) return false;
   sessions_.emplace(session.get(), session);
   return true;
 }
@@ -23,6 +23,7 @@ void Connections::CloseAll() {
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard lock(mutex_);
+    closed_ = true;
     for (auto& [raw, weak] : sessions_) {
       if (auto session = weak.lock()) live.push_back(std::move(session));
     }

@@ -18,7 +18,9 @@ class Connections {
  public:
   explicit Connections(std::size_t max) : max_(max) {}
 
-  // Registers a new session, or false when the limit is reached.
+  // Registers a new session, or false when the limit is reached or
+  // CloseAll() was called (a connection accepted as the listener closed
+  // must not escape the shutdown).
   bool Admit(const std::shared_ptr<Session>& session);
   void Remove(Session* session);  // from the session's destructor
 
@@ -33,6 +35,7 @@ class Connections {
   std::mutex mutex_;
   std::condition_variable emptied_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  bool closed_ = false;
 };
 
 }  // namespace http

@@ -71,7 +71,10 @@ void Server::Run() {
   // keep running on the I/O threads meanwhile.
   store_.Shutdown(options_.drain);
   connections_.CloseAll();
-  const auto grace = options_.session.write_timeout + std::chrono::seconds(3);
+  // Long enough for a request still being read to be answered: its read,
+  // its answer's write, and the lingering close that follows.
+  const auto grace = std::max(options_.session.request_timeout, options_.session.idle_timeout) +
+                     options_.session.write_timeout + std::chrono::seconds(3);
   const bool all_closed = connections_.WaitUntilEmpty(std::chrono::steady_clock::now() + grace);
   signals_.cancel();
   io_.stop();

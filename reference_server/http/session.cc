@@ -72,10 +72,29 @@ void Session::ReadHeader() {
   // that trickles a header byte by byte is cut off all the same.
   stream_.expires_never();
   ArmReadDeadline(options_.idle_timeout);
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                             self->OnHeader(ec);
-                           });
+  reading_body_ = false;
+  ReadMore();
+}
+
+void Session::ReadMore() {
+  // The deadline is checked before every read, not only by the timer: a
+  // timer that fires while a read has just completed would otherwise find
+  // nothing to cancel, and the next read would wait without a bound.
+  if (read_timed_out_ || std::chrono::steady_clock::now() >= read_deadline_at_) {
+    read_timed_out_ = true;
+    return OnReadSome(net::error::operation_aborted);
+  }
+  bhttp::async_read_some(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                           self->OnReadSome(ec);
+                         });
+}
+
+void Session::OnReadSome(beast::error_code ec) {
+  const bool complete = reading_body_ ? parser_->is_done() : parser_->is_header_done();
+  if (!ec && !complete) return ReadMore();
+  if (reading_body_) return OnBody(ec);
+  OnHeader(ec);
 }
 
 void Session::OnHeader(beast::error_code ec) {
@@ -135,10 +154,8 @@ void Session::OnHeader(beast::error_code ec) {
 void Session::ReadBody() {
   stream_.expires_never();
   ArmReadDeadline(options_.request_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      self->OnBody(ec);
-                    });
+  reading_body_ = true;
+  ReadMore();
 }
 
 void Session::OnBody(beast::error_code ec) {
@@ -162,8 +179,9 @@ void Session::OnBody(beast::error_code ec) {
 
 void Session::ArmReadDeadline(std::chrono::milliseconds timeout) {
   read_timed_out_ = false;
+  read_deadline_at_ = std::chrono::steady_clock::now() + timeout;
   const std::uint64_t generation = ++read_generation_;
-  read_deadline_.expires_after(timeout);
+  read_deadline_.expires_at(read_deadline_at_);
   read_deadline_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
     // Only the deadline of the read still in progress counts.
     if (ec || generation != self->read_generation_) return;
@@ -213,12 +231,20 @@ void Session::WatchForDisconnect() {
 
 void Session::OnReadable(beast::error_code ec) {
   if (state_ != State::kWaiting || !abandon_ || ec == net::error::operation_aborted) return;
-  char byte;
-  const ssize_t n = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  // What the client sends meanwhile (a pipelined request, a stray CRLF)
+  // belongs to the next request: it is kept, and the watch goes on. Past a
+  // header's worth the watch stops and TCP flow control holds the client.
+  if (buffer_.size() >= options_.max_header_bytes) return;
+  const auto space = buffer_.prepare(options_.max_header_bytes - buffer_.size());
+  const ssize_t n = ::recv(stream_.socket().native_handle(), space.data(), space.size(),
+                           MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
     return WatchForDisconnect();
   }
-  if (n > 0) return;  // the client sent its next request already: it is there
+  if (n > 0) {
+    buffer_.commit(static_cast<std::size_t>(n));
+    return WatchForDisconnect();
+  }
   // End of stream or an error: nobody will read the answer. Stop the run.
   Router::Abandon abandon = std::move(abandon_);
   abandon_ = nullptr;

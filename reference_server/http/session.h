@@ -55,6 +55,10 @@ class Session : public std::enable_shared_from_this<Session> {
   enum class State { kIdle, kReading, kWaiting, kWriting, kClosed };
 
   void ReadHeader();
+  // Reads until the header (or, with reading_body_, the whole request) is
+  // in, one read at a time, checking the deadline before each.
+  void ReadMore();
+  void OnReadSome(boost::beast::error_code ec);
   void OnHeader(boost::beast::error_code ec);
   void ReadBody();
   void OnBody(boost::beast::error_code ec);
@@ -83,8 +87,10 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
   boost::beast::http::response<boost::beast::http::string_body> response_;
   boost::asio::steady_timer read_deadline_;
+  std::chrono::steady_clock::time_point read_deadline_at_;
   std::uint64_t read_generation_ = 0;
   bool read_timed_out_ = false;
+  bool reading_body_ = false;
   Router& router_;
   AccessLog& log_;
   const SessionOptions options_;

@@ -190,9 +190,20 @@ void JobStore::Shutdown(std::chrono::milliseconds drain) {
   Deferred deferred;
   {
     std::unique_lock lock(mutex_);
-    if (stopping_) return;
+    if (shutdown_started_) {
+      // Returns, as promised, only when the first call is done.
+      joined_cv_.wait(lock, [this] { return joined_; });
+      return;
+    }
+    shutdown_started_ = true;
     accepting_ = false;
     while (!pending_.empty()) CancelPending(pending_.front(), kCancelledShutdown, deferred);
+  }
+  // Clients of cancelled pending jobs hear it now, not after the drain.
+  for (auto& callback : deferred) callback();
+  deferred.clear();
+  {
+    std::unique_lock lock(mutex_);
     // Running jobs get the drain period to end on their own; the wait ends
     // as soon as the last one does.
     job_ended_.wait_for(lock, drain, [this] { return running_ == 0; });
@@ -204,8 +215,12 @@ void JobStore::Shutdown(std::chrono::milliseconds drain) {
     stopping_ = true;
   }
   work_ready_.notify_all();
-  for (auto& callback : deferred) callback();
   for (std::thread& worker : workers_) worker.join();
+  {
+    std::lock_guard lock(mutex_);
+    joined_ = true;
+  }
+  joined_cv_.notify_all();
 }
 
 void JobStore::WorkerLoop() {

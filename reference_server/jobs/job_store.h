@@ -134,8 +134,10 @@ class JobStore {
   std::size_t running_ = 0;
   std::uint64_t next_sequence_ = 0;
   bool accepting_ = true;
-  bool stopping_ = false;
+  bool shutdown_started_ = false;
+  bool stopping_ = false;  // workers exit once the queue is empty
   bool joined_ = false;
+  std::condition_variable joined_cv_;  // later Shutdown() calls wait on it
   std::vector<std::thread> workers_;
 };
 

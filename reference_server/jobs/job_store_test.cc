@@ -331,6 +331,39 @@ TEST_F(JobStoreTest, ShutdownCancelsWhatCannotFinishAndRefusesNewJobs) {
   EXPECT_EQ(store.Get("alice", running.id)->status, JobStatus::kCancelled);
 }
 
+TEST_F(JobStoreTest, ShutdownTellsPendingJobsAtOnceNotAfterTheDrain) {
+  JobStore store(Options(/*workers=*/1), runner_, clock_);
+  Submitted running = SubmitAndWatch(store, "alice", Spec("block"));
+  ASSERT_TRUE(runner_.WaitForBlocked(1));
+  Submitted pending = SubmitAndWatch(store, "alice", Spec("never"));
+  std::thread shutdown([&store] { store.Shutdown(std::chrono::minutes(5)); });
+  // The drain is still waiting for the running job, yet the pending job's
+  // client already has its answer.
+  ASSERT_EQ(pending.final_view.wait_for(30s), std::future_status::ready);
+  EXPECT_EQ(pending.final_view.get().status, JobStatus::kCancelled);
+  EXPECT_EQ(running.final_view.wait_for(0s), std::future_status::timeout);
+  runner_.ReleaseAll();
+  shutdown.join();
+  EXPECT_EQ(running.final_view.get().status, JobStatus::kCompleted);
+}
+
+TEST_F(JobStoreTest, ConcurrentShutdownsBothReturnWhenAllIsDone) {
+  JobStore store(Options(/*workers=*/2), runner_, clock_);
+  Submitted running = SubmitAndWatch(store, "alice", Spec("block"));
+  ASSERT_TRUE(runner_.WaitForBlocked(1));
+  std::atomic<bool> final_seen_by_both{true};
+  auto shut = [&] {
+    store.Shutdown(0ms);
+    // Every callback has run when Shutdown returns, whichever call it was.
+    if (running.final_view.wait_for(0s) != std::future_status::ready) final_seen_by_both = false;
+  };
+  std::thread first(shut), second(shut);
+  first.join();
+  second.join();
+  EXPECT_TRUE(final_seen_by_both);
+  EXPECT_EQ(running.final_view.get().status, JobStatus::kCancelled);
+}
+
 TEST_F(JobStoreTest, ShutdownLetsRunningJobsFinishWithinTheDrain) {
   JobStore store(Options(/*workers=*/1), runner_, clock_);
   Submitted running = SubmitAndWatch(store, "alice", Spec("block"));
