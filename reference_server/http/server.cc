@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -49,7 +50,15 @@ void Server::RequestStop(const std::string& why) {
 
 void Server::Run() {
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
-    if (!ec) RequestStop(signal == SIGINT ? "SIGINT" : "SIGTERM");
+    if (ec) return;
+    RequestStop(signal == SIGINT ? "SIGINT" : "SIGTERM");
+    // A second signal means: now. The sandboxes die with the server (their
+    // init has a parent-death signal).
+    signals_.async_wait([this](boost::system::error_code again, int) {
+      if (again) return;
+      log_.Event("forced_exit", {{"reason", "second signal during shutdown"}});
+      std::_Exit(1);
+    });
   });
   listener_->Start();
   std::vector<std::thread> threads;
@@ -71,10 +80,9 @@ void Server::Run() {
   // keep running on the I/O threads meanwhile.
   store_.Shutdown(options_.drain);
   connections_.CloseAll();
-  // Long enough for a request still being read to be answered: its read,
-  // its answer's write, and the lingering close that follows.
-  const auto grace = std::max(options_.session.request_timeout, options_.session.idle_timeout) +
-                     options_.session.write_timeout + std::chrono::seconds(3);
+  // Requests still being read are cut short and answered 503 by
+  // CloseAll(); what remains is writing answers and the lingering close.
+  const auto grace = options_.session.write_timeout + std::chrono::seconds(3);
   const bool all_closed = connections_.WaitUntilEmpty(std::chrono::steady_clock::now() + grace);
   signals_.cancel();
   io_.stop();

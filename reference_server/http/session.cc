@@ -35,6 +35,9 @@ std::string RemoteOf(const net::ip::tcp::socket& socket) {
 Session::Session(net::ip::tcp::socket&& socket, Router& router, AccessLog& log,
                  const SessionOptions& options, Closed on_closed)
     : stream_(std::move(socket)),
+      // Room for one header and one read: what the parser has not consumed
+      // (a chunk header, trailers, a pipelined request) cannot grow past it.
+      buffer_(options.max_header_bytes + 64 * 1024),
       read_deadline_(stream_.get_executor()),
       router_(router),
       log_(log),
@@ -46,16 +49,27 @@ Session::~Session() {
 }
 
 void Session::Start() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    // Answers go out at once rather than waiting on Nagle's algorithm
+    // (40 ms stalls for pipelined requests otherwise).
+    self->stream_.socket().set_option(net::ip::tcp::no_delay(true), ignored);
+    self->ReadHeader();
+  });
 }
 
 void Session::Close() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
     self->closing_ = true;
-    // Between requests nothing is lost by closing; otherwise the answer in
-    // progress goes out first, with "Connection: close".
+    // Between requests nothing is lost by closing. A request still being
+    // read is cut short and answered 503 at once (ReadMore sees closing_),
+    // rather than holding the shutdown until its client finishes; an
+    // answer in progress goes out first, with "Connection: close".
     if (self->state_ == State::kIdle && !(self->parser_ && self->parser_->got_some())) {
       self->CloseNow();
+    } else if (self->state_ == State::kIdle || self->state_ == State::kReading) {
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
     }
   });
 }
@@ -80,6 +94,7 @@ void Session::ReadMore() {
   // The deadline is checked before every read, not only by the timer: a
   // timer that fires while a read has just completed would otherwise find
   // nothing to cancel, and the next read would wait without a bound.
+  if (closing_) return OnReadSome(net::error::operation_aborted);
   if (read_timed_out_ || std::chrono::steady_clock::now() >= read_deadline_at_) {
     read_timed_out_ = true;
     return OnReadSome(net::error::operation_aborted);
@@ -102,6 +117,7 @@ void Session::OnHeader(beast::error_code ec) {
   const bool timed_out = DisarmReadDeadline();
   if (ec) {
     const bool got_some = parser_->got_some();
+    if (closing_ && got_some) return RefuseShuttingDown();
     if (ec == bhttp::error::header_limit) {
       return Refuse(MakeError(ErrorCode::kHeadersTooLarge, "",
                               "the request header is over " +
@@ -120,6 +136,11 @@ void Session::OnHeader(beast::error_code ec) {
         ec == net::error::operation_aborted || ec == net::error::connection_reset) {
       return CloseNow();  // the client left, or never spoke
     }
+    if (ec == bhttp::error::buffer_overflow) {
+      return Refuse(MakeError(ErrorCode::kBadRequest, "",
+                              "a chunk header or trailer is over " +
+                                  std::to_string(options_.max_header_bytes) + " bytes"));
+    }
     return Refuse(MakeError(ErrorCode::kBadRequest, "",
                             "malformed HTTP request: " + ec.message()));
   }
@@ -127,9 +148,7 @@ void Session::OnHeader(beast::error_code ec) {
   const auto& header = parser_->get();
   record_.method = std::string(header.method_string());
   record_.path = std::string(PathOf(std::string_view(header.target().data(), header.target().size())));
-  if (header.version() != 11 && header.version() != 10) {
-    return Refuse(MakeError(ErrorCode::kBadRequest, "", "only HTTP/1.0 and HTTP/1.1 are served"));
-  }
+  if (auto malformed = CheckFraming(header)) return Refuse(*malformed);
   std::optional<Answer> screened = router_.Screen(
       record_.method, std::string(header.target()),
       std::string(header[bhttp::field::authorization]),
@@ -139,7 +158,8 @@ void Session::OnHeader(beast::error_code ec) {
     return Write(std::move(*screened), !parser_->is_done());
   }
   if (parser_->is_done()) return Dispatch();
-  if (IEquals(header[bhttp::field::expect], "100-continue")) {
+  // HTTP/1.0 clients cannot expect 100 Continue (RFC 9110 section 10.1.1).
+  if (header.version() == 11 && IEquals(header[bhttp::field::expect], "100-continue")) {
     continue_ = bhttp::response<bhttp::empty_body>(bhttp::status::continue_, 11);
     stream_.expires_after(options_.write_timeout);
     return bhttp::async_write(stream_, continue_,
@@ -161,6 +181,12 @@ void Session::ReadBody() {
 void Session::OnBody(beast::error_code ec) {
   const bool timed_out = DisarmReadDeadline();
   if (!ec) return Dispatch();
+  if (closing_) return RefuseShuttingDown();
+  if (ec == bhttp::error::buffer_overflow) {
+    return Refuse(MakeError(ErrorCode::kBadRequest, "body",
+                            "a chunk header or trailer is over " +
+                                std::to_string(options_.max_header_bytes) + " bytes"));
+  }
   if (ec == bhttp::error::body_limit) {
     return Refuse(MakeError(ErrorCode::kPayloadTooLarge, "body",
                             "the request body is over " + std::to_string(options_.max_body_bytes) +
@@ -234,17 +260,22 @@ void Session::OnReadable(beast::error_code ec) {
   // What the client sends meanwhile (a pipelined request, a stray CRLF)
   // belongs to the next request: it is kept, and the watch goes on. Past a
   // header's worth the watch stops and TCP flow control holds the client.
-  if (buffer_.size() >= options_.max_header_bytes) return;
-  const auto space = buffer_.prepare(options_.max_header_bytes - buffer_.size());
-  const ssize_t n = ::recv(stream_.socket().native_handle(), space.data(), space.size(),
-                           MSG_DONTWAIT);
+  // Past a header's worth the rest is discarded and the connection closes
+  // after the answer: the watch must go on, and memory stay bounded.
+  ssize_t n;
+  if (buffer_.size() < options_.max_header_bytes) {
+    const auto space = buffer_.prepare(options_.max_header_bytes - buffer_.size());
+    n = ::recv(stream_.socket().native_handle(), space.data(), space.size(), MSG_DONTWAIT);
+    if (n > 0) buffer_.commit(static_cast<std::size_t>(n));
+  } else {
+    closing_ = true;
+    n = ::recv(stream_.socket().native_handle(), linger_buffer_.data(), linger_buffer_.size(),
+               MSG_DONTWAIT);
+  }
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
     return WatchForDisconnect();
   }
-  if (n > 0) {
-    buffer_.commit(static_cast<std::size_t>(n));
-    return WatchForDisconnect();
-  }
+  if (n > 0) return WatchForDisconnect();
   // End of stream or an error: nobody will read the answer. Stop the run.
   Router::Abandon abandon = std::move(abandon_);
   abandon_ = nullptr;
@@ -259,6 +290,38 @@ void Session::OnAnswer(Answer answer) {
   stream_.socket().cancel(ignored);  // ends the disconnect watch
   const bool keep_alive = parser_ && parser_->keep_alive();
   Write(std::move(answer), !keep_alive);
+}
+
+std::optional<api::ApiError> Session::CheckFraming(
+    const bhttp::request_parser<bhttp::string_body>::value_type& header) const {
+  const auto bad = [](std::string message) {
+    return MakeError(ErrorCode::kBadRequest, "", std::move(message));
+  };
+  if (header.version() != 11 && header.version() != 10) {
+    return bad("only HTTP/1.0 and HTTP/1.1 are served");
+  }
+  // Beast takes a Transfer-Encoding that does not end in "chunked" for no
+  // body at all: the "body" would then be read as the next request
+  // (request smuggling). RFC 9112 section 6.3 requires a 400.
+  if (header.count(bhttp::field::transfer_encoding) != 0 && !parser_->chunked()) {
+    return bad("Transfer-Encoding must end with chunked");
+  }
+  if (header.version() == 11 && header.count(bhttp::field::host) != 1) {
+    return bad("an HTTP/1.1 request needs exactly one Host header");
+  }
+  if (header.count(bhttp::field::authorization) > 1) {
+    return bad("more than one Authorization header");
+  }
+  // Only POST endpoints take a body: a body elsewhere (even on /health,
+  // which needs no key) is refused before any of it is read.
+  if (header.method() != bhttp::verb::post && !parser_->is_done()) {
+    return bad(std::string(header.method_string()) + " requests take no body");
+  }
+  return std::nullopt;
+}
+
+void Session::RefuseShuttingDown() {
+  Refuse(MakeError(ErrorCode::kShuttingDown, "", "the server is shutting down"));
 }
 
 void Session::Refuse(const api::ApiError& error) {

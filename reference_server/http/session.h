@@ -72,6 +72,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnReadable(boost::beast::error_code ec);
   // Answers a request that cannot be read further, then closes.
   void Refuse(const api::ApiError& error);
+  void RefuseShuttingDown();
+  // A 400 for requests whose framing is unsafe or ambiguous.
+  std::optional<api::ApiError> CheckFraming(
+      const boost::beast::http::request_parser<boost::beast::http::string_body>::value_type&
+          header) const;
   void Write(Answer answer, bool close_after);
   void OnWrite(bool close_after, boost::beast::error_code ec);
   // Closes politely: stops sending, reads (for a bounded time) what the
