@@ -34,23 +34,6 @@ int Fail(int status, const std::string& message) {
   return status;
 }
 
-// languages.json beside the binary in Bazel's runfiles, else in the tree.
-std::string DefaultLanguagesFile(const char* argv0) {
-  const std::string runfiles =
-      std::string(argv0) + ".runfiles/execprobe/reference_server/languages/languages.json";
-  if (access(runfiles.c_str(), R_OK) == 0) return runfiles;
-  return "reference_server/languages/languages.json";
-}
-
-bool ReadFile(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  return !in.bad();
-}
-
 std::vector<std::pair<std::string, std::string>> Enforcement(const sandbox::Sandbox& sandbox) {
   const sandbox::CgroupHost& cgroups = sandbox.cgroups();
   const std::string cgroup = "cgroup v" + std::to_string(cgroups.version());
@@ -95,9 +78,9 @@ int main(int argc, char** argv) {
   }
 
   const std::string languages_file =
-      flags.languages_file.empty() ? DefaultLanguagesFile(argv[0]) : flags.languages_file;
+      flags.languages_file.empty() ? languages::DefaultRegistryFile(argv[0]) : flags.languages_file;
   std::string languages_json;
-  if (!ReadFile(languages_file, languages_json)) {
+  if (!languages::ReadWholeFile(languages_file, languages_json)) {
     return Fail(kStartError, languages_file + ": cannot read the language registry");
   }
   auto registry = languages::Registry::Parse(languages_json);

@@ -17,19 +17,11 @@ bool StartsWith(const std::string& text, const char* prefix) {
 
 api::ExecutionResult ResultFor(const JobSpec& spec, const std::string& job_id, int exit_code,
                                std::string stdout_text, std::optional<std::string> error) {
-  api::ExecutionResult result;
+  api::ExecutionResult result = ResultWithoutRun(spec, job_id, "");
   result.success = exit_code == 0 && !error;
   result.stdout_text = std::move(stdout_text);
-  result.stderr_text = "";
   result.exit_code = exit_code;
   result.error = error;
-  result.language = spec.language;
-  result.detected_language = spec.detected_language;
-  result.job_id = job_id;
-  result.artifacts = std::vector<api::Artifact>{};
-  result.execution_mode = "pooled";
-  result.network_mode = spec.request.network_mode;
-  result.total_time_ms = 0;
   return result;
 }
 

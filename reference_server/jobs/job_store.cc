@@ -44,26 +44,6 @@ std::size_t ResultBytes(const api::ExecutionResult& result) {
   return bytes;
 }
 
-// The result of a job that never ran: the shape of every other result, so
-// clients read it the same way.
-api::ExecutionResult NotRunResult(const JobSpec& spec, const std::string& job_id,
-                                  const std::string& error) {
-  api::ExecutionResult result;
-  result.success = false;
-  result.stdout_text = "";
-  result.stderr_text = "";
-  result.exit_code = -1;
-  result.error = error;
-  result.language = spec.language;
-  result.detected_language = spec.detected_language;
-  result.job_id = job_id;
-  result.artifacts = std::vector<api::Artifact>{};
-  result.execution_mode = "pooled";
-  result.network_mode = spec.request.network_mode;
-  result.total_time_ms = 0;
-  return result;
-}
-
 std::string ReasonText(CancelReason reason) {
   return reason == CancelReason::kUser ? kCancelledByUser : kCancelledClientGone;
 }
@@ -247,12 +227,12 @@ void JobStore::WorkerLoop() {
     RunOutcome outcome;
     if (cancel_fd < 0) {
       // Without a way to cancel it, the run could not be stopped: refuse it.
-      outcome.result = NotRunResult(spec, job->id, "Server error: cannot create eventfd");
+      outcome.result = ResultWithoutRun(spec, job->id, "Server error: cannot create eventfd");
     } else {
       try {
         outcome = runner_.Run(spec, job->id, cancel_fd);
       } catch (const std::exception& e) {
-        outcome = {NotRunResult(spec, job->id, std::string("Server error: ") + e.what()),
+        outcome = {ResultWithoutRun(spec, job->id, std::string("Server error: ") + e.what()),
                    Ending::kFinished};
       }
     }
@@ -308,7 +288,7 @@ void JobStore::Finish(const JobPtr& job, RunOutcome outcome, Deferred& deferred)
 void JobStore::CancelPending(JobPtr job, const std::string& reason, Deferred& deferred) {
   pending_.erase(std::find(pending_.begin(), pending_.end(), job));
   pending_bytes_ -= job->spec_bytes;
-  const api::ExecutionResult result = NotRunResult(job->spec, job->id, reason);
+  const api::ExecutionResult result = ResultWithoutRun(job->spec, job->id, reason);
   job->spec = JobSpec{};
   job->cancel_reason = reason;
   // Finish() does the bookkeeping of a running job's end; a pending job

@@ -29,6 +29,12 @@ struct RunOutcome {
   Ending ending = Ending::kFinished;
 };
 
+// The result of a job whose program did not run (cancelled while pending,
+// a server error), with every member a run's result has, so that clients
+// read it the same way: no output, exit_code -1, `error`.
+api::ExecutionResult ResultWithoutRun(const JobSpec& spec, const std::string& job_id,
+                                      const std::string& error);
+
 // Runs one job to its end. The job store calls it from its worker threads,
 // several at once. `cancel_fd` becomes readable when the job is cancelled;
 // the run must then stop promptly and report Ending::kCancelled with what it

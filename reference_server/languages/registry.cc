@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
+
 #include <algorithm>
 
 #include "reference_server/api/json_reader.h"
@@ -182,5 +185,21 @@ std::vector<std::string> Registry::ReservedFilenames(std::string_view name) cons
 }
 
 bool PathExists(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
+
+std::string DefaultRegistryFile(const char* argv0) {
+  const std::string runfiles =
+      std::string(argv0) + ".runfiles/execprobe/reference_server/languages/languages.json";
+  if (access(runfiles.c_str(), R_OK) == 0) return runfiles;
+  return "reference_server/languages/languages.json";
+}
+
+bool ReadWholeFile(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return !in.bad();
+}
 
 }  // namespace languages

@@ -61,6 +61,13 @@ class Registry {
 // probe).
 bool PathExists(const std::string& path);
 
+// languages.json beside the binary `argv0` in Bazel's runfiles, else the
+// one in the source tree (relative to the working directory).
+std::string DefaultRegistryFile(const char* argv0);
+
+// The whole file into `out`; false when it cannot be read.
+bool ReadWholeFile(const std::string& path, std::string& out);
+
 }  // namespace languages
 
 #endif  // REFERENCE_SERVER_LANGUAGES_REGISTRY_H_

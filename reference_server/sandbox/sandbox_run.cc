@@ -35,23 +35,6 @@ constexpr const char* kUsage =
     "                   [--return-artifact] [--return-wasm-artifact]\n"
     "                   [--languages FILE] SOURCE_FILE\n";
 
-bool ReadFile(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  return true;
-}
-
-// languages.json next to the binary in Bazel's runfiles, else in the tree.
-std::string DefaultLanguagesFile(const char* argv0) {
-  const std::string runfiles =
-      std::string(argv0) + ".runfiles/execprobe/reference_server/languages/languages.json";
-  if (access(runfiles.c_str(), R_OK) == 0) return runfiles;
-  return "reference_server/languages/languages.json";
-}
-
 [[noreturn]] void Fail(int status, const std::string& message) {
   std::cerr << "sandbox_run: " << message << "\n";
   if (status == 2) std::cerr << kUsage;
@@ -62,7 +45,7 @@ std::string DefaultLanguagesFile(const char* argv0) {
 
 int main(int argc, char** argv) {
   api::ExecuteRequest request;
-  std::string language_name, source_path, languages_file = DefaultLanguagesFile(argv[0]);
+  std::string language_name, source_path, languages_file = languages::DefaultRegistryFile(argv[0]);
   std::vector<std::string> input_paths;
   int memory_mb = 0;
   const api::RequestLimits api_limits;
@@ -111,19 +94,19 @@ int main(int argc, char** argv) {
   }
   if (language_name.empty()) Fail(2, "--language is required");
   if (source_path.empty()) Fail(2, "SOURCE_FILE is required");
-  if (!ReadFile(source_path, request.code)) Fail(1, "cannot read " + source_path);
+  if (!languages::ReadWholeFile(source_path, request.code)) Fail(1, "cannot read " + source_path);
   for (const std::string& path : input_paths) {
     api::InputFile file;
     file.filename = path.substr(path.rfind('/') + 1);
     if (auto violation = api::FilenameViolation(file.filename, api_limits.max_filename_bytes)) {
       Fail(1, "--input-file " + path + ": " + *violation);
     }
-    if (!ReadFile(path, file.content)) Fail(1, "cannot read " + path);
+    if (!languages::ReadWholeFile(path, file.content)) Fail(1, "cannot read " + path);
     request.input_files.push_back(std::move(file));
   }
 
   std::string registry_text;
-  if (!ReadFile(languages_file, registry_text)) Fail(1, "cannot read " + languages_file);
+  if (!languages::ReadWholeFile(languages_file, registry_text)) Fail(1, "cannot read " + languages_file);
   auto registry = languages::Registry::Parse(registry_text);
   if (!registry) Fail(1, languages_file + ": " + registry.error().Describe());
   registry.value().Probe(languages::PathExists);
