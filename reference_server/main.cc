@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
   server_options.port = flags.port;
   server_options.io_threads = flags.io_threads;
   server_options.max_connections = flags.max_connections;
+  server_options.max_answer_bytes_in_flight = flags.max_answer_bytes;
   server_options.drain = flags.shutdown_drain;
   server_options.session.max_body_bytes = flags.max_body_bytes;
   server_options.session.max_header_bytes = flags.max_header_bytes;

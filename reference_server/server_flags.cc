@@ -36,6 +36,8 @@ const char kUsage[] =
     "                             10 MiB of input files as base64 plus code)\n"
     "  --max-header-bytes N       largest request header (default 16384)\n"
     "  --max-connections N        open connections at once (default 512)\n"
+    "  --max-answer-bytes N       answers being written at once, in bytes; more\n"
+    "                             get 503 server_busy (default 268435456)\n"
     "  --io-threads N             threads serving connections (default 2)\n"
     "  --languages FILE           the language registry (default: the\n"
     "                             languages.json shipped with the server)\n"
@@ -133,6 +135,7 @@ std::variant<ServerFlags, std::string> ParseServerFlags(const std::vector<std::s
         "--listen", "--api-key", "--api-keys-file", "--workers", "--max-queue",
         "--job-retention", "--shutdown-drain", "--request-timeout", "--idle-timeout",
         "--max-body-bytes", "--max-header-bytes", "--max-connections", "--io-threads",
+        "--max-answer-bytes",
         "--languages", "--memory-mb", "--sandbox-uid-base"};
     if (kValueFlags.count(name) == 0) return "unknown flag " + name + " (see --help)";
     if (!take()) return name + ": needs a value";
@@ -174,6 +177,10 @@ std::variant<ServerFlags, std::string> ParseServerFlags(const std::vector<std::s
     } else if (name == "--max-connections") {
       if (!ParseWhole<std::size_t>(value, 1, 100000, flags.max_connections)) {
         return bad("must be a whole number from 1 to 100000");
+      }
+    } else if (name == "--max-answer-bytes") {
+      if (!ParseWhole<std::size_t>(value, 1024, std::size_t{1} << 40, flags.max_answer_bytes)) {
+        return bad("must be a whole number from 1024 to 1099511627776");
       }
     } else if (name == "--io-threads") {
       if (!ParseWhole(value, 1, 256, flags.io_threads)) return bad("must be a whole number from 1 to 256");

@@ -27,6 +27,7 @@ struct ServerFlags {
   std::size_t max_body_bytes = 20 * 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_connections = 512;
+  std::size_t max_answer_bytes = 256 * 1024 * 1024;
   int io_threads = 2;
   std::string languages_file;  // "": the one beside the binary
   std::size_t memory_mb = 512;

@@ -536,6 +536,35 @@ TEST(ReferenceServerLimitsTest, OversizedBodiesAndHeadersAreRefusedEarly) {
   EXPECT_NE(refused.find("WWW-Authenticate: Bearer"), std::string::npos) << refused;
 }
 
+// Clients that do not read their answers cannot pin memory without bound.
+TEST(ReferenceServerLimitsTest, AnswersWaitingToBeReadAreBounded) {
+  Server server({"--max-answer-bytes", "1048576"});
+  ASSERT_EQ(server.process->error(), "");
+  HttpClient client = server.Client();
+  // 1 MiB of control characters on each stream: a 12 MiB JSON answer.
+  const std::string id = AsyncJob(client, R"j({"language":"python","code":"import sys\nsys.stdout.write('\u0001' * 1048576)\nsys.stderr.write('\u0001' * 1048576)"})j");
+  ASSERT_EQ(PollUntilFinal(client, id).back(), "completed");
+  const std::string get = "GET /jobs/" + id + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                          std::string(kKey) + "\r\n\r\n";
+  // One answer is always allowed; this client holds it, unread.
+  RawConnection hoarder("127.0.0.1", server.process->port(), 30s, /*receive_buffer=*/4096);
+  ASSERT_TRUE(hoarder.Send(get));
+  char first[16];
+  ASSERT_GT(recv(hoarder.fd(), first, sizeof first, 0), 0);  // its write has begun
+  const HttpResponse busy = client.Get("/jobs/" + id, kKey);
+  ExpectError(busy, 503, "server_busy");
+  EXPECT_EQ(busy.header("retry-after"), "1");
+  hoarder.Close();
+  // Once the hoarder is gone its share is released (bounded polling).
+  int status = 503;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (status == 503 && std::chrono::steady_clock::now() < deadline) {
+    status = client.Get("/jobs/" + id, kKey).status;
+    if (status == 503) std::this_thread::sleep_for(50ms);  // polling, with a deadline
+  }
+  EXPECT_EQ(status, 200);
+}
+
 TEST(ReferenceServerLimitsTest, MalformedHttpIsAnswered400) {
   Server server;
   ASSERT_EQ(server.process->error(), "");
@@ -682,7 +711,7 @@ TEST(ReferenceServerCommandLineTest, HelpDocumentsEveryFlag) {
        {"--listen", "--api-key", "--api-keys-file", "--workers", "--max-queue", "--job-retention",
         "--shutdown-drain", "--request-timeout", "--idle-timeout", "--max-body-bytes",
         "--max-header-bytes", "--max-connections", "--io-threads", "--languages", "--memory-mb",
-        "--sandbox-uid-base", "--help"}) {
+        "--sandbox-uid-base", "--max-answer-bytes", "--help"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
 }

@@ -32,6 +32,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kHeadersTooLarge: return "headers_too_large";
     case ErrorCode::kInternal: return "internal_error";
     case ErrorCode::kShuttingDown: return "shutting_down";
+    case ErrorCode::kServerBusy: return "server_busy";
   }
   return "internal_error";
 }
@@ -50,7 +51,8 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kQueueFull: return 429;
     case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kInternal: return 500;
-    case ErrorCode::kShuttingDown: return 503;
+    case ErrorCode::kShuttingDown:
+    case ErrorCode::kServerBusy: return 503;
     default: return 400;
   }
 }

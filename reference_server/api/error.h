@@ -36,6 +36,7 @@ enum class ErrorCode {
   kHeadersTooLarge,       // 431: the request's header section is over its limit
   kInternal,              // 500
   kShuttingDown,          // 503
+  kServerBusy,            // 503: too many answers are waiting to be read
 };
 
 // The snake_case name used on the wire, e.g. "invalid_filename".

@@ -22,6 +22,7 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kQueueFull,            ErrorCode::kInternal,
     ErrorCode::kShuttingDown,         ErrorCode::kBadRequest,
     ErrorCode::kRequestTimeout,       ErrorCode::kHeadersTooLarge,
+    ErrorCode::kServerBusy,
 };
 
 TEST(ErrorCodeTest, NamesAreUniqueSnakeCase) {

@@ -9,7 +9,8 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& io, Router& router, AccessLog& log,
-                   const SessionOptions& options, Connections& connections)
+                   const SessionOptions& options, ByteBudget& answers,
+                   Connections& connections)
     : io_(io),
       strand_(net::make_strand(io)),
       acceptor_(strand_),
@@ -17,6 +18,7 @@ Listener::Listener(net::io_context& io, Router& router, AccessLog& log,
       router_(router),
       log_(log),
       options_(options),
+      answers_(answers),
       connections_(connections) {}
 
 std::string Listener::Open(const tcp::endpoint& endpoint) {
@@ -53,7 +55,7 @@ void Listener::Accept() {
         if (!ec) {
           Connections& connections = self->connections_;
           auto session = std::make_shared<Session>(
-              std::move(socket), self->router_, self->log_, self->options_,
+              std::move(socket), self->router_, self->log_, self->options_, self->answers_,
               [&connections](Session* closed) { connections.Remove(closed); });
           // Over the limit, the connection is closed at once (the session
           // goes with its socket) rather than queued without bound.

@@ -19,7 +19,7 @@ namespace http {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(boost::asio::io_context& io, Router& router, AccessLog& log,
-           const SessionOptions& options, Connections& connections);
+           const SessionOptions& options, ByteBudget& answers, Connections& connections);
 
   // Binds and listens; "" or what went wrong.
   std::string Open(const boost::asio::ip::tcp::endpoint& endpoint);
@@ -38,6 +38,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Router& router_;
   AccessLog& log_;
   const SessionOptions options_;
+  ByteBudget& answers_;
   Connections& connections_;
 };
 

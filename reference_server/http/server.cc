@@ -17,9 +17,11 @@ Server::Server(ServerOptions options, Router& router, jobs::JobStore& store, Acc
       store_(store),
       log_(log),
       connections_(options_.max_connections),
+      answers_(options_.max_answer_bytes_in_flight),
       io_(std::max(1, options_.io_threads)),
       signals_(io_, SIGINT, SIGTERM),
-      listener_(std::make_shared<Listener>(io_, router_, log_, options_.session, connections_)) {}
+      listener_(std::make_shared<Listener>(io_, router_, log_, options_.session, answers_,
+                                           connections_)) {}
 
 Server::~Server() = default;
 

@@ -27,6 +27,8 @@ struct ServerOptions {
   SessionOptions session;
   // At shutdown, how long running jobs may go on before they are cancelled.
   std::chrono::milliseconds drain = std::chrono::seconds(10);
+  // Answers being written at once, in bytes (see ByteBudget).
+  std::size_t max_answer_bytes_in_flight = 256 * 1024 * 1024;
 };
 
 // The HTTP server: a listener and its sessions on a pool of I/O threads.
@@ -56,6 +58,7 @@ class Server {
   // Sessions unregister when destroyed, which can happen as io_ is
   // destroyed: connections_ must outlive it.
   Connections connections_;
+  ByteBudget answers_;
   boost::asio::io_context io_;
   // Installed at construction, so that a SIGTERM arriving as soon as the
   // "listening" line is out is handled gracefully.

@@ -33,7 +33,7 @@ std::string RemoteOf(const net::ip::tcp::socket& socket) {
 }  // namespace
 
 Session::Session(net::ip::tcp::socket&& socket, Router& router, AccessLog& log,
-                 const SessionOptions& options, Closed on_closed)
+                 const SessionOptions& options, ByteBudget& answers, Closed on_closed)
     : stream_(std::move(socket)),
       // Room for one header and one read: what the parser has not consumed
       // (a chunk header, trailers, a pipelined request) cannot grow past it.
@@ -42,9 +42,11 @@ Session::Session(net::ip::tcp::socket&& socket, Router& router, AccessLog& log,
       router_(router),
       log_(log),
       options_(options),
+      answers_(answers),
       on_closed_(std::move(on_closed)) {}
 
 Session::~Session() {
+  if (reserved_ != 0) answers_.Release(reserved_);
   if (on_closed_) on_closed_(this);
 }
 
@@ -332,6 +334,18 @@ void Session::Write(Answer answer, bool close_after) {
   if (state_ == State::kClosed) return;
   close_after = close_after || closing_;
   state_ = State::kWriting;
+  if (!answers_.TryReserve(answer.body.size())) {
+    // A sync result is not lost: its job stays readable (GET /jobs/{id}).
+    Answer busy = ErrorAnswer(MakeError(
+        ErrorCode::kServerBusy, "",
+        "too many answers are waiting to be read by their clients; retry later" +
+            (answer.job_id.empty() ? std::string() : " (GET /jobs/" + answer.job_id + ")")));
+    busy.job_id = std::move(answer.job_id);
+    busy.headers.emplace_back("Retry-After", "1");
+    answer = std::move(busy);
+    answers_.Reserve(answer.body.size());  // a small refusal goes out anyway
+  }
+  reserved_ = answer.body.size();
   const unsigned version = parser_ && parser_->get().version() == 10 ? 10 : 11;
   response_ = bhttp::response<bhttp::string_body>(static_cast<bhttp::status>(answer.status), version);
   response_.set(bhttp::field::server, "execprobe-reference");
@@ -361,6 +375,8 @@ void Session::Write(Answer answer, bool close_after) {
 
 void Session::OnWrite(bool close_after, beast::error_code ec) {
   response_ = {};
+  answers_.Release(reserved_);
+  reserved_ = 0;
   if (ec) return CloseNow();
   if (close_after || closing_) return LingerThenClose();
   ReadHeader();

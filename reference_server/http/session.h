@@ -15,6 +15,7 @@
 #include <string>
 
 #include "reference_server/http/access_log.h"
+#include "reference_server/http/byte_budget.h"
 #include "reference_server/http/router.h"
 
 namespace http {
@@ -43,7 +44,7 @@ class Session : public std::enable_shared_from_this<Session> {
   using Closed = std::function<void(Session*)>;
 
   Session(boost::asio::ip::tcp::socket&& socket, Router& router, AccessLog& log,
-          const SessionOptions& options, Closed on_closed);
+          const SessionOptions& options, ByteBudget& answers, Closed on_closed);
   ~Session();
 
   void Start();
@@ -99,6 +100,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Router& router_;
   AccessLog& log_;
   const SessionOptions options_;
+  ByteBudget& answers_;
+  std::size_t reserved_ = 0;  // of answers_, for the answer being written
   Closed on_closed_;
   State state_ = State::kIdle;
   bool closing_ = false;      // the server is shutting down, or the client left

@@ -34,13 +34,16 @@ void SetSocketTimeouts(int fd, std::chrono::milliseconds timeout) {
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-int ConnectTo(const std::string& host, std::uint16_t port) {
+int ConnectTo(const std::string& host, std::uint16_t port, int receive_buffer = 0) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   if (inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) return -1;
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
+  if (receive_buffer > 0) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  }
   if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     close(fd);
     return -1;
@@ -132,8 +135,8 @@ HttpResponse HttpClient::PostText(const std::string& target, const std::string& 
 }
 
 RawConnection::RawConnection(const std::string& host, std::uint16_t port,
-                             std::chrono::milliseconds timeout)
-    : fd_(ConnectTo(host, port)), timeout_(timeout) {
+                             std::chrono::milliseconds timeout, int receive_buffer)
+    : fd_(ConnectTo(host, port, receive_buffer)), timeout_(timeout) {
   if (fd_ >= 0) SetSocketTimeouts(fd_, timeout_);
 }
 

@@ -56,8 +56,11 @@ class HttpClient {
 // A raw TCP connection for what a well-behaved client would not send.
 class RawConnection {
  public:
+  // `receive_buffer` > 0 sets SO_RCVBUF before connecting (a client that
+  // can hold little of an answer).
   RawConnection(const std::string& host, std::uint16_t port,
-                std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                int receive_buffer = 0);
   ~RawConnection();
   bool connected() const { return fd_ >= 0; }
   bool Send(const std::string& bytes);
