@@ -101,13 +101,14 @@ api::ExecutionResult ToExecutionResult(const Language& language,
 
 api::ExecutionResult Execute(const Language& language, const api::ExecuteRequest& request,
                              sandbox::Sandbox& sandbox, const sandbox::Limits& base,
-                             int cancel_fd) {
+                             int cancel_fd, RunEnding* ending) {
   const sandbox::Limits limits = MakeLimits(language, request, base);
   const sandbox::Network network = request.network_mode == api::NetworkMode::kSemiTrusted
                                        ? sandbox::Network::kSemiTrusted
                                        : sandbox::Network::kZeroTrust;
   const sandbox::RunResult run =
       sandbox.Run(MakeRunSpec(language, request), limits, network, cancel_fd);
+  if (ending != nullptr) *ending = {run.timed_out, run.cancelled};
   return ToExecutionResult(language, request, limits, run);
 }
 

@@ -25,10 +25,17 @@ api::ExecutionResult ToExecutionResult(const Language& language,
                                        const sandbox::Limits& limits,
                                        const sandbox::RunResult& run);
 
-// MakeRunSpec + Sandbox::Run + ToExecutionResult.
+// How a run was cut short, if it was (the job status depends on it).
+struct RunEnding {
+  bool timed_out = false;
+  bool cancelled = false;
+};
+
+// MakeRunSpec + Sandbox::Run + ToExecutionResult; `ending` (optional)
+// receives how the run ended.
 api::ExecutionResult Execute(const Language& language, const api::ExecuteRequest& request,
                              sandbox::Sandbox& sandbox, const sandbox::Limits& base,
-                             int cancel_fd = -1);
+                             int cancel_fd = -1, RunEnding* ending = nullptr);
 
 }  // namespace languages
 
