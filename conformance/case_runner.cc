@@ -1,0 +1,382 @@
+#include "conformance/case_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "conformance/expectation.h"
+#include "conformance/job_history.h"
+#include "conformance/json_text.h"
+#include "conformance/request_builder.h"
+
+namespace conformance {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kMaxExchanges = 40;
+constexpr std::size_t kAnswerLimit = 2000;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+Grade Worse(Grade a, Grade b) { return std::max(a, b); }
+
+struct Judgement {
+  Grade grade = Grade::kFailed;
+  std::string because;
+  std::vector<std::string> mismatches;  // against the OK expectation
+  std::vector<std::string> expected;
+};
+
+// The step's expectation, then its alternatives in order: the first one the
+// answer meets gives the grade.
+Judgement Judge(const rapidjson::Value& step, const Answer& answer, const MatchContext& context) {
+  Judgement judgement;
+  const rapidjson::Value& expect = step["expect"];
+  judgement.expected.push_back("OK: " + ToShortJson(expect, 800));
+  if (MeetsExpectation(expect, answer, context, &judgement.mismatches)) {
+    judgement.grade = Grade::kOk;
+    return judgement;
+  }
+  const auto alternatives = step.FindMember("alternatives");
+  if (alternatives == step.MemberEnd()) return judgement;
+  for (const auto& alternative : alternatives->value.GetArray()) {
+    const std::string grade = alternative["grade"].GetString();
+    const std::string because = alternative["because"].GetString();
+    judgement.expected.push_back(grade + " (" + because + "): " + ToShortJson(alternative, 800));
+    std::vector<std::string> ignored;
+    if (judgement.grade == Grade::kFailed &&
+        MeetsExpectation(alternative, answer, context, &ignored)) {
+      judgement.grade = grade == "OK"           ? Grade::kOk
+                        : grade == "NON-STRICT" ? Grade::kNonStrict
+                                                : Grade::kInformational;
+      judgement.because = because;
+    }
+  }
+  return judgement;
+}
+
+std::string RandomHex(std::size_t length) {
+  std::random_device device;
+  std::string text;
+  for (std::size_t i = 0; i < length; ++i) text += "0123456789abcdef"[device() % 16];
+  return text;
+}
+
+class CaseRun {
+ public:
+  CaseRun(const Case& c, const Target& target, const SchemaStore& schemas,
+          const RunOptions& options, HttpClient& client)
+      : c_(c), target_(target), options_(options), client_(client) {
+    context_.schemas = &schemas;
+    context_.vars = &vars_;
+    result_.id = c.id;
+    result_.level = c.level;
+  }
+
+  CaseResult Run() {
+    const auto start = Clock::now();
+    if (std::string reason = Prepare(); !reason.empty()) {
+      result_.grade = Grade::kSkipped;
+      result_.reason = reason;
+      return result_;
+    }
+    const rapidjson::Value& steps = (*c_.json)["steps"];
+    bool completed = true;
+    for (rapidjson::SizeType i = 0; i < steps.Size() && completed; ++i) {
+      completed = RunStep(steps[i], StepName(steps[i], i));
+    }
+    if (completed) {
+      if (const std::vector<std::string> violations = history_.Violations(); !violations.empty()) {
+        Fail("job status transitions",
+             {"OK: each job's statuses go pending -> running -> completed | timeout | cancelled "
+              "(or pending -> cancelled), never back, and a final status never changes"},
+             violations, "", "");
+      }
+    }
+    CancelUnfinishedJobs();
+    result_.seconds = SecondsSince(start);
+    return result_;
+  }
+
+ private:
+  static std::string StepName(const rapidjson::Value& step, rapidjson::SizeType index) {
+    if (const auto name = step.FindMember("name"); name != step.MemberEnd()) {
+      return name->value.GetString();
+    }
+    return "step " + std::to_string(index + 1);
+  }
+
+  bool HasLanguage(const std::string& language) const {
+    if (target_.languages) return target_.languages->count(language) != 0;
+    return language == "python";
+  }
+
+  // Checks the case's needs and picks its program variant; the reason to
+  // skip, or "".
+  std::string Prepare() {
+    for (const std::string& need : c_.needs) {
+      if (need == "second_key" && target_.second_key.empty()) {
+        return "needs a second API key (--second-api-key) to check isolation between keys";
+      }
+      if (need == "probe" && target_.probe_port == 0) {
+        return "needs the runner's probe listener, which only a target on this machine's "
+               "loopback can reach";
+      }
+      if (need.rfind("language:", 0) == 0 && !HasLanguage(need.substr(9))) {
+        return "the target does not list language " + need.substr(9) +
+               (target_.languages ? " in GET /languages" : " (no GET /languages: python assumed)");
+      }
+      if (need.rfind("endpoint:", 0) == 0 && target_.endpoints.count(need.substr(9)) == 0) {
+        return "the target does not implement the extension GET " + need.substr(9);
+      }
+    }
+    vars_["run_id"] = RandomHex(12);
+    vars_["api_key"] = target_.primary_key;
+    if (target_.probe_port != 0) {
+      vars_["probe_host"] = target_.probe_host;
+      vars_["probe_port"] = std::to_string(target_.probe_port);
+    }
+    const auto programs = c_.json->FindMember("programs");
+    if (programs == c_.json->MemberEnd()) return "";
+    std::string names;
+    for (const auto& program : programs->value.GetObject()) {
+      const std::string language = program.name.GetString();
+      names += (names.empty() ? "" : ", ") + language;
+      if (!HasLanguage(language)) continue;
+      vars_["language"] = language;
+      // A program may refer to runner variables (${probe_port}).
+      for (const auto& field : program.value.GetObject()) {
+        std::string error;
+        vars_[field.name.GetString()] = SubstituteVars(field.value.GetString(), vars_, &error);
+        if (!error.empty()) return "fixture error in programs." + language + ": " + error;
+      }
+      result_.language = language;
+      return "";
+    }
+    return "the target lists none of the languages this case has a program in (" + names + ")";
+  }
+
+  HttpResponse Send(const BuiltRequest& request, const std::string& step) {
+    HttpResponse response = client_.Send(request.http, request.timeout);
+    if (result_.exchanges.size() < kMaxExchanges) {
+      Exchange exchange;
+      exchange.step = step;
+      exchange.request = request.http.method + " " + request.http.target;
+      exchange.status = response.status;
+      exchange.answer = DescribeAnswer(response, 300);
+      exchange.seconds = response.elapsed.count() / 1000.0;
+      result_.exchanges.push_back(std::move(exchange));
+    }
+    return response;
+  }
+
+  void Fail(const std::string& step, std::vector<std::string> expected,
+            std::vector<std::string> mismatches, const std::string& actual,
+            const std::string& curl) {
+    result_.grade = Grade::kFailed;
+    result_.requirement = c_.requirement;
+    result_.failed_step = step;
+    result_.expected = std::move(expected);
+    result_.mismatches = std::move(mismatches);
+    result_.actual = actual;
+    result_.curl = curl;
+  }
+
+  std::string Curl(const BuiltRequest& request) {
+    std::string path;
+    if (!options_.replay_directory.empty()) {
+      path = options_.replay_directory + "/" + c_.id + ".body";
+    }
+    return CurlCommand(request, target_, path);
+  }
+
+  // Grades an answer; false (the case failed) when nothing acceptable came.
+  bool GradeAnswer(const rapidjson::Value& step, const std::string& name, const Answer& answer,
+             const BuiltRequest& request) {
+    // Captures first, so that the step's own expectations may use them
+    // (Location: /jobs/${job_id}); a missing one fails only an answer that
+    // is otherwise acceptable.
+    const std::string missing = Capture(step, answer);
+    Judgement judgement = Judge(step, answer, context_);
+    if (judgement.grade == Grade::kFailed) {
+      Fail(name, std::move(judgement.expected), std::move(judgement.mismatches),
+           DescribeAnswer(*answer.response, kAnswerLimit), Curl(request));
+      return false;
+    }
+    if (judgement.grade > result_.grade && judgement.grade != Grade::kOk) {
+      result_.reason = name + ": " + judgement.because;
+    }
+    result_.grade = Worse(result_.grade, judgement.grade);
+    if (!missing.empty()) {
+      Fail(name, {"an answer with something to capture as ${" + missing + "}"},
+           {"capture " + missing + ": nothing there"},
+           DescribeAnswer(*answer.response, kAnswerLimit), Curl(request));
+      return false;
+    }
+    return true;
+  }
+
+  // Sets the step's captured variables; the name of the first that the
+  // answer does not have, or "".
+  std::string Capture(const rapidjson::Value& step, const Answer& answer) {
+    const auto captures = step.FindMember("capture");
+    if (captures == step.MemberEnd()) return "";
+    std::string missing;
+    for (const auto& capture : captures->value.GetObject()) {
+      const std::string var = capture.name.GetString();
+      std::optional<std::string> value;
+      if (capture.value.IsObject()) {
+        value = answer.response->Header(capture.value["header"].GetString());
+      } else if (answer.json_error.empty()) {
+        if (const rapidjson::Value* found = ValueAt(answer.json, capture.value.GetString())) {
+          value = found->IsString() ? std::string(found->GetString(), found->GetStringLength())
+                                    : ToJson(*found);
+        }
+      }
+      if (value) {
+        vars_[var] = *value;
+      } else if (missing.empty()) {
+        missing = var;
+      }
+    }
+    return missing;
+  }
+
+  void NoteJobs(const Answer& answer, const std::string& step, const std::string& key_role) {
+    if (!answer.json_error.empty()) return;
+    history_.RecordAnswer(answer.json, step);
+    if (answer.json.IsObject()) {
+      const auto id = answer.json.FindMember("job_id");
+      if (id != answer.json.MemberEnd() && id->value.IsString()) {
+        job_keys_.try_emplace(id->value.GetString(), key_role);
+      }
+    }
+  }
+
+  bool RunStep(const rapidjson::Value& step, const std::string& name) {
+    if (const auto wait = step.FindMember("wait_ms"); wait != step.MemberEnd()) {
+      // A black-box client cannot observe a running program's output; the
+      // fixture says why it waits (e.g. to let a program print before it
+      // is cancelled).
+      std::this_thread::sleep_for(std::chrono::milliseconds(
+          static_cast<std::int64_t>(wait->value.GetInt() * target_.timeout_scale)));
+      return true;
+    }
+    if (const auto poll = step.FindMember("poll"); poll != step.MemberEnd()) {
+      return Poll(step, poll->value, name);
+    }
+    BuiltRequest request;
+    if (std::string error = BuildRequest(step["request"], vars_, target_, &request);
+        !error.empty()) {
+      Fail(name, {"a request the fixture can build"}, {"fixture error: " + error}, "", "");
+      return false;
+    }
+    const HttpResponse response = Send(request, name);
+    const Answer answer(response);
+    NoteJobs(answer, name, request.key_role);
+    return GradeAnswer(step, name, answer, request);
+  }
+
+  bool Poll(const rapidjson::Value& step, const rapidjson::Value& poll, const std::string& name) {
+    std::string error;
+    const std::string job = SubstituteVars(poll["job"].GetString(), vars_, &error);
+    if (!error.empty()) {
+      Fail(name, {"a job id to poll"}, {"fixture error: " + error}, "", "");
+      return false;
+    }
+    std::vector<std::string> until = {"completed", "timeout", "cancelled"};
+    if (const auto wanted = poll.FindMember("until"); wanted != poll.MemberEnd()) {
+      until.clear();
+      for (const auto& status : wanted->value.GetArray()) until.emplace_back(status.GetString());
+    }
+    const std::string key_role = poll.HasMember("key") ? poll["key"].GetString() : "primary";
+    double deadline_s = 60;
+    if (const auto deadline = poll.FindMember("deadline_s"); deadline != poll.MemberEnd()) {
+      deadline_s = deadline->value.GetDouble();
+    }
+    deadline_s *= target_.timeout_scale;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(
+                                             static_cast<std::int64_t>(deadline_s * 1000));
+    const BuiltRequest request = JobRequest("GET", job, key_role, target_);
+    auto interval = std::chrono::milliseconds(50);
+    while (true) {
+      const HttpResponse response = Send(request, name);
+      const Answer answer(response);
+      const bool shows_status = response.status == 200 && answer.json.IsObject() &&
+                                answer.json.HasMember("status") &&
+                                answer.json["status"].IsString();
+      if (!shows_status) return GradeAnswer(step, name, answer, request);
+      NoteJobs(answer, name, key_role);
+      if (const auto id = answer.json.FindMember("job_id");
+          id != answer.json.MemberEnd() && (!id->value.IsString() || id->value.GetString() != job)) {
+        Fail(name, {"OK: GET /jobs/" + job + " answers with the same job_id"},
+             {"job_id: the job was " + job + ", the answer says " + ToShortJson(id->value)},
+             DescribeAnswer(response, kAnswerLimit), Curl(request));
+        return false;
+      }
+      const std::string status = answer.json["status"].GetString();
+      if (std::find(until.begin(), until.end(), status) != until.end()) {
+        return GradeAnswer(step, name, answer, request);
+      }
+      if (Clock::now() >= deadline) {
+        std::string wanted;
+        for (const std::string& s : until) wanted += (wanted.empty() ? "" : " or ") + s;
+        Fail(name, {"OK: the job reaches " + wanted + " within " + std::to_string(deadline_s) + " s"},
+             {"still " + status + " after " + std::to_string(deadline_s) + " s (seen: " +
+              history_.Describe(job) + ")"},
+             DescribeAnswer(response, kAnswerLimit), Curl(request));
+        return false;
+      }
+      // Polling is the API's own way to wait for a job (the documentation's
+      // clients poll every second); start fast, back off to 0.5 s.
+      std::this_thread::sleep_for(std::min(interval, std::chrono::duration_cast<
+                                                         std::chrono::milliseconds>(
+                                                         deadline - Clock::now())));
+      interval = std::min(interval * 3 / 2, std::chrono::milliseconds(500));
+    }
+  }
+
+  void CancelUnfinishedJobs() {
+    for (const std::string& job : history_.Unfinished()) {
+      const auto key = job_keys_.find(job);
+      const BuiltRequest request =
+          JobRequest("DELETE", job, key == job_keys_.end() ? "primary" : key->second, target_);
+      client_.Send(request.http, request.timeout);
+    }
+  }
+
+  const Case& c_;
+  const Target& target_;
+  const RunOptions& options_;
+  HttpClient& client_;
+  MatchContext context_;
+  CaseResult result_;
+  Vars vars_;
+  JobHistory history_;
+  std::map<std::string, std::string> job_keys_;
+};
+
+}  // namespace
+
+const char* GradeName(Grade grade) {
+  switch (grade) {
+    case Grade::kOk: return "OK";
+    case Grade::kInformational: return "INFORMATIONAL";
+    case Grade::kNonStrict: return "NON-STRICT";
+    case Grade::kSkipped: return "SKIPPED";
+    case Grade::kFailed: return "FAILED";
+  }
+  return "?";
+}
+
+CaseResult RunCase(const Case& c, const Target& target, const SchemaStore& schemas,
+                   const RunOptions& options, HttpClient& client) {
+  return CaseRun(c, target, schemas, options, client).Run();
+}
+
+}  // namespace conformance

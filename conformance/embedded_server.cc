@@ -1,0 +1,165 @@
+#include "conformance/embedded_server.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace conformance {
+
+namespace {
+
+std::string RandomKey(const char* prefix) {
+  unsigned char bytes[18];
+  std::size_t got = 0;
+  while (got < sizeof bytes) {
+    const ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
+    if (n > 0) got += static_cast<std::size_t>(n);
+  }
+  std::string key = prefix;
+  for (const unsigned char b : bytes) key += "0123456789abcdef"[b >> 4], key += "0123456789abcdef"[b & 15];
+  return key;
+}
+
+std::string Tail(const std::string& path, std::size_t limit) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string all = text.str();
+  return all.size() > limit ? "..." + all.substr(all.size() - limit) : all;
+}
+
+// Waits for one line on `fd`, at most `timeout`; "" on timeout or EOF.
+std::string ReadLine(int fd, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string line;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return "";
+    pollfd pfd{fd, POLLIN, 0};
+    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
+    char c;
+    const ssize_t n = read(fd, &c, 1);
+    if (n <= 0) return "";
+    if (c == '\n') return line;
+    line += c;
+  }
+}
+
+}  // namespace
+
+std::string FindReferenceServer(const std::string& argv0) {
+  std::vector<std::string> candidates;
+  for (const char* variable : {"RUNFILES_DIR", "TEST_SRCDIR"}) {
+    if (const char* dir = std::getenv(variable)) {
+      candidates.push_back(std::string(dir) + "/execprobe/reference_server/reference_server");
+    }
+  }
+  candidates.push_back(argv0 + ".runfiles/execprobe/reference_server/reference_server");
+  // bazel-bin/conformance/conformance -> bazel-bin/reference_server/reference_server
+  const std::size_t slash = argv0.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : argv0.substr(0, slash);
+  candidates.push_back(dir + "/../reference_server/reference_server");
+  for (const std::string& path : candidates) {
+    if (access(path.c_str(), X_OK) == 0) return path;
+  }
+  return "";
+}
+
+std::string EmbeddedServer::Start(const std::string& binary,
+                                  const std::vector<std::string>& extra_flags) {
+  char pattern[] = "/tmp/conformance-server-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) return "cannot create a temporary directory";
+  directory_ = pattern;
+  primary_key_ = RandomKey("conformance-a-");
+  second_key_ = RandomKey("conformance-b-");
+  const std::string keys_path = directory_ + "/keys";
+  {
+    const int fd = open(keys_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return "cannot write the key file";
+    const std::string keys = primary_key_ + "\n" + second_key_ + "\n";
+    const bool written = write(fd, keys.data(), keys.size()) == static_cast<ssize_t>(keys.size());
+    close(fd);
+    if (!written) return "cannot write the key file";
+  }
+  log_path_ = directory_ + "/server.log";
+
+  std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--api-keys-file",
+                                   keys_path};
+  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return "pipe failed";
+  const int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const pid_t parent = getpid();
+  pid_ = fork();
+  if (pid_ < 0) return "fork failed";
+  if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);
+    dup2(out[1], STDOUT_FILENO);
+    if (log >= 0) dup2(log, STDERR_FILENO);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  if (log >= 0) close(log);
+  const std::string line = ReadLine(out[0], std::chrono::seconds(120));
+  close(out[0]);
+  const std::string prefix = "listening on ";
+  if (line.rfind(prefix, 0) != 0) {
+    Stop();
+    return "the reference server (" + binary + ") did not start; its log:\n" +
+           Tail(log_path_, 3000);
+  }
+  url_ = line.substr(prefix.size());
+  return "";
+}
+
+int EmbeddedServer::Stop() {
+  int result = -1;
+  if (pid_ > 0) {
+    // The server drains running jobs for up to --shutdown-drain (10 s).
+    const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+    kill(pid_, SIGTERM);
+    if (pidfd >= 0) {
+      pollfd pfd{pidfd, POLLIN, 0};
+      poll(&pfd, 1, 30'000);
+      close(pidfd);
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (result < 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    pid_ = -1;
+  }
+  return result;
+}
+
+EmbeddedServer::~EmbeddedServer() {
+  Stop();
+  if (!directory_.empty()) {
+    unlink((directory_ + "/keys").c_str());
+    unlink(log_path_.c_str());
+    rmdir(directory_.c_str());
+  }
+}
+
+}  // namespace conformance

@@ -1,0 +1,47 @@
+#ifndef CONFORMANCE_EMBEDDED_SERVER_H_
+#define CONFORMANCE_EMBEDDED_SERVER_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace conformance {
+
+// The reference server binary, started as a separate process when no
+// --target is given: on 127.0.0.1, a port the kernel picks, and two fresh
+// random keys in a private file. The runner talks to it over HTTP only, as
+// to any other target. Stopped (SIGTERM, then SIGKILL) on destruction; it
+// also dies with the runner.
+class EmbeddedServer {
+ public:
+  EmbeddedServer() = default;
+  ~EmbeddedServer();
+  EmbeddedServer(const EmbeddedServer&) = delete;
+  EmbeddedServer& operator=(const EmbeddedServer&) = delete;
+
+  // "" once it listens; else why not, with the end of its log.
+  std::string Start(const std::string& binary, const std::vector<std::string>& extra_flags);
+  // Stops it; its exit status (128+N for signal N), or -1.
+  int Stop();
+
+  const std::string& url() const { return url_; }
+  const std::string& primary_key() const { return primary_key_; }
+  const std::string& second_key() const { return second_key_; }
+  const std::string& log_path() const { return log_path_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string directory_;
+  std::string log_path_;
+  std::string url_;
+  std::string primary_key_;
+  std::string second_key_;
+};
+
+// The reference server next to this binary in its runfiles, or "".
+std::string FindReferenceServer(const std::string& argv0);
+
+}  // namespace conformance
+
+#endif  // CONFORMANCE_EMBEDDED_SERVER_H_

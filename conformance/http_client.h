@@ -1,0 +1,69 @@
+#ifndef CONFORMANCE_HTTP_CLIENT_H_
+#define CONFORMANCE_HTTP_CLIENT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace conformance {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// Where the suite sends its requests: http://HOST[:PORT][/BASE].
+struct TargetUrl {
+  std::string host;
+  std::uint16_t port = 80;
+  std::string base_path;  // "" or "/prefix" without a trailing slash
+
+  std::string ToString() const;
+  bool IsLoopback() const;
+};
+
+// "" on success, else what is wrong with `text` as a target URL.
+std::string ParseTargetUrl(const std::string& text, TargetUrl* url);
+
+struct HttpRequest {
+  std::string method;
+  std::string target;  // path and query, as sent on the request line
+  HeaderList headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 0;  // 0 when no answer arrived; `error` then says why
+  std::string reason;
+  HeaderList headers;
+  std::string body;
+  std::string error;
+  std::chrono::milliseconds elapsed{0};
+
+  // The first header of that name (case-insensitive), if any.
+  std::optional<std::string> Header(const std::string& name) const;
+};
+
+// A blocking HTTP/1.1 client for one target, keeping one connection alive
+// between requests. Not thread-safe: the runner gives each worker its own.
+class HttpClient {
+ public:
+  explicit HttpClient(TargetUrl target);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends the request (base path prepended to its target, Host and
+  // Content-Length added) and reads the answer, all within `timeout`.
+  HttpResponse Send(const HttpRequest& request, std::chrono::milliseconds timeout);
+
+ private:
+  struct Connection;
+  TargetUrl target_;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace conformance
+
+#endif  // CONFORMANCE_HTTP_CLIENT_H_

@@ -1,0 +1,218 @@
+// conformance: replays fixtures/conformance/ against a code-execution API
+// server and reports, case by case, what conforms. See docs/CONFORMANCE.md.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "conformance/case_runner.h"
+#include "conformance/coverage.h"
+#include "conformance/embedded_server.h"
+#include "conformance/expectations.h"
+#include "conformance/fixture.h"
+#include "conformance/options.h"
+#include "conformance/preflight.h"
+#include "conformance/probe_listener.h"
+#include "conformance/report.h"
+#include "conformance/schema_store.h"
+
+namespace conformance {
+namespace {
+
+// Data files: from the runfiles when run by Bazel, else from the source
+// tree when run from its root.
+std::string DataPath(const std::string& argv0, const std::string& relative) {
+  std::vector<std::string> roots;
+  for (const char* variable : {"RUNFILES_DIR", "TEST_SRCDIR"}) {
+    if (const char* dir = std::getenv(variable)) roots.push_back(std::string(dir) + "/execprobe");
+  }
+  roots.push_back(argv0 + ".runfiles/execprobe");
+  roots.push_back(".");
+  for (const std::string& root : roots) {
+    const std::string path = root + "/" + relative;
+    if (access(path.c_str(), R_OK) == 0) return path;
+  }
+  return relative;
+}
+
+// `bazel run` starts the binary in its runfiles; files the user names are
+// relative to where they ran it.
+std::string UserPath(const std::string& path) {
+  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (path.empty() || path[0] == '/' || dir == nullptr) return path;
+  return std::string(dir) + "/" + path;
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(UserPath(path), std::ios::binary);
+  file << text;
+  return static_cast<bool>(file);
+}
+
+bool Selected(const Options& options, const std::string& id) {
+  bool selected = options.filters.empty();
+  for (const std::string& glob : options.filters) selected = selected || GlobMatches(glob, id);
+  for (const std::string& glob : options.excludes) selected = selected && !GlobMatches(glob, id);
+  return selected;
+}
+
+int Fatal(const std::string& message) {
+  std::cerr << "conformance: " << message << "\n";
+  return 2;
+}
+
+int Main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  Options options;
+  if (std::string error = ParseOptions(argc, argv, &options); !error.empty()) {
+    std::cerr << "conformance: " << error << "\n";
+    return 2;
+  }
+  if (options.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  const std::string argv0 = argv[0];
+  SchemaStore schemas;
+  const std::string schemas_dir = options.schemas_dir.empty()
+                                      ? DataPath(argv0, "fixtures/schemas")
+                                      : UserPath(options.schemas_dir);
+  if (std::string error = schemas.LoadDirectory(schemas_dir); !error.empty()) return Fatal(error);
+  std::vector<Case> all;
+  const std::string fixtures_dir = options.fixtures_dir.empty()
+                                       ? DataPath(argv0, "fixtures/conformance")
+                                       : UserPath(options.fixtures_dir);
+  if (std::string error = LoadCases(fixtures_dir, DataPath(argv0, "conformance/case_format.json"),
+                                    schemas, &all);
+      !error.empty()) {
+    return Fatal("fixture errors:\n" + error);
+  }
+  std::vector<const Case*> cases;
+  for (const Case& c : all) {
+    if (Selected(options, c.id)) cases.push_back(&c);
+  }
+  if (options.coverage) {
+    std::cout << CoverageTable(all);
+    return 0;
+  }
+  if (options.list) {
+    for (const Case* c : cases) {
+      std::cout << c->id << "\t" << LevelName(c->level) << "\t" << c->section << "\t" << c->title
+                << "\n";
+    }
+    return 0;
+  }
+  if (cases.empty()) return Fatal("no case matches the --filter/--exclude globs");
+
+  std::vector<Expectation> expectations;
+  if (!options.expectations_path.empty()) {
+    std::ifstream file(UserPath(options.expectations_path));
+    if (!file) return Fatal("cannot read " + options.expectations_path);
+    std::stringstream text;
+    text << file.rdbuf();
+    if (std::string error = ParseExpectations(text.str(), &expectations); !error.empty()) {
+      return Fatal(options.expectations_path + ": " + error);
+    }
+  }
+
+  Target target;
+  target.timeout_scale = options.timeout_scale;
+  EmbeddedServer server;
+  std::string target_text = options.target;
+  if (options.target.empty()) {
+    const std::string binary = FindReferenceServer(argv0);
+    if (binary.empty()) {
+      return Fatal("no --target, and the reference server is not beside this binary "
+                   "(build //reference_server, or run `bazel run //conformance`)");
+    }
+    if (geteuid() != 0) {
+      return Fatal("no --target given, and the embedded reference server needs root "
+                   "(its sandbox maps each run to its own host uid; docs/SANDBOX.md)");
+    }
+    std::vector<std::string> flags = {"--workers", "8"};
+    flags.insert(flags.end(), options.server_args.begin(), options.server_args.end());
+    if (std::string error = server.Start(binary, flags); !error.empty()) return Fatal(error);
+    target_text = server.url();
+    target.primary_key = server.primary_key();
+    target.second_key = server.second_key();
+    std::cout << "embedded reference server: " << server.url() << " (log: " << server.log_path()
+              << ")\n";
+  } else {
+    target.primary_key = options.api_key;
+    target.second_key = options.second_api_key;
+  }
+  if (std::string error = ParseTargetUrl(target_text, &target.url); !error.empty()) {
+    return Fatal("--target " + target_text + ": " + error);
+  }
+  target.wrong_key = "conformance-wrong-key-" + std::to_string(getpid());
+  ProbeListener probe;
+  if (target.url.IsLoopback() && probe.Start().empty()) {
+    target.probe_host = "127.0.0.1";
+    target.probe_port = probe.port();
+  }
+  std::string notes;
+  if (std::string error = Preflight(&target, &notes); !error.empty()) return Fatal(error);
+  std::cout << "target: " << target.url.ToString() << "\n" << notes;
+  if (target.languages) {
+    std::cout << "languages: " << target.languages->size() << " names and aliases\n";
+  }
+  std::cout << "running " << cases.size() << " cases, " << options.jobs << " at a time\n";
+
+  RunOptions run_options;
+  run_options.replay_directory = options.replay_dir.empty() ? "" : UserPath(options.replay_dir);
+  std::vector<ReportedCase> reported(cases.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex output;
+  std::size_t done = 0;
+  const auto start = std::chrono::steady_clock::now();
+  auto work = [&] {
+    HttpClient client(target.url);
+    for (std::size_t i = next++; i < cases.size(); i = next++) {
+      ReportedCase& r = reported[i];
+      r.c = cases[i];
+      r.result = RunCase(*cases[i], target, schemas, run_options, client);
+      r.expectation = FindExpectation(expectations, r.result.id);
+      if (r.expectation != nullptr) {
+        for (const Grade grade : r.expectation->grades) r.expected = r.expected || grade == r.result.grade;
+      }
+      const std::lock_guard<std::mutex> lock(output);
+      std::cout << ProgressLine(++done, cases.size(), r) << std::endl;
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int i = 0; i < options.jobs; ++i) workers.emplace_back(work);
+  for (std::thread& worker : workers) worker.join();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const Summary summary = Summarize(reported, seconds);
+  std::cout << SummaryText(reported, summary, target.url.ToString());
+  if (!options.json_path.empty() &&
+      !WriteFile(options.json_path, JsonReport(reported, summary, target.url.ToString()))) {
+    return Fatal("cannot write " + options.json_path);
+  }
+  if (!options.junit_path.empty() && !WriteFile(options.junit_path, JunitReport(reported, summary))) {
+    return Fatal("cannot write " + options.junit_path);
+  }
+  if (!options.write_expectations_path.empty()) {
+    std::vector<CaseResult> results;
+    for (const ReportedCase& r : reported) results.push_back(r.result);
+    if (!WriteFile(options.write_expectations_path, ExpectationsFor(results, target.url.ToString()))) {
+      return Fatal("cannot write " + options.write_expectations_path);
+    }
+  }
+  return summary.exit_code;
+}
+
+}  // namespace
+}  // namespace conformance
+
+int main(int argc, char** argv) { return conformance::Main(argc, argv); }

@@ -1,0 +1,212 @@
+#include "conformance/matchers.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <regex>
+
+#include "conformance/json_text.h"
+#include "rapidjson/pointer.h"
+
+namespace conformance {
+
+namespace {
+
+bool HasType(const rapidjson::Value& value, const std::string& type) {
+  return type == JsonTypeName(value) || (type == "number" && value.IsNumber());
+}
+
+std::string TypeList(const rapidjson::Value& types) {
+  if (types.IsString()) return types.GetString();
+  std::string text;
+  for (const auto& type : types.GetArray()) {
+    text += (text.empty() ? "" : " or ") + std::string(type.GetString());
+  }
+  return text;
+}
+
+// Deep equality where 1 and 1.0 are different values: the API's types are
+// strict, so an integer field sent as 1.0 is a mismatch.
+bool SameJson(const rapidjson::Value& a, const rapidjson::Value& b) {
+  if (std::string(JsonTypeName(a)) != JsonTypeName(b)) return false;
+  return a == b;
+}
+
+// A bound is a number, null (open), or a "${var}" naming a number an
+// earlier step captured (created_at <= started_at).
+bool BoundOf(const rapidjson::Value& bound, const Vars& vars, double* value) {
+  if (bound.IsNumber()) {
+    *value = bound.GetDouble();
+    return true;
+  }
+  std::string error;
+  const std::string text = SubstituteVars(bound.GetString(), vars, &error);
+  char* end = nullptr;
+  *value = std::strtod(text.c_str(), &end);
+  return error.empty() && !text.empty() && end == text.c_str() + text.size();
+}
+
+// True when `number` is within the bounds; a bound that is not a number
+// fails the check (and RangeText shows why).
+bool InRange(const rapidjson::Value& bounds, double number, const Vars& vars) {
+  double bound = 0;
+  if (!bounds[0].IsNull() && (!BoundOf(bounds[0], vars, &bound) || number < bound)) return false;
+  if (!bounds[1].IsNull() && (!BoundOf(bounds[1], vars, &bound) || number > bound)) return false;
+  return true;
+}
+
+std::string RangeText(const rapidjson::Value& bounds, const Vars& vars) {
+  auto text = [&](const rapidjson::Value& bound, const char* open) {
+    if (bound.IsNull()) return std::string(open);
+    double value = 0;
+    if (bound.IsNumber()) return ToJson(bound);
+    if (!BoundOf(bound, vars, &value)) return ToJson(bound) + " (not a number)";
+    char number[64];
+    std::snprintf(number, sizeof number, "%.17g", value);
+    return ToJson(bound) + "=" + number;
+  };
+  return "[" + text(bounds[0], "-inf") + ", " + text(bounds[1], "+inf") + "]";
+}
+
+// Matches each element of an array against a list of matchers; the count
+// of elements matching all of them.
+std::size_t CountMatching(const rapidjson::Value& matchers, const rapidjson::Value& array,
+                          const MatchContext& context) {
+  std::size_t count = 0;
+  for (const auto& element : array.GetArray()) {
+    std::vector<std::string> ignored;
+    if (CheckBody(matchers, element, context, &ignored)) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+const std::vector<std::string>& MatcherOperations() {
+  static const std::vector<std::string> kOperations = {
+      "equals", "type",   "regex", "contains", "present", "absent", "one_of",
+      "range",  "length", "schema", "some",   "none",    "every"};
+  return kOperations;
+}
+
+const rapidjson::Value* ValueAt(const rapidjson::Value& root, const std::string& pointer) {
+  if (pointer.empty()) return &root;
+  const rapidjson::Pointer parsed(pointer.c_str(), pointer.size());
+  if (!parsed.IsValid()) return nullptr;
+  return parsed.Get(root);
+}
+
+bool CheckOperations(const rapidjson::Value& ops, const rapidjson::Value* actual,
+                     const std::string& label, const MatchContext& context,
+                     std::vector<std::string>* mismatches) {
+  const std::size_t before = mismatches->size();
+  auto fail = [&](const std::string& text) { mismatches->push_back(label + ": " + text); };
+  const std::string got =
+      actual == nullptr ? std::string("absent") : "got " + ToShortJson(*actual);
+
+  for (const auto& op : ops.GetObject()) {
+    const std::string name = op.name.GetString();
+    const rapidjson::Value& want = op.value;
+    if (name == "path" || name == "because") continue;
+    if (name == "present" || name == "absent") {
+      const bool must_exist = (name == "present") == want.GetBool();
+      if (must_exist && actual == nullptr) fail("must be present, is absent");
+      if (!must_exist && actual != nullptr) fail("must be absent, " + got);
+      continue;
+    }
+    if (actual == nullptr) {
+      fail("must be present (to check '" + name + "'), is absent");
+      break;
+    }
+    if (name == "equals") {
+      rapidjson::Document expected;
+      if (std::string error = ExpandTemplate(want, *context.vars, expected.GetAllocator(), &expected);
+          !error.empty()) {
+        fail("fixture error: " + error);
+      } else if (!SameJson(expected, *actual)) {
+        fail("expected " + ToShortJson(expected) + ", " + got);
+      }
+    } else if (name == "type") {
+      bool any = false;
+      if (want.IsString()) {
+        any = HasType(*actual, want.GetString());
+      } else {
+        for (const auto& type : want.GetArray()) any = any || HasType(*actual, type.GetString());
+      }
+      if (!any) fail("expected type " + TypeList(want) + ", got " + JsonTypeName(*actual) + " " +
+                     ToShortJson(*actual));
+    } else if (name == "regex" || name == "contains") {
+      if (!actual->IsString()) {
+        fail("expected a string, " + got);
+        continue;
+      }
+      std::string error;
+      const std::string pattern = SubstituteVars(want.GetString(), *context.vars, &error);
+      const std::string text(actual->GetString(), actual->GetStringLength());
+      if (!error.empty()) {
+        fail("fixture error: " + error);
+      } else if (name == "contains" ? text.find(pattern) == std::string::npos
+                                    : !std::regex_search(text, std::regex(pattern))) {
+        fail(std::string(name == "regex" ? "expected to match /" : "expected to contain \"") +
+             pattern + (name == "regex" ? "/" : "\"") + ", " + got);
+      }
+    } else if (name == "one_of") {
+      bool any = false;
+      for (const auto& option : want.GetArray()) any = any || SameJson(option, *actual);
+      if (!any) fail("expected one of " + ToShortJson(want) + ", " + got);
+    } else if (name == "range") {
+      if (!actual->IsNumber() || !InRange(want, actual->GetDouble(), *context.vars)) {
+        fail("expected a number in " + RangeText(want, *context.vars) + ", " + got);
+      }
+    } else if (name == "length") {
+      double length = -1;
+      if (actual->IsString()) length = actual->GetStringLength();
+      if (actual->IsArray()) length = actual->Size();
+      if (length < 0 || !InRange(want, length, *context.vars)) {
+        fail("expected a string or array of length in " + RangeText(want, *context.vars) + ", " + got);
+      }
+    } else if (name == "schema") {
+      if (std::string error = context.schemas->Validate(want.GetString(), *actual);
+          !error.empty()) {
+        fail(error);
+      }
+    } else if (name == "some" || name == "none" || name == "every") {
+      if (!actual->IsArray()) {
+        fail("expected an array, " + got);
+        continue;
+      }
+      const std::size_t matching = CountMatching(want, *actual, context);
+      if (name == "some" && matching == 0) {
+        fail("no element matches " + ToShortJson(want) + "; " + got);
+      } else if (name == "none" && matching != 0) {
+        fail(std::to_string(matching) + " element(s) match " + ToShortJson(want) +
+             ", none may; " + got);
+      } else if (name == "every" && matching != actual->Size()) {
+        fail(std::to_string(actual->Size() - matching) + " element(s) do not match " +
+             ToShortJson(want) + "; " + got);
+      }
+    }
+  }
+  if (mismatches->size() != before) {
+    if (const auto because = ops.FindMember("because"); because != ops.MemberEnd()) {
+      mismatches->back() += " (" + std::string(because->value.GetString()) + ")";
+    }
+    return false;
+  }
+  return true;
+}
+
+bool CheckBody(const rapidjson::Value& matchers, const rapidjson::Value& body,
+               const MatchContext& context, std::vector<std::string>* mismatches) {
+  bool all = true;
+  for (const auto& matcher : matchers.GetArray()) {
+    std::string path;
+    if (const auto found = matcher.FindMember("path"); found != matcher.MemberEnd()) {
+      path = found->value.GetString();
+    }
+    const std::string label = path.empty() ? "body" : path;
+    all = CheckOperations(matcher, ValueAt(body, path), label, context, mismatches) && all;
+  }
+  return all;
+}
+
+}  // namespace conformance

@@ -1,0 +1,283 @@
+#include "conformance/report.h"
+
+#include <cstdio>
+
+#include "rapidjson/prettywriter.h"
+#include "rapidjson/stringbuffer.h"
+
+namespace conformance {
+
+namespace {
+
+const Grade kGrades[] = {Grade::kOk, Grade::kNonStrict, Grade::kInformational, Grade::kSkipped,
+                         Grade::kFailed};
+
+std::string Indent(const std::string& text, const std::string& prefix) {
+  std::string out = prefix;
+  for (const char c : text) {
+    out += c;
+    if (c == '\n') out += prefix;
+  }
+  return out;
+}
+
+std::string Seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f s", seconds);
+  return text;
+}
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void WriteStrings(Writer& writer, const char* key, const std::vector<std::string>& strings) {
+  writer.Key(key);
+  writer.StartArray();
+  for (const std::string& text : strings) writer.String(text);
+  writer.EndArray();
+}
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        // XML 1.0 cannot carry most control characters, even escaped.
+        if (u < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+          out += "?";
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string FailureText(const ReportedCase& reported) {
+  const CaseResult& r = reported.result;
+  std::string text = "requirement: " + r.requirement + "\nstep: " + r.failed_step +
+                     "\nacceptable answers:\n";
+  for (const std::string& e : r.expected) text += "  - " + e + "\n";
+  text += "differences from the OK answer:\n";
+  for (const std::string& m : r.mismatches) text += "  - " + m + "\n";
+  if (!r.actual.empty()) text += "actual answer:\n" + Indent(r.actual, "  ") + "\n";
+  if (!r.curl.empty()) {
+    text += "replay (API_KEY / SECOND_API_KEY set to the keys used):\n  " + r.curl + "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+Summary Summarize(const std::vector<ReportedCase>& cases, double seconds) {
+  Summary summary;
+  summary.seconds = seconds;
+  for (const ReportedCase& reported : cases) {
+    ++summary.counts[static_cast<int>(reported.result.grade)];
+    if (reported.Regression()) ++summary.regressions;
+    if (reported.result.grade == Grade::kFailed && reported.expected) ++summary.expected_failures;
+    if (reported.expectation != nullptr && !reported.expected &&
+        reported.result.grade != Grade::kFailed) {
+      ++summary.now_passing;
+    }
+  }
+  summary.exit_code = summary.regressions == 0 ? 0 : 1;
+  return summary;
+}
+
+std::string ProgressLine(std::size_t done, std::size_t total, const ReportedCase& reported) {
+  const CaseResult& r = reported.result;
+  char prefix[64];
+  const int width = static_cast<int>(std::to_string(total).size());
+  std::snprintf(prefix, sizeof prefix, "[%*zu/%zu] %-13s ", width, done, total, GradeName(r.grade));
+  std::string line = prefix + r.id;
+  if (!r.language.empty()) line += " (" + r.language + ")";
+  line += " " + Seconds(r.seconds);
+  if (r.grade == Grade::kFailed && reported.expected) line += "  [expected]";
+  if (r.grade == Grade::kSkipped || r.grade == Grade::kNonStrict ||
+      r.grade == Grade::kInformational) {
+    line += "  -- " + r.reason;
+  }
+  if (r.grade == Grade::kFailed && !r.mismatches.empty()) line += "  -- " + r.mismatches.front();
+  return line;
+}
+
+std::string SummaryText(const std::vector<ReportedCase>& cases, const Summary& summary,
+                        const std::string& target) {
+  std::string text;
+  for (const ReportedCase& reported : cases) {
+    if (!reported.Regression()) continue;
+    text += "\nFAILED " + reported.result.id + ": " + reported.c->title + "\n" +
+            Indent(FailureText(reported), "  ");
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+  }
+  char row[160];
+  text += "\nConformance of " + target + "\n";
+  std::snprintf(row, sizeof row, "%-12s %6s %11s %14s %8s %7s %6s\n", "level", "OK", "NON-STRICT",
+                "INFORMATIONAL", "SKIPPED", "FAILED", "total");
+  text += row;
+  for (const Level level : {Level::kDocumented, Level::kReference, Level::kOptional}) {
+    int counts[5] = {0, 0, 0, 0, 0};
+    int total = 0;
+    for (const ReportedCase& reported : cases) {
+      if (reported.result.level != level) continue;
+      ++counts[static_cast<int>(reported.result.grade)];
+      ++total;
+    }
+    std::snprintf(row, sizeof row, "%-12s %6d %11d %14d %8d %7d %6d\n", LevelName(level),
+                  counts[static_cast<int>(Grade::kOk)], counts[static_cast<int>(Grade::kNonStrict)],
+                  counts[static_cast<int>(Grade::kInformational)],
+                  counts[static_cast<int>(Grade::kSkipped)],
+                  counts[static_cast<int>(Grade::kFailed)], total);
+    text += row;
+  }
+  text += "\n" + std::to_string(cases.size()) + " cases in " + Seconds(summary.seconds) + ": ";
+  for (const Grade grade : kGrades) {
+    text += std::to_string(summary.counts[static_cast<int>(grade)]) + " " + GradeName(grade) +
+            (grade == Grade::kFailed ? "" : ", ");
+  }
+  if (summary.expected_failures > 0) {
+    text += " (" + std::to_string(summary.expected_failures) + " expected by --expectations)";
+  }
+  text += "\n";
+  if (summary.now_passing > 0) {
+    text += std::to_string(summary.now_passing) +
+            " case(s) listed in --expectations no longer fail as expected: update the file\n";
+  }
+  text += summary.regressions == 0
+              ? "result: conforms (no unexpected failure)\n"
+              : "result: " + std::to_string(summary.regressions) + " unexpected failure(s)\n";
+  return text;
+}
+
+std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& summary,
+                       const std::string& target) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.SetIndent(' ', 1);
+  writer.StartObject();
+  writer.Key("tool");
+  writer.String("execprobe conformance");
+  writer.Key("target");
+  writer.String(target);
+  writer.Key("cases");
+  writer.StartArray();
+  for (const ReportedCase& reported : cases) {
+    const CaseResult& r = reported.result;
+    writer.StartObject();
+    writer.Key("id");
+    writer.String(r.id);
+    writer.Key("title");
+    writer.String(reported.c->title);
+    writer.Key("section");
+    writer.String(reported.c->section);
+    writer.Key("level");
+    writer.String(LevelName(r.level));
+    writer.Key("grade");
+    writer.String(GradeName(r.grade));
+    writer.Key("expected");
+    writer.Bool(reported.expected);
+    writer.Key("duration_s");
+    writer.Double(r.seconds);
+    if (!r.language.empty()) {
+      writer.Key("language");
+      writer.String(r.language);
+    }
+    if (!r.reason.empty()) {
+      writer.Key("reason");
+      writer.String(r.reason);
+    }
+    if (r.grade == Grade::kFailed) {
+      writer.Key("requirement");
+      writer.String(r.requirement);
+      writer.Key("failed_step");
+      writer.String(r.failed_step);
+      WriteStrings(writer, "expected_answers", r.expected);
+      WriteStrings(writer, "mismatches", r.mismatches);
+      writer.Key("actual");
+      writer.String(r.actual);
+      writer.Key("curl");
+      writer.String(r.curl);
+    }
+    writer.Key("exchanges");
+    writer.StartArray();
+    for (const Exchange& exchange : r.exchanges) {
+      writer.StartObject();
+      writer.Key("step");
+      writer.String(exchange.step);
+      writer.Key("request");
+      writer.String(exchange.request);
+      writer.Key("status");
+      writer.Int(exchange.status);
+      writer.Key("answer");
+      writer.String(exchange.answer);
+      writer.Key("duration_s");
+      writer.Double(exchange.seconds);
+      writer.EndObject();
+    }
+    writer.EndArray();
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.Key("summary");
+  writer.StartObject();
+  writer.Key("total");
+  writer.Uint(static_cast<unsigned>(cases.size()));
+  for (const Grade grade : kGrades) {
+    writer.Key(GradeName(grade));
+    writer.Int(summary.counts[static_cast<int>(grade)]);
+  }
+  writer.Key("unexpected_failures");
+  writer.Int(summary.regressions);
+  writer.Key("expected_failures");
+  writer.Int(summary.expected_failures);
+  writer.Key("stale_expectations");
+  writer.Int(summary.now_passing);
+  writer.Key("duration_s");
+  writer.Double(summary.seconds);
+  writer.Key("exit_code");
+  writer.Int(summary.exit_code);
+  writer.EndObject();
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+std::string JunitReport(const std::vector<ReportedCase>& cases, const Summary& summary) {
+  const int failures = summary.regressions;
+  const int skipped = summary.counts[static_cast<int>(Grade::kSkipped)];
+  char head[256];
+  std::snprintf(head, sizeof head,
+                "<testsuites name=\"conformance\" tests=\"%zu\" failures=\"%d\" errors=\"0\" "
+                "skipped=\"%d\" time=\"%.3f\">\n"
+                "  <testsuite name=\"conformance\" tests=\"%zu\" failures=\"%d\" errors=\"0\" "
+                "skipped=\"%d\" time=\"%.3f\">\n",
+                cases.size(), failures, skipped, summary.seconds, cases.size(), failures, skipped,
+                summary.seconds);
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + std::string(head);
+  for (const ReportedCase& reported : cases) {
+    const CaseResult& r = reported.result;
+    char time[32];
+    std::snprintf(time, sizeof time, "%.3f", r.seconds);
+    xml += "    <testcase classname=\"conformance." + std::string(LevelName(r.level)) +
+           "\" name=\"" + XmlEscape(r.id) + "\" time=\"" + time + "\">\n";
+    if (reported.Regression()) {
+      xml += "      <failure message=\"" + XmlEscape(r.requirement) + "\">" +
+             XmlEscape(FailureText(reported)) + "</failure>\n";
+    } else if (r.grade == Grade::kSkipped) {
+      xml += "      <skipped message=\"" + XmlEscape(r.reason) + "\"/>\n";
+    } else if (r.grade != Grade::kOk) {
+      xml += "      <system-out>" + XmlEscape(std::string(GradeName(r.grade)) + ": " +
+                                              (r.reason.empty() ? "expected failure" : r.reason)) +
+             "</system-out>\n";
+    }
+    xml += "    </testcase>\n";
+  }
+  xml += "  </testsuite>\n</testsuites>\n";
+  return xml;
+}
+
+}  // namespace conformance

@@ -1,0 +1,53 @@
+#ifndef CONFORMANCE_REPORT_H_
+#define CONFORMANCE_REPORT_H_
+
+#include <string>
+#include <vector>
+
+#include "conformance/case_runner.h"
+#include "conformance/expectations.h"
+#include "conformance/fixture.h"
+
+namespace conformance {
+
+// A case's result as the reports show it: with its fixture and whether its
+// grade was expected for this target (--expectations).
+struct ReportedCase {
+  const Case* c = nullptr;
+  CaseResult result;
+  const Expectation* expectation = nullptr;  // the matching one, if any
+  bool expected = false;  // the grade is one the expectation lists
+
+  // A failure that counts: FAILED and not expected.
+  bool Regression() const { return result.grade == Grade::kFailed && !expected; }
+};
+
+struct Summary {
+  int counts[5] = {0, 0, 0, 0, 0};  // by Grade
+  int regressions = 0;
+  int expected_failures = 0;
+  int now_passing = 0;  // expected to fail, did not: the expectation is stale
+  double seconds = 0;
+  int exit_code = 0;
+};
+
+Summary Summarize(const std::vector<ReportedCase>& cases, double seconds);
+
+// "[ 3/80] OK             execute.hello (python) 0.41 s"
+std::string ProgressLine(std::size_t done, std::size_t total, const ReportedCase& reported);
+
+// The table of grades per level, then every failure in full: requirement,
+// acceptable answers, differences, the actual answer, and a curl command.
+std::string SummaryText(const std::vector<ReportedCase>& cases, const Summary& summary,
+                        const std::string& target);
+
+// The JSON report: {"target", "cases": [...], "summary": {...}}.
+std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& summary,
+                       const std::string& target);
+
+// JUnit XML, one testcase per case (classname = level, name = id).
+std::string JunitReport(const std::vector<ReportedCase>& cases, const Summary& summary);
+
+}  // namespace conformance
+
+#endif  // CONFORMANCE_REPORT_H_
