@@ -1,5 +1,12 @@
 #include "conformance/json_text.h"
 
+#include <dirent.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+
 #include "rapidjson/error/en.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
@@ -18,6 +25,37 @@ std::string Shorten(const std::string& text, std::size_t limit) {
   std::size_t cut = limit;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return text.substr(0, cut) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
+std::string ToValidUtf8(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    std::uint32_t min = 0;
+    if (c < 0x80) length = 1;
+    else if (c >= 0xC2 && c <= 0xDF) length = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) length = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) length = 4, min = 0x10000;
+    bool valid = length != 0 && i + length <= text.size();
+    std::uint32_t code = length == 1 ? c : c & (0x7F >> length);
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      valid = (next & 0xC0) == 0x80;
+      code = code << 6 | (next & 0x3F);
+    }
+    valid = valid && code >= min && code <= 0x10FFFF && !(code >= 0xD800 && code <= 0xDFFF);
+    if (valid) {
+      out.append(text, i, length);
+      i += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
 }
 
 std::string ToShortJson(const rapidjson::Value& value, std::size_t limit) {
@@ -41,6 +79,34 @@ const char* JsonTypeName(const rapidjson::Value& value) {
   if (value.IsString()) return "string";
   if (value.IsArray()) return "array";
   return "object";
+}
+
+std::string PointerText(const rapidjson::Pointer& pointer) {
+  rapidjson::StringBuffer buffer;
+  pointer.Stringify(buffer);
+  return buffer.GetSize() == 0 ? "(root)" : std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::vector<std::string> JsonFilesIn(const std::string& directory) {
+  std::vector<std::string> names;
+  if (DIR* dir = opendir(directory.c_str())) {
+    while (const dirent* entry = readdir(dir)) {
+      const std::string name = entry->d_name;
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) names.push_back(name);
+    }
+    closedir(dir);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool ReadWholeFile(const std::string& path, std::string* text) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return false;
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  *text = buffer.str();
+  return true;
 }
 
 }  // namespace conformance

@@ -3,8 +3,10 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "rapidjson/document.h"
+#include "rapidjson/pointer.h"
 
 namespace conformance {
 
@@ -18,14 +20,28 @@ std::string ToShortJson(const rapidjson::Value& value, std::size_t limit = 200);
 // `text` cut to `limit` bytes (at a UTF-8 boundary) plus "... (N bytes)".
 std::string Shorten(const std::string& text, std::size_t limit);
 
+// `text` with every ill-formed UTF-8 sequence replaced by U+FFFD, so that
+// what a target sent can go into a JSON or XML report.
+std::string ToValidUtf8(const std::string& text);
+
 // Parses JSON (iteratively: no recursion depth limit to hit; default
 // precision: RapidJSON 1.1.0's full-precision mode crashes on some numbers).
 // "" on success, else the error and its offset.
 std::string ParseJson(const std::string& text, rapidjson::Document* document);
 
 // The JSON type name of a value: null, boolean, integer, number, string,
-// array, object (integer for numbers without fraction or exponent).
+// array, object ("integer" for what RapidJSON holds as a 64-bit integer:
+// written without fraction or exponent, and within 64 bits).
 const char* JsonTypeName(const rapidjson::Value& value);
+
+// A JSON pointer as text, "(root)" for the empty one, for messages.
+std::string PointerText(const rapidjson::Pointer& pointer);
+
+// The *.json file names of a directory, sorted; none if it cannot be read.
+std::vector<std::string> JsonFilesIn(const std::string& directory);
+
+// The whole file; false if it cannot be read.
+bool ReadWholeFile(const std::string& path, std::string* text);
 
 }  // namespace conformance
 

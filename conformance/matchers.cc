@@ -2,7 +2,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <regex>
+#include <cstring>
+#include <regex.h>
+
+#include <memory>
 
 #include "conformance/json_text.h"
 #include "rapidjson/pointer.h"
@@ -24,10 +27,25 @@ std::string TypeList(const rapidjson::Value& types) {
   return text;
 }
 
-// Deep equality where 1 and 1.0 are different values: the API's types are
-// strict, so an integer field sent as 1.0 is a mismatch.
+// Deep equality where 1 and 1.0 are different values, at any depth: the
+// API's types are strict, so an integer field sent as 1.0 is a mismatch.
 bool SameJson(const rapidjson::Value& a, const rapidjson::Value& b) {
-  if (std::string(JsonTypeName(a)) != JsonTypeName(b)) return false;
+  if (std::strcmp(JsonTypeName(a), JsonTypeName(b)) != 0) return false;
+  if (a.IsArray()) {
+    if (a.Size() != b.Size()) return false;
+    for (rapidjson::SizeType i = 0; i < a.Size(); ++i) {
+      if (!SameJson(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  if (a.IsObject()) {
+    if (a.MemberCount() != b.MemberCount()) return false;
+    for (const auto& member : a.GetObject()) {
+      const auto other = b.FindMember(member.name);
+      if (other == b.MemberEnd() || !SameJson(member.value, other->value)) return false;
+    }
+    return true;
+  }
   return a == b;
 }
 
@@ -79,7 +97,47 @@ std::size_t CountMatching(const rapidjson::Value& matchers, const rapidjson::Val
   return count;
 }
 
+Vars EscapedVars(const Vars& vars) {
+  Vars escaped;
+  for (const auto& [name, value] : vars) {
+    std::string text;
+    for (const char c : value) {
+      if (std::strchr(".[]{}()\\*+?|^$", c) != nullptr) text += '\\';
+      text += c;
+    }
+    escaped[name] = text;
+  }
+  return escaped;
+}
+
 }  // namespace
+
+std::string RegexProblem(const std::string& pattern, const std::string* text) {
+  regex_t compiled;
+  if (const int code = regcomp(&compiled, pattern.c_str(), REG_EXTENDED | REG_NOSUB); code != 0) {
+    char message[256];
+    regerror(code, &compiled, message, sizeof message);
+    return "bad regex /" + pattern + "/: " + message;
+  }
+  std::string problem;
+  // POSIX regexec stops at a NUL; program output may hold one, so a
+  // string with NULs is matched piece by piece.
+  if (text != nullptr) {
+    problem = "no match";
+    std::size_t start = 0;
+    while (start <= text->size()) {
+      const std::size_t end = std::min(text->find('\0', start), text->size());
+      const std::string piece = text->substr(start, end - start);
+      if (regexec(&compiled, piece.c_str(), 0, nullptr, 0) == 0) {
+        problem.clear();
+        break;
+      }
+      start = end + 1;
+    }
+  }
+  regfree(&compiled);
+  return problem;
+}
 
 const std::vector<std::string>& MatcherOperations() {
   static const std::vector<std::string> kOperations = {
@@ -140,14 +198,22 @@ bool CheckOperations(const rapidjson::Value& ops, const rapidjson::Value* actual
         continue;
       }
       std::string error;
-      const std::string pattern = SubstituteVars(want.GetString(), *context.vars, &error);
+      const bool regex = name == "regex";
+      // In a regex, a captured value is matched literally.
+      const std::string pattern = regex ? SubstituteVars(want.GetString(), EscapedVars(*context.vars), &error)
+                                        : SubstituteVars(want.GetString(), *context.vars, &error);
       const std::string text(actual->GetString(), actual->GetStringLength());
       if (!error.empty()) {
         fail("fixture error: " + error);
-      } else if (name == "contains" ? text.find(pattern) == std::string::npos
-                                    : !std::regex_search(text, std::regex(pattern))) {
-        fail(std::string(name == "regex" ? "expected to match /" : "expected to contain \"") +
-             pattern + (name == "regex" ? "/" : "\"") + ", " + got);
+      } else if (regex) {
+        const std::string problem = RegexProblem(pattern, &text);
+        if (problem == "no match") {
+          fail("expected to match /" + pattern + "/, " + got);
+        } else if (!problem.empty()) {
+          fail("fixture error: " + problem);
+        }
+      } else if (text.find(pattern) == std::string::npos) {
+        fail("expected to contain \"" + pattern + "\", " + got);
       }
     } else if (name == "one_of") {
       bool any = false;

@@ -15,7 +15,8 @@ struct MatchContext {
   const Vars* vars = nullptr;
 };
 
-// The operations one matcher object may hold, besides "path" and
+// The operations one matcher object may hold (docs/CONFORMANCE.md;
+// "regex" is POSIX extended, "length" counts a string's bytes), besides "path" and
 // "because"; the fixture loader refuses any other member.
 const std::vector<std::string>& MatcherOperations();
 
@@ -31,6 +32,11 @@ bool CheckOperations(const rapidjson::Value& ops, const rapidjson::Value* actual
 // against a JSON body.
 bool CheckBody(const rapidjson::Value& matchers, const rapidjson::Value& body,
                const MatchContext& context, std::vector<std::string>* mismatches);
+
+// Compiles a POSIX extended regex and, if `text` is given, searches it:
+// "" on a match (or a good pattern without text), "no match", or why the
+// pattern is bad. ${var} values are escaped before they reach a pattern.
+std::string RegexProblem(const std::string& pattern, const std::string* text);
 
 // The value at a JSON pointer ("" is the root), or nullptr.
 const rapidjson::Value* ValueAt(const rapidjson::Value& root, const std::string& pointer);

@@ -107,7 +107,7 @@ std::string ParseOptions(int argc, const char* const* argv, Options* options) {
         double number = 0;
         if (!ParseNumber(value, &number)) return flag + ": not a number: '" + value + "'";
         if (flag == "--jobs") {
-          if (number < 1 || number > 64 || number != static_cast<int>(number)) {
+          if (!(number >= 1 && number <= 64) || number != static_cast<int>(number)) {
             return "--jobs must be an integer from 1 to 64";
           }
           options->jobs = static_cast<int>(number);

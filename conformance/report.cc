@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "conformance/json_text.h"
 #include "rapidjson/prettywriter.h"
 #include "rapidjson/stringbuffer.h"
 
@@ -32,11 +33,12 @@ using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 void WriteStrings(Writer& writer, const char* key, const std::vector<std::string>& strings) {
   writer.Key(key);
   writer.StartArray();
-  for (const std::string& text : strings) writer.String(text);
+  for (const std::string& text : strings) writer.String(ToValidUtf8(text));
   writer.EndArray();
 }
 
-std::string XmlEscape(const std::string& text) {
+std::string XmlEscape(const std::string& raw) {
+  const std::string text = ToValidUtf8(raw);
   std::string out;
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
@@ -163,18 +165,18 @@ std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& su
   writer.Key("tool");
   writer.String("execprobe conformance");
   writer.Key("target");
-  writer.String(target);
+  writer.String(ToValidUtf8(target));
   writer.Key("cases");
   writer.StartArray();
   for (const ReportedCase& reported : cases) {
     const CaseResult& r = reported.result;
     writer.StartObject();
     writer.Key("id");
-    writer.String(r.id);
+    writer.String(ToValidUtf8(r.id));
     writer.Key("title");
-    writer.String(reported.c->title);
+    writer.String(ToValidUtf8(reported.c->title));
     writer.Key("section");
-    writer.String(reported.c->section);
+    writer.String(ToValidUtf8(reported.c->section));
     writer.Key("level");
     writer.String(LevelName(r.level));
     writer.Key("grade");
@@ -185,36 +187,36 @@ std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& su
     writer.Double(r.seconds);
     if (!r.language.empty()) {
       writer.Key("language");
-      writer.String(r.language);
+      writer.String(ToValidUtf8(r.language));
     }
     if (!r.reason.empty()) {
       writer.Key("reason");
-      writer.String(r.reason);
+      writer.String(ToValidUtf8(r.reason));
     }
     if (r.grade == Grade::kFailed) {
       writer.Key("requirement");
-      writer.String(r.requirement);
+      writer.String(ToValidUtf8(r.requirement));
       writer.Key("failed_step");
-      writer.String(r.failed_step);
+      writer.String(ToValidUtf8(r.failed_step));
       WriteStrings(writer, "expected_answers", r.expected);
       WriteStrings(writer, "mismatches", r.mismatches);
       writer.Key("actual");
-      writer.String(r.actual);
+      writer.String(ToValidUtf8(r.actual));
       writer.Key("curl");
-      writer.String(r.curl);
+      writer.String(ToValidUtf8(r.curl));
     }
     writer.Key("exchanges");
     writer.StartArray();
     for (const Exchange& exchange : r.exchanges) {
       writer.StartObject();
       writer.Key("step");
-      writer.String(exchange.step);
+      writer.String(ToValidUtf8(exchange.step));
       writer.Key("request");
-      writer.String(exchange.request);
+      writer.String(ToValidUtf8(exchange.request));
       writer.Key("status");
       writer.Int(exchange.status);
       writer.Key("answer");
-      writer.String(exchange.answer);
+      writer.String(ToValidUtf8(exchange.answer));
       writer.Key("duration_s");
       writer.Double(exchange.seconds);
       writer.EndObject();

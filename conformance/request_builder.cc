@@ -1,7 +1,9 @@
 #include "conformance/request_builder.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <vector>
 
 #include "conformance/json_text.h"
 
@@ -66,26 +68,36 @@ std::string PrintfFormat(const std::string& bytes) {
   return "'" + out + "'";
 }
 
-// A header as one shell word, with the keys replaced by "$API_KEY" and
-// "$SECOND_API_KEY": a curl line lands in CI logs, a secret must not.
+// A header as one shell word, with the keys replaced by "${API_KEY}" and
+// "${SECOND_API_KEY}": a curl line lands in CI logs, a secret must not.
+// Everything else is literal (escaped inside the double quotes).
 std::string HeaderWord(const std::string& header, const Target& target) {
-  std::string text = header;
-  bool masked = false;
-  for (const auto& [key, variable] : {std::pair{target.primary_key, "$API_KEY"},
-                                      std::pair{target.second_key, "$SECOND_API_KEY"}}) {
-    if (key.empty()) continue;
-    for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at)) {
-      text.replace(at, key.size(), variable);
-      masked = true;
-    }
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (const auto& [key, variable] : {std::pair{target.primary_key, "${API_KEY}"},
+                                      std::pair{target.second_key, "${SECOND_API_KEY}"}}) {
+    if (!key.empty()) keys.emplace_back(key, variable);
   }
-  if (!masked) return ShellQuote(text);
+  // The longer key first, in case one is a prefix of the other.
+  std::sort(keys.begin(), keys.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   std::string word = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\' || c == '`') word += '\\';
+  bool masked = false;
+  for (std::size_t i = 0; i < header.size();) {
+    bool replaced = false;
+    for (const auto& [key, variable] : keys) {
+      if (header.compare(i, key.size(), key) == 0) {
+        word += variable;
+        i += key.size();
+        replaced = masked = true;
+        break;
+      }
+    }
+    if (replaced) continue;
+    const char c = header[i++];
+    if (c == '"' || c == '\\' || c == '`' || c == '$') word += '\\';
     word += c;
   }
-  return word + "\"";
+  return masked ? word + "\"" : ShellQuote(header);
 }
 
 }  // namespace

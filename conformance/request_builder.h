@@ -28,7 +28,7 @@ BuiltRequest JobRequest(const std::string& method, const std::string& job_id,
                         const std::string& key_role, const Target& target);
 
 // A shell command that sends the same request with curl and prints the
-// answer with its headers. Keys appear as "$API_KEY" / "$SECOND_API_KEY"
+// answer with its headers. Keys appear as "${API_KEY}" / "${SECOND_API_KEY}"
 // (never the secret itself, which would land in CI logs); any body byte is
 // reproduced exactly through printf octal escapes. Bodies over 64 KiB are
 // written to `large_body_path` (if not empty) and sent from there.

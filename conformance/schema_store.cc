@@ -1,46 +1,14 @@
 #include "conformance/schema_store.h"
 
-#include <dirent.h>
-
-#include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "conformance/json_text.h"
-#include "rapidjson/stringbuffer.h"
 
 namespace conformance {
 
-namespace {
-
-std::vector<std::string> JsonFilesOf(const std::string& directory) {
-  std::vector<std::string> names;
-  if (DIR* dir = opendir(directory.c_str())) {
-    while (const dirent* entry = readdir(dir)) {
-      const std::string name = entry->d_name;
-      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) {
-        names.push_back(name);
-      }
-    }
-    closedir(dir);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::string PointerText(const rapidjson::Pointer& pointer) {
-  rapidjson::StringBuffer buffer;
-  pointer.Stringify(buffer);
-  const std::string text(buffer.GetString(), buffer.GetSize());
-  return text.empty() ? "(root)" : text;
-}
-
-}  // namespace
-
 std::string SchemaStore::LoadDirectory(const std::string& directory) {
   directory_ = directory;
-  const std::vector<std::string> names = JsonFilesOf(directory);
+  const std::vector<std::string> names = JsonFilesIn(directory);
   if (names.empty()) return "no *.json schemas in " + directory;
   for (const std::string& name : names) {
     if (Load(name) == nullptr) return error_;
@@ -63,15 +31,13 @@ const SchemaStore::Entry* SchemaStore::Load(const std::string& name) {
              "without cycles";
     return nullptr;
   }
-  std::ifstream file(directory_ + "/" + name, std::ios::binary);
-  if (!file) {
+  std::string text;
+  if (!ReadWholeFile(directory_ + "/" + name, &text)) {
     error_ = "schema " + name + ": no such file in " + directory_;
     return nullptr;
   }
-  std::stringstream text;
-  text << file.rdbuf();
   auto entry = std::make_unique<Entry>();
-  if (const std::string error = ParseJson(text.str(), &entry->source); !error.empty()) {
+  if (const std::string error = ParseJson(text, &entry->source); !error.empty()) {
     error_ = "schema " + name + ": " + error;
     return nullptr;
   }
@@ -94,6 +60,7 @@ const rapidjson::SchemaDocument* SchemaStore::GetRemoteDocument(const char* uri,
 std::string SchemaStore::Validate(const std::string& name, const rapidjson::Value& value) const {
   const auto found = schemas_.find(name);
   if (found == schemas_.end()) return "no schema named " + name;
+  const std::lock_guard<std::mutex> lock(validating_);
   rapidjson::SchemaValidator validator(*found->second->schema);
   if (value.Accept(validator)) return "";
   return "schema " + name + ": the value at " + PointerText(validator.GetInvalidDocumentPointer()) +

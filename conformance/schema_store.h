@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,6 +42,11 @@ class SchemaStore : public rapidjson::IRemoteSchemaDocumentProvider {
 
   std::string directory_;
   std::map<std::string, std::unique_ptr<Entry>> schemas_;
+  // RapidJSON 1.1.0's regex (for "pattern") keeps its search state in the
+  // schema itself (internal/regex.h: stateSet_, state0_, state1_), so two
+  // validations at once corrupt each other: the runner's workers take
+  // turns.
+  mutable std::mutex validating_;
   std::set<std::string> loading_;
   std::string error_;
 };

@@ -9,8 +9,20 @@ namespace conformance {
 namespace {
 
 // Generators may build bodies up to the size limits the suite probes
-// (20 MiB of HTTP body), not more: a typo must not exhaust memory.
+// (20 MiB of HTTP body), not more: a typo must not exhaust memory. The
+// budget is for everything one template generates, nested or not.
 constexpr std::uint64_t kMaxGeneratedBytes = 32ull << 20;
+constexpr std::uint64_t kMaxGeneratedItems = 100'000;
+
+struct Budget {
+  std::uint64_t bytes = 0;
+  std::uint64_t items = 0;
+  bool Spend(std::uint64_t more_bytes, std::uint64_t more_items) {
+    bytes += more_bytes;
+    items += more_items;
+    return bytes <= kMaxGeneratedBytes && items <= kMaxGeneratedItems;
+  }
+};
 
 bool IsGenerator(const rapidjson::Value& value) {
   return value.IsObject() && value.MemberCount() == 1 &&
@@ -20,11 +32,11 @@ bool IsGenerator(const rapidjson::Value& value) {
 
 std::string Expand(const rapidjson::Value& in, const Vars& vars,
                    rapidjson::Document::AllocatorType& allocator, const std::string& path,
-                   rapidjson::Value* out);
+                   Budget& budget, rapidjson::Value* out);
 
 std::string ExpandGenerator(const rapidjson::Value& in, const Vars& vars,
                             rapidjson::Document::AllocatorType& allocator,
-                            const std::string& path, rapidjson::Value* out) {
+                            const std::string& path, Budget& budget, rapidjson::Value* out) {
   const std::string name = in.MemberBegin()->name.GetString();
   const rapidjson::Value& argument = in.MemberBegin()->value;
   const std::string where = path + "/" + name;
@@ -43,7 +55,8 @@ std::string ExpandGenerator(const rapidjson::Value& in, const Vars& vars,
       std::string error;
       const std::string unit = SubstituteVars(argument[0].GetString(), vars, &error);
       if (!error.empty()) return where + ": " + error;
-      if (unit.size() * count > kMaxGeneratedBytes) return where + ": too large";
+      if (count != 0 && unit.size() > kMaxGeneratedBytes / count) return where + ": too large";
+      if (!budget.Spend(unit.size() * count, 0)) return where + ": the template generates too much";
       std::string text;
       text.reserve(unit.size() * count);
       for (std::uint64_t i = 0; i < count; ++i) text += unit;
@@ -51,11 +64,12 @@ std::string ExpandGenerator(const rapidjson::Value& in, const Vars& vars,
       return "";
     }
     out->SetArray();
+    if (!budget.Spend(0, count)) return where + ": the template generates too many items";
     Vars indexed = vars;
     for (std::uint64_t i = 0; i < count; ++i) {
       indexed["i"] = std::to_string(i);
       rapidjson::Value item;
-      if (std::string error = Expand(argument[0], indexed, allocator, where, &item);
+      if (std::string error = Expand(argument[0], indexed, allocator, where, budget, &item);
           !error.empty()) {
         return error;
       }
@@ -73,10 +87,12 @@ std::string ExpandGenerator(const rapidjson::Value& in, const Vars& vars,
     } else if (name == "$base64_zeros") {
       std::uint64_t count = 0;
       if (!count_of(argument, &count)) return where + ": expected a byte count";
+      if (!budget.Spend(count / 3 * 4 + 4, 0)) return where + ": the template generates too much";
       text = Base64Encode(std::string(count, '\0'));
     } else {
       rapidjson::Document expanded;
-      if (std::string error = Expand(argument, vars, expanded.GetAllocator(), where, &expanded);
+      if (std::string error =
+              Expand(argument, vars, expanded.GetAllocator(), where, budget, &expanded);
           !error.empty()) {
         return error;
       }
@@ -90,8 +106,8 @@ std::string ExpandGenerator(const rapidjson::Value& in, const Vars& vars,
 
 std::string Expand(const rapidjson::Value& in, const Vars& vars,
                    rapidjson::Document::AllocatorType& allocator, const std::string& path,
-                   rapidjson::Value* out) {
-  if (IsGenerator(in)) return ExpandGenerator(in, vars, allocator, path, out);
+                   Budget& budget, rapidjson::Value* out) {
+  if (IsGenerator(in)) return ExpandGenerator(in, vars, allocator, path, budget, out);
   if (in.IsString()) {
     std::string error;
     const std::string text =
@@ -104,7 +120,8 @@ std::string Expand(const rapidjson::Value& in, const Vars& vars,
     out->SetArray();
     for (rapidjson::SizeType i = 0; i < in.Size(); ++i) {
       rapidjson::Value item;
-      if (std::string error = Expand(in[i], vars, allocator, path + "/" + std::to_string(i), &item);
+      if (std::string error =
+              Expand(in[i], vars, allocator, path + "/" + std::to_string(i), budget, &item);
           !error.empty()) {
         return error;
       }
@@ -117,7 +134,7 @@ std::string Expand(const rapidjson::Value& in, const Vars& vars,
     for (const auto& member : in.GetObject()) {
       rapidjson::Value value;
       if (std::string error = Expand(member.value, vars, allocator,
-                                     path + "/" + member.name.GetString(), &value);
+                                     path + "/" + member.name.GetString(), budget, &value);
           !error.empty()) {
         return error;
       }
@@ -155,7 +172,8 @@ std::string SubstituteVars(std::string_view text, const Vars& vars, std::string*
 
 std::string ExpandTemplate(const rapidjson::Value& in, const Vars& vars,
                            rapidjson::Document::AllocatorType& allocator, rapidjson::Value* out) {
-  return Expand(in, vars, allocator, "", out);
+  Budget budget;
+  return Expand(in, vars, allocator, "", budget, out);
 }
 
 std::string Base64Encode(std::string_view bytes) {

@@ -15,7 +15,10 @@ struct RequestLimits {
   std::size_t max_input_files = 10;
   std::size_t max_file_bytes = 5 * kMiB;    // decoded, per file
   std::size_t max_total_file_bytes = 10 * kMiB;  // decoded, all files
-  std::size_t max_filename_bytes = 256;
+  // The documentation says 256 characters, but Linux file systems store
+  // at most 255 bytes per name (NAME_MAX): a 256-byte name could only fail
+  // later, as a sandbox error. Refusing it up front is the honest answer.
+  std::size_t max_filename_bytes = 255;
   // Documented: "Timeout 1-900s (default: 60)".
   int min_ttl_seconds = 1;
   int max_ttl_seconds = 900;

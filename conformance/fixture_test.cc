@@ -1,0 +1,259 @@
+#include "conformance/fixture.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "conformance/test_util.h"
+
+namespace conformance {
+namespace {
+
+using test::DirectoryWith;
+using test::Has;
+
+std::string RunfilesPath(const std::string& path) {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  return std::string(srcdir != nullptr ? srcdir : ".") + "/execprobe/" + path;
+}
+
+// A fixture file with one case; `id`, `step` and `extra` (more members of
+// the case, with a trailing comma) are spliced in.
+std::string FileWith(const std::string& id, const std::string& step,
+                     const std::string& extra = "") {
+  return R"j({"description": "test", "cases": [{)j" + extra + R"j("id": ")j" + id +
+         R"j(", "title": "A title", "section": "Some section",
+             "requirement": "It MUST work.", "level": "documented",
+             "steps": [)j" + step + "]}]}";
+}
+
+constexpr char kGoodStep[] = R"j({"request": {"method": "GET", "path": "/jobs"},
+                                  "expect": {"status": 200,
+                                             "json": [{"schema": "thing.json"},
+                                                      {"path": "/a", "regex": "^x+$"}]}})j";
+
+class FixtureTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(schemas_.LoadDirectory(DirectoryWith({{"thing.json", R"j({"type": "object"})j"}})),
+              "");
+  }
+
+  // LoadCases on a directory holding `files`.
+  std::string Load(const std::map<std::string, std::string>& files) {
+    cases_.clear();
+    return LoadCases(DirectoryWith(files), format_, schemas_, &cases_);
+  }
+
+  const std::string format_ = RunfilesPath("conformance/case_format.json");
+  SchemaStore schemas_;
+  std::vector<Case> cases_;
+};
+
+TEST_F(FixtureTest, AValidFileLoads) {
+  const std::string file = R"j({"cases": [
+    {"id": "group.first", "title": "First", "section": "Execute code (POST /execute)",
+     "api": "6.1", "requirement": "It MUST answer.", "level": "reference",
+     "tags": ["execute", "schema"], "needs": ["second_key", "language:c++"],
+     "programs": {"python": {"code": "print(1)"}},
+     "steps": [
+       {"name": "submit", "request": {"method": "POST", "path": "/execute",
+                                      "json": {"regex": "(", "schema": "not-a-schema"},
+                                      "key": "second", "timeout_s": 5},
+        "expect": {"status": [200, 201], "content_type": null,
+                   "headers": {"X-Thing": {"regex": "^a"}},
+                   "json": [{"path": "/n", "range": [0, null]},
+                            {"path": "/list", "some": [{"path": "/s", "schema": "thing.json"}]}]},
+        "alternatives": [{"grade": "NON-STRICT", "because": "SHOULD", "status": 400}],
+        "capture": {"job": "/job_id", "loc": {"header": "Location"}}},
+       {"wait_ms": 10, "because": "let it run"},
+       {"poll": {"job": "${job}", "until": ["completed"], "deadline_s": 10},
+        "expect": {"status": 200}}]},
+    {"id": "group.second-case_2", "title": "Second", "section": "S",
+     "requirement": "It MAY.", "level": "optional", "steps": [)j" +
+                           std::string(kGoodStep) + "]}]}";
+  ASSERT_EQ(Load({{"a.json", file}}), "");
+  ASSERT_EQ(cases_.size(), 2u);
+  const Case& first = cases_[0];
+  EXPECT_EQ(first.id, "group.first");
+  EXPECT_EQ(first.title, "First");
+  EXPECT_EQ(first.section, "Execute code (POST /execute)");
+  EXPECT_EQ(first.api_section, "6.1");
+  EXPECT_EQ(first.requirement, "It MUST answer.");
+  EXPECT_EQ(first.level, Level::kReference);
+  EXPECT_EQ(first.tags, (std::vector<std::string>{"execute", "schema"}));
+  EXPECT_EQ(first.needs, (std::vector<std::string>{"second_key", "language:c++"}));
+  EXPECT_EQ(first.file, "a.json");
+  ASSERT_NE(first.json, nullptr);
+  ASSERT_NE(first.source, nullptr);
+  EXPECT_STREQ((*first.json)["id"].GetString(), "group.first");
+  EXPECT_EQ((*first.json)["steps"].Size(), 3u);
+
+  const Case& second = cases_[1];
+  EXPECT_EQ(second.id, "group.second-case_2");
+  EXPECT_EQ(second.level, Level::kOptional);
+  EXPECT_EQ(second.api_section, "");
+  EXPECT_TRUE(second.tags.empty());
+  EXPECT_TRUE(second.needs.empty());
+  // Both cases share the document they came from.
+  EXPECT_EQ(first.source.get(), second.source.get());
+}
+
+TEST_F(FixtureTest, CasesOutliveTheLoaderAndComeInFileNameOrder) {
+  ASSERT_EQ(Load({{"b.json", FileWith("b.one", kGoodStep)},
+                  {"a.json", FileWith("a.one", kGoodStep)},
+                  {"c.txt", "not a fixture"}}),
+            "");
+  ASSERT_EQ(cases_.size(), 2u);
+  EXPECT_EQ(cases_[0].id, "a.one");
+  EXPECT_EQ(cases_[0].file, "a.json");
+  EXPECT_EQ(cases_[1].id, "b.one");
+  EXPECT_EQ(cases_[1].file, "b.json");
+  EXPECT_EQ(cases_[1].level, Level::kDocumented);
+  EXPECT_STREQ((*cases_[1].json)["title"].GetString(), "A title");
+}
+
+TEST_F(FixtureTest, DuplicateIdIsAnError) {
+  const std::string error =
+      Load({{"a.json", FileWith("group.same", kGoodStep)},
+            {"b.json", FileWith("group.same", kGoodStep)}});
+  EXPECT_EQ(error, "b.json: /cases/0 (group.same): duplicate id");
+}
+
+TEST_F(FixtureTest, BadIdIsAnError) {
+  for (const char* id : {"nodot", "Upper.case", "group.", ".name", "group.na me", "gr-oup.name"}) {
+    const std::string error = Load({{"a.json", FileWith(id, kGoodStep)}});
+    EXPECT_EQ(error, "a.json: /cases/0 (" + std::string(id) +
+                         "): id must look like group.name, in [a-z0-9_-]")
+        << id;
+  }
+}
+
+TEST_F(FixtureTest, BadRegexIsAnError) {
+  const std::string error = Load({{"a.json", FileWith("group.name", R"j(
+      {"request": {"method": "GET", "path": "/"},
+       "expect": {"status": 200, "json": [{"path": "/a", "type": "string"},
+                                          {"path": "/b", "regex": "(unclosed"}]}})j")}});
+  EXPECT_TRUE(Has(error, "a.json: /cases/0 (group.name)/steps/0/expect/json/1/regex: bad regex"))
+      << error;
+}
+
+TEST_F(FixtureTest, BadRegexInAnAlternativeOrHeaderIsAnError) {
+  const std::string error = Load({{"a.json", FileWith("group.name", R"j(
+      {"request": {"method": "GET", "path": "/"},
+       "expect": {"status": 200, "headers": {"Location": {"regex": "[z-a]"}}},
+       "alternatives": [{"grade": "OK", "because": "b", "status": 201,
+                         "json": [{"path": "/x", "every": [{"regex": "*"}]}]}]})j")}});
+  EXPECT_TRUE(Has(error, "a.json: /cases/0 (group.name)/steps/0/expect/headers/Location/regex: "
+                         "bad regex"))
+      << error;
+  EXPECT_TRUE(
+      Has(error, "a.json: /cases/0 (group.name)/steps/0/alternatives/0/json/0/every/0/regex: "
+                 "bad regex"))
+      << error;
+}
+
+TEST_F(FixtureTest, UnknownSchemaNameIsAnError) {
+  const std::string error = Load({{"a.json", FileWith("group.name", R"j(
+      {"request": {"method": "GET", "path": "/"},
+       "expect": {"status": 200, "json": [{"schema": "nope.json"}]}})j")}});
+  EXPECT_EQ(error,
+            "a.json: /cases/0 (group.name)/steps/0/expect/json/0/schema: no schema named nope.json");
+}
+
+TEST_F(FixtureTest, UnknownMemberOfACaseIsAnError) {
+  const std::string error =
+      Load({{"a.json", FileWith("group.name", kGoodStep, R"j("colour": "blue", )j")}});
+  EXPECT_TRUE(Has(error, "a.json: /cases/0/colour breaks the fixture format "
+                         "('additionalProperties' at /definitions/case"))
+      << error;
+}
+
+TEST_F(FixtureTest, UnknownMatcherOperationIsAnError) {
+  const std::string error = Load({{"a.json", FileWith("group.name", R"j(
+      {"request": {"method": "GET", "path": "/"},
+       "expect": {"status": 200, "json": [{"path": "/a", "equal": 1}]}})j")}});
+  EXPECT_TRUE(Has(error, "a.json: /cases/0/steps/0/expect/json/0 breaks the fixture format"))
+      << error;
+}
+
+TEST_F(FixtureTest, UnknownTopLevelMemberIsAnError) {
+  std::string file = FileWith("group.name", kGoodStep);
+  file.insert(1, R"j("extra": 1, )j");
+  const std::string error = Load({{"a.json", file}});
+  EXPECT_TRUE(Has(error, "a.json: /extra breaks the fixture format ('additionalProperties'"))
+      << error;
+}
+
+TEST_F(FixtureTest, StepWithNeitherRequestNorPollNorWaitIsAnError) {
+  const std::string error =
+      Load({{"a.json", FileWith("group.name", R"j({"name": "nothing to do"})j")}});
+  EXPECT_TRUE(Has(error, "a.json: /cases/0/steps/0 breaks the fixture format ('oneOf'")) << error;
+  // A request needs an expectation.
+  const std::string no_expect = Load({{"a.json", FileWith("group.name", R"j(
+      {"request": {"method": "GET", "path": "/"}})j")}});
+  EXPECT_TRUE(Has(no_expect, "a.json: /cases/0/steps/0 breaks the fixture format")) << no_expect;
+}
+
+TEST_F(FixtureTest, InvalidJsonIsAnErrorNamingTheFile) {
+  const std::string error = Load({{"a.json", FileWith("a.b", kGoodStep)}, {"b.json", "{\"cases\": ["}});
+  EXPECT_TRUE(Has(error, "b.json: ")) << error;
+  EXPECT_TRUE(Has(error, "at byte")) << error;
+}
+
+TEST_F(FixtureTest, EveryProblemIsReported) {
+  const std::string error = Load({
+      {"a.json", FileWith("Bad", kGoodStep)},
+      {"b.json", FileWith("group.name", R"j({"request": {"method": "GET", "path": "/"},
+                                          "expect": {"status": 200,
+                                                     "json": [{"schema": "x.json"}]}})j")},
+      {"c.json", FileWith("group.name", kGoodStep)},
+  });
+  EXPECT_TRUE(Has(error, "a.json: /cases/0 (Bad): id must look like")) << error;
+  EXPECT_TRUE(Has(error, "\nb.json: /cases/0 (group.name)/steps/0/expect/json/0/schema")) << error;
+  EXPECT_TRUE(Has(error, "\nc.json: /cases/0 (group.name): duplicate id")) << error;
+  EXPECT_NE(error.back(), '\n');
+}
+
+TEST_F(FixtureTest, MissingInputs) {
+  std::vector<Case> cases;
+  EXPECT_EQ(LoadCases(DirectoryWith({{"a.json", FileWith("a.b", kGoodStep)}}),
+                      format_ + ".missing", schemas_, &cases),
+            "cannot read " + format_ + ".missing");
+  const std::string empty = DirectoryWith({});
+  EXPECT_EQ(LoadCases(empty, format_, schemas_, &cases), "no *.json fixtures in " + empty);
+  EXPECT_TRUE(cases.empty());
+}
+
+TEST(RealFixturesTest, LoadWithTheRealSchemas) {
+  SchemaStore schemas;
+  ASSERT_EQ(schemas.LoadDirectory(RunfilesPath("fixtures/schemas")), "");
+  std::vector<Case> cases;
+  ASSERT_EQ(LoadCases(RunfilesPath("fixtures/conformance"),
+                      RunfilesPath("conformance/case_format.json"), schemas, &cases),
+            "");
+  EXPECT_GE(cases.size(), 100u);
+  std::set<std::string> ids;
+  for (const Case& c : cases) {
+    EXPECT_TRUE(ids.insert(c.id).second) << "duplicate " << c.id;
+    EXPECT_FALSE(c.title.empty()) << c.id;
+    EXPECT_FALSE(c.section.empty()) << c.id;
+    EXPECT_FALSE(c.requirement.empty()) << c.id;
+    EXPECT_NE(c.json, nullptr) << c.id;
+  }
+}
+
+TEST(LevelNameTest, Names) {
+  EXPECT_STREQ(LevelName(Level::kDocumented), "documented");
+  EXPECT_STREQ(LevelName(Level::kReference), "reference");
+  EXPECT_STREQ(LevelName(Level::kOptional), "optional");
+}
+
+}  // namespace
+}  // namespace conformance

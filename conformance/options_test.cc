@@ -1,0 +1,190 @@
+#include "conformance/options.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <string>
+#include <vector>
+
+namespace conformance {
+namespace {
+
+class OptionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    unsetenv("CONFORMANCE_API_KEY");
+    unsetenv("CONFORMANCE_SECOND_API_KEY");
+  }
+  void TearDown() override { SetUp(); }
+
+  // ParseOptions on "conformance ARGS..."; the error, "" on success.
+  std::string Parse(const std::vector<std::string>& args) {
+    std::vector<const char*> argv = {"conformance"};
+    for (const std::string& arg : args) argv.push_back(arg.c_str());
+    options_ = Options();
+    return ParseOptions(static_cast<int>(argv.size()), argv.data(), &options_);
+  }
+
+  Options options_;
+};
+
+TEST_F(OptionsTest, Defaults) {
+  ASSERT_EQ(Parse({}), "");
+  EXPECT_EQ(options_.target, "");
+  EXPECT_EQ(options_.api_key, "");
+  EXPECT_EQ(options_.jobs, 4);
+  EXPECT_EQ(options_.timeout_scale, 1.0);
+  EXPECT_FALSE(options_.list);
+  EXPECT_FALSE(options_.coverage);
+  EXPECT_FALSE(options_.help);
+  EXPECT_TRUE(options_.filters.empty());
+}
+
+TEST_F(OptionsTest, EveryFlag) {
+  ASSERT_EQ(Parse({"--target", "http://h:1/b", "--api-key", "k1", "--second-api-key", "k2",
+                   "--filter", "a.*", "--filter", "b.*", "--exclude", "c.*", "--list",
+                   "--coverage", "--help", "--junit", "j.xml", "--json", "r.json",
+                   "--expectations", "e.json", "--write-expectations", "w.json", "--jobs", "8",
+                   "--timeout-scale", "2.5", "--fixtures", "fx", "--schemas", "sc",
+                   "--replay-dir", "rd", "--server-arg", "--flag1", "--server-arg", "x y"}),
+            "");
+  EXPECT_EQ(options_.target, "http://h:1/b");
+  EXPECT_EQ(options_.api_key, "k1");
+  EXPECT_EQ(options_.second_api_key, "k2");
+  EXPECT_EQ(options_.filters, (std::vector<std::string>{"a.*", "b.*"}));
+  EXPECT_EQ(options_.excludes, std::vector<std::string>{"c.*"});
+  EXPECT_TRUE(options_.list);
+  EXPECT_TRUE(options_.coverage);
+  EXPECT_TRUE(options_.help);
+  EXPECT_EQ(options_.junit_path, "j.xml");
+  EXPECT_EQ(options_.json_path, "r.json");
+  EXPECT_EQ(options_.expectations_path, "e.json");
+  EXPECT_EQ(options_.write_expectations_path, "w.json");
+  EXPECT_EQ(options_.jobs, 8);
+  EXPECT_EQ(options_.timeout_scale, 2.5);
+  EXPECT_EQ(options_.fixtures_dir, "fx");
+  EXPECT_EQ(options_.schemas_dir, "sc");
+  EXPECT_EQ(options_.replay_dir, "rd");
+  EXPECT_EQ(options_.server_args, (std::vector<std::string>{"--flag1", "x y"}));
+}
+
+TEST_F(OptionsTest, ShortHelp) {
+  ASSERT_EQ(Parse({"-h"}), "");
+  EXPECT_TRUE(options_.help);
+}
+
+TEST_F(OptionsTest, EqualsForm) {
+  ASSERT_EQ(Parse({"--target=http://h:2", "--api-key=k=v", "--jobs=3", "--timeout-scale=0.5",
+                   "--filter=a.*", "--junit=out.xml", "--server-arg=--x=1"}),
+            "");
+  EXPECT_EQ(options_.target, "http://h:2");
+  EXPECT_EQ(options_.api_key, "k=v");  // split at the first '='
+  EXPECT_EQ(options_.jobs, 3);
+  EXPECT_EQ(options_.timeout_scale, 0.5);
+  EXPECT_EQ(options_.filters, std::vector<std::string>{"a.*"});
+  EXPECT_EQ(options_.junit_path, "out.xml");
+  EXPECT_EQ(options_.server_args, std::vector<std::string>{"--x=1"});
+}
+
+TEST_F(OptionsTest, EmptyValueInEqualsForm) {
+  ASSERT_EQ(Parse({"--json="}), "");
+  EXPECT_EQ(options_.json_path, "");
+  EXPECT_EQ(Parse({"--jobs="}), "--jobs: not a number: ''");
+}
+
+TEST_F(OptionsTest, BooleanFlagsTakeNoValue) {
+  EXPECT_EQ(Parse({"--list=yes"}), "--list takes no value");
+  EXPECT_EQ(Parse({"--coverage=1"}), "--coverage takes no value");
+  EXPECT_EQ(Parse({"--help="}), "--help takes no value");
+}
+
+TEST_F(OptionsTest, MissingValues) {
+  for (const char* flag :
+       {"--target", "--api-key", "--second-api-key", "--filter", "--exclude", "--junit", "--json",
+        "--expectations", "--write-expectations", "--jobs", "--timeout-scale", "--fixtures",
+        "--schemas", "--replay-dir", "--server-arg"}) {
+    EXPECT_EQ(Parse({flag}), std::string(flag) + " needs a value");
+  }
+}
+
+TEST_F(OptionsTest, Jobs) {
+  ASSERT_EQ(Parse({"--jobs", "1"}), "");
+  EXPECT_EQ(options_.jobs, 1);
+  ASSERT_EQ(Parse({"--jobs", "64"}), "");
+  EXPECT_EQ(options_.jobs, 64);
+  for (const char* bad : {"0", "65", "-1", "1.5", "1000000000000"}) {
+    EXPECT_EQ(Parse({"--jobs", bad}), "--jobs must be an integer from 1 to 64") << bad;
+  }
+  EXPECT_EQ(Parse({"--jobs", "x"}), "--jobs: not a number: 'x'");
+  EXPECT_EQ(Parse({"--jobs", "4x"}), "--jobs: not a number: '4x'");
+  EXPECT_EQ(Parse({"--jobs", ""}), "--jobs: not a number: ''");
+}
+
+TEST_F(OptionsTest, TimeoutScale) {
+  ASSERT_EQ(Parse({"--timeout-scale", "0.1"}), "");
+  EXPECT_EQ(options_.timeout_scale, 0.1);
+  ASSERT_EQ(Parse({"--timeout-scale", "100"}), "");
+  EXPECT_EQ(options_.timeout_scale, 100);
+  for (const char* bad : {"0", "0.09", "100.5", "-2", "nan", "inf"}) {
+    EXPECT_EQ(Parse({"--timeout-scale", bad}), "--timeout-scale must be from 0.1 to 100") << bad;
+  }
+  EXPECT_EQ(Parse({"--timeout-scale", "fast"}), "--timeout-scale: not a number: 'fast'");
+}
+
+TEST_F(OptionsTest, UnknownFlag) {
+  EXPECT_EQ(Parse({"--bogus"}), "unknown option --bogus (see --help)");
+  EXPECT_EQ(Parse({"--bogus=1"}), "unknown option --bogus (see --help)");
+  EXPECT_EQ(Parse({"--list", "stray"}), "unknown option stray (see --help)");
+  EXPECT_EQ(Parse({"-x"}), "unknown option -x (see --help)");
+}
+
+TEST_F(OptionsTest, TargetNeedsAKey) {
+  EXPECT_EQ(Parse({"--target", "http://h:1"}),
+            "--target needs --api-key (or CONFORMANCE_API_KEY)");
+  EXPECT_EQ(Parse({"--target", "http://h:1", "--second-api-key", "k2"}),
+            "--target needs --api-key (or CONFORMANCE_API_KEY)");
+  // Listing the cases talks to no server.
+  EXPECT_EQ(Parse({"--target", "http://h:1", "--list"}), "");
+  EXPECT_EQ(Parse({"--target", "http://h:1", "--coverage"}), "");
+}
+
+TEST_F(OptionsTest, KeysNeedATarget) {
+  const std::string error = "--api-key is for --target; the embedded server makes its own keys";
+  EXPECT_EQ(Parse({"--api-key", "k"}), error);
+  EXPECT_EQ(Parse({"--second-api-key", "k"}), error);
+  EXPECT_EQ(Parse({"--api-key=k", "--list"}), error);
+}
+
+TEST_F(OptionsTest, KeysFromTheEnvironment) {
+  setenv("CONFORMANCE_API_KEY", "env-key", 1);
+  setenv("CONFORMANCE_SECOND_API_KEY", "env-key-2", 1);
+  ASSERT_EQ(Parse({"--target", "http://h:1"}), "");
+  EXPECT_EQ(options_.api_key, "env-key");
+  EXPECT_EQ(options_.second_api_key, "env-key-2");
+  // A flag overrides the environment.
+  ASSERT_EQ(Parse({"--target", "http://h:1", "--api-key", "flag-key"}), "");
+  EXPECT_EQ(options_.api_key, "flag-key");
+  EXPECT_EQ(options_.second_api_key, "env-key-2");
+  // Keys in the environment do not make --target mandatory.
+  EXPECT_EQ(Parse({}), "");
+}
+
+TEST_F(OptionsTest, UsageNamesEveryFlag) {
+  const std::string usage = kUsage;
+  for (const char* flag :
+       {"--target", "--api-key", "--second-api-key", "--filter", "--exclude", "--list",
+        "--coverage", "--junit", "--json", "--jobs", "--timeout-scale", "--expectations",
+        "--write-expectations", "--replay-dir", "--fixtures", "--schemas", "--server-arg"}) {
+    EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+  }
+}
+
+
+TEST_F(OptionsTest, NotANumberIsRefusedWithoutAnUndefinedCast) {
+  EXPECT_EQ(Parse({"--jobs", "nan"}), "--jobs must be an integer from 1 to 64");
+  EXPECT_EQ(Parse({"--jobs", "inf"}), "--jobs must be an integer from 1 to 64");
+  EXPECT_EQ(Parse({"--timeout-scale", "nan"}), "--timeout-scale must be from 0.1 to 100");
+}
+
+}  // namespace
+}  // namespace conformance
