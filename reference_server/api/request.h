@@ -16,6 +16,8 @@ std::string_view NetworkModeName(NetworkMode mode);
 struct InputFile {
   std::string filename;  // as given, or "0", "1", ... by index
   std::string content;   // decoded bytes
+
+  friend bool operator==(const InputFile&, const InputFile&) = default;
 };
 
 using EnvVars = std::vector<std::pair<std::string, std::string>>;
@@ -30,6 +32,9 @@ struct ExecuteRequest {
   bool return_artifact = false;
   bool return_wasm_artifact = false;
   std::vector<InputFile> input_files;
+
+  // Member by member: what a round trip through JSON must preserve.
+  friend bool operator==(const ExecuteRequest&, const ExecuteRequest&) = default;
 };
 
 // A /run or /run/async request: the language came from the shebang.
