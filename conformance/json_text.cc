@@ -58,8 +58,54 @@ std::string ToValidUtf8(const std::string& text) {
   return out;
 }
 
+namespace {
+
+// A RapidJSON output stream that keeps only the first `limit` bytes (and
+// counts the rest), so that describing a 16 MiB value costs no 16 MiB.
+class PrefixBuffer {
+ public:
+  using Ch = char;
+  explicit PrefixBuffer(std::size_t limit) : limit_(limit) {}
+  void Put(char c) {
+    if (text_.size() < limit_) text_ += c;
+    ++size_;
+  }
+  void Flush() {}
+  const std::string& text() const { return text_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  std::size_t limit_;
+  std::string text_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
 std::string ToShortJson(const rapidjson::Value& value, std::size_t limit) {
-  return Shorten(ToJson(value), limit);
+  PrefixBuffer buffer(limit + 4);
+  rapidjson::Writer<PrefixBuffer> writer(buffer);
+  value.Accept(writer);
+  if (buffer.size() <= limit) return buffer.text();
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(buffer.text()[cut]) & 0xC0) == 0x80) --cut;
+  return buffer.text().substr(0, cut) + "... (" + std::to_string(buffer.size()) + " bytes)";
+}
+
+bool DepthExceeds(const rapidjson::Value& root, std::size_t limit) {
+  std::vector<std::pair<const rapidjson::Value*, std::size_t>> pending = {{&root, 1}};
+  while (!pending.empty()) {
+    const auto [value, depth] = pending.back();
+    pending.pop_back();
+    if (!value->IsArray() && !value->IsObject()) continue;
+    if (depth > limit) return true;
+    if (value->IsArray()) {
+      for (const auto& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
+    } else {
+      for (const auto& member : value->GetObject()) pending.emplace_back(&member.value, depth + 1);
+    }
+  }
+  return false;
 }
 
 std::string ParseJson(const std::string& text, rapidjson::Document* document) {
@@ -67,6 +113,12 @@ std::string ParseJson(const std::string& text, rapidjson::Document* document) {
   if (document->HasParseError()) {
     return std::string(rapidjson::GetParseError_En(document->GetParseError())) +
            " at byte " + std::to_string(document->GetErrorOffset());
+  }
+  // Parsing is iterative, but writing, comparing and validating values are
+  // recursive: a hostile answer nested 200 000 deep would overflow the stack.
+  if (DepthExceeds(*document, kMaxJsonDepth)) {
+    document->SetNull();
+    return "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
   }
   return "";
 }

@@ -24,6 +24,14 @@ std::string Shorten(const std::string& text, std::size_t limit);
 // what a target sent can go into a JSON or XML report.
 std::string ToValidUtf8(const std::string& text);
 
+// Values nested deeper than this are refused by ParseJson: the code that
+// walks them (writing, matching, schema validation) is recursive.
+inline constexpr std::size_t kMaxJsonDepth = 256;
+
+// True when arrays and objects nest more than `limit` levels (checked
+// without recursion).
+bool DepthExceeds(const rapidjson::Value& root, std::size_t limit);
+
 // Parses JSON (iteratively: no recursion depth limit to hit; default
 // precision: RapidJSON 1.1.0's full-precision mode crashes on some numbers).
 // "" on success, else the error and its offset.

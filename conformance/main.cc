@@ -166,8 +166,13 @@ int Main(int argc, char** argv) {
   }
   std::cout << "running " << cases.size() << " cases, " << options.jobs << " at a time\n";
 
+  // Bodies too large for a curl line (a 5 MiB file) go to files there.
   RunOptions run_options;
-  run_options.replay_directory = options.replay_dir.empty() ? "" : UserPath(options.replay_dir);
+  run_options.replay_directory = UserPath(options.replay_dir);
+  if (options.replay_dir.empty()) {
+    char pattern[] = "/tmp/conformance-replay-XXXXXX";
+    if (mkdtemp(pattern) != nullptr) run_options.replay_directory = pattern;
+  }
   std::vector<ReportedCase> reported(cases.size());
   std::atomic<std::size_t> next{0};
   std::mutex output;
@@ -195,6 +200,10 @@ int Main(int argc, char** argv) {
 
   const Summary summary = Summarize(reported, seconds);
   std::cout << SummaryText(reported, summary, target.url.ToString());
+  // The default replay directory goes if no failure needed it.
+  if (options.replay_dir.empty() && rmdir(run_options.replay_directory.c_str()) != 0) {
+    std::cout << "request bodies of the curl lines: " << run_options.replay_directory << "\n";
+  }
   if (!options.json_path.empty() &&
       !WriteFile(options.json_path, JsonReport(reported, summary, target.url.ToString()))) {
     return Fatal("cannot write " + options.json_path);

@@ -451,5 +451,26 @@ TEST_F(MatchersTest, RegexTreatsVariablesLiterallyAndReportsBadPatterns) {
   EXPECT_TRUE(CheckOperations(ops, &value, "/x", context_, &mismatches));
 }
 
+// What the runner walks recursively must not be nested without bound: a
+// hostile answer 200 000 levels deep would overflow the stack.
+TEST(JsonTextTest, AnswersNestedTooDeepAreRefused) {
+  rapidjson::Document document;
+  const std::string ok = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+  EXPECT_EQ(ParseJson(ok, &document), "");
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  EXPECT_EQ(ParseJson(deep, &document), "nested deeper than 256 levels");
+  EXPECT_TRUE(document.IsNull());
+}
+
+TEST(JsonTextTest, ShortJsonOfAHugeValueIsShort) {
+  rapidjson::Document document;
+  const std::string big(1 << 20, 'x');
+  document.SetString(big.data(), static_cast<rapidjson::SizeType>(big.size()), document.GetAllocator());
+  const std::string text = ToShortJson(document, 100);
+  EXPECT_LT(text.size(), 150u);
+  EXPECT_TRUE(Has(text, "... (1048578 bytes)")) << text;
+  EXPECT_EQ(ToShortJson(Json("[1,2]"), 100), "[1,2]");
+}
+
 }  // namespace
 }  // namespace conformance

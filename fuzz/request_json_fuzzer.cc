@@ -2,7 +2,8 @@
 // Properties beyond "no crash, no leak, no UB" (ASan/UBSan):
 //  - a rejection is a 400 or 413 with a message, and names the field at
 //    fault for every error about one field;
-//  - an accepted request keeps every documented limit;
+//  - an accepted request keeps every limit (small ones, so that the size
+//    checks are reached);
 //  - an accepted request written back as JSON parses to the same request.
 #include <cstddef>
 #include <cstdint>
@@ -46,7 +47,15 @@ bool StartsWithFieldName(const std::string& path) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
-  const api::RequestLimits limits;
+  // Small limits, so that inputs of a few KiB reach every size check (the
+  // real ones, 5 MiB per file, are far beyond max_len).
+  api::RequestLimits limits;
+  limits.max_file_bytes = 48;
+  limits.max_total_file_bytes = 96;
+  limits.max_code_bytes = 1024;
+  limits.max_env_vars = 8;
+  limits.max_env_name_bytes = 16;
+  limits.max_env_total_bytes = 256;
   const auto parsed = api::ParseExecuteRequest(body, limits);
   if (!parsed.ok()) {
     const api::ApiError& error = parsed.error();
@@ -64,16 +73,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(!request.language.empty(), "a language");
   FUZZ_CHECK(request.code.size() <= limits.max_code_bytes, "code within its limit");
   FUZZ_CHECK(request.input_files.size() <= limits.max_input_files, "at most 10 files");
+  FUZZ_CHECK(request.env.size() <= limits.max_env_vars, "env within its count");
   std::size_t total = 0;
   std::unordered_set<std::string_view> names;
   for (const api::InputFile& file : request.input_files) {
-    FUZZ_CHECK(file.content.size() <= limits.max_file_bytes, "each file within 5 MiB");
+    FUZZ_CHECK(file.content.size() <= limits.max_file_bytes, "each file within its limit");
     total += file.content.size();
     FUZZ_CHECK(!api::FilenameViolation(file.filename, limits.max_filename_bytes),
                "every accepted file name is valid");
     FUZZ_CHECK(names.insert(file.filename).second, "file names are unique");
   }
-  FUZZ_CHECK(total <= limits.max_total_file_bytes, "all files within 10 MiB");
+  FUZZ_CHECK(total <= limits.max_total_file_bytes, "all files within their total");
 
   const auto again = api::ParseExecuteRequest(api::ExecuteRequestToJson(request), limits);
   FUZZ_CHECK(again.ok(), "the request written back as JSON is accepted");

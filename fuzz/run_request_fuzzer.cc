@@ -18,7 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view query = input.substr(0, newline);
   const std::string_view body =
       newline == std::string_view::npos ? std::string_view() : input.substr(newline + 1);
-  const api::RequestLimits limits;
+  // A small code limit, so that the payload_too_large check is reached.
+  api::RequestLimits limits;
+  limits.max_code_bytes = 1024;
+  limits.max_env_vars = 8;
+  limits.max_env_total_bytes = 256;
 
   const auto parsed = api::ParseRunRequest(body, query, limits);
   if (!parsed.ok()) {
@@ -42,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                  request.execute.ttl_seconds <= limits.max_ttl_seconds,
              "ttl within 1..900");
   FUZZ_CHECK(request.execute.code.size() <= limits.max_code_bytes, "code within its limit");
+  FUZZ_CHECK(request.execute.env.size() <= limits.max_env_vars, "env within its count");
   FUZZ_CHECK(request.execute.input_files.empty(), "/run has no input files");
   return 0;
 }

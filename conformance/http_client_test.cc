@@ -1,0 +1,167 @@
+#include "conformance/http_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <thread>
+
+namespace conformance {
+namespace {
+
+// A raw TCP server on 127.0.0.1 (port picked by the kernel) that serves
+// each accepted connection with `serve(fd)`, for `connections` connections.
+class RawServer {
+ public:
+  RawServer(int connections, std::function<void(int)> serve) {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(listen(listen_fd_, 4), 0);
+    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this, connections, serve] {
+      for (int i = 0; i < connections; ++i) {
+        const int fd = accept(listen_fd_, nullptr, nullptr);
+        if (fd < 0) return;
+        serve(fd);
+        close(fd);
+      }
+    });
+  }
+  ~RawServer() {
+    thread_.join();
+    close(listen_fd_);
+  }
+  TargetUrl url() const {
+    TargetUrl url;
+    url.host = "127.0.0.1";
+    url.port = static_cast<std::uint16_t>(port_);
+    return url;
+  }
+
+ private:
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// Reads until the end of a request's header section.
+void ReadHeader(int fd) {
+  std::string seen;
+  char c;
+  while (seen.find("\r\n\r\n") == std::string::npos && read(fd, &c, 1) == 1) seen += c;
+}
+
+void Write(int fd, const std::string& text) {
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+}
+
+HttpRequest Post(std::string body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/execute";
+  request.body = std::move(body);
+  return request;
+}
+
+constexpr auto kTimeout = std::chrono::seconds(20);
+
+// A server may refuse a large body from its header and close; the answer
+// counts, not the failed write.
+TEST(HttpClientTest, AnEarlyAnswerToALargeBodyIsRead) {
+  RawServer server(1, [](int fd) {
+    ReadHeader(fd);
+    Write(fd, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+  });
+  HttpClient client(server.url());
+  const HttpResponse response = client.Send(Post(std::string(8 << 20, 'x')), kTimeout);
+  EXPECT_EQ(response.status, 413) << response.error;
+  EXPECT_EQ(response.body, "{}");
+}
+
+TEST(HttpClientTest, InterimAnswersAreSkipped) {
+  RawServer server(1, [](int fd) {
+    ReadHeader(fd);
+    Write(fd, "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
+              "HTTP/1.1 100 Continue\r\n\r\n"
+              "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  });
+  HttpClient client(server.url());
+  const HttpResponse response = client.Send(Post(""), kTimeout);
+  EXPECT_EQ(response.status, 200) << response.error;
+  EXPECT_EQ(response.body, "ok");
+}
+
+// Bytes after an answer belong to no request: the next request goes on a
+// new connection and gets its own answer.
+TEST(HttpClientTest, BytesAfterAnAnswerAreNeverTheNextAnswer) {
+  int served = 0;
+  RawServer server(2, [&served](int fd) {
+    ReadHeader(fd);
+    if (served++ == 0) {
+      Write(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
+      char c;
+      while (read(fd, &c, 1) == 1) {
+      }
+    } else {
+      Write(fd, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond");
+    }
+  });
+  HttpClient client(server.url());
+  EXPECT_EQ(client.Send(Post(""), kTimeout).body, "first");
+  const HttpResponse second = client.Send(Post(""), kTimeout);
+  EXPECT_EQ(second.body, "second") << second.error;
+}
+
+TEST(HttpClientTest, AnAnswerTooLargeIsAnError) {
+  RawServer server(1, [](int fd) {
+    ReadHeader(fd);
+    Write(fd, "HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n");
+  });
+  HttpClient client(server.url());
+  const HttpResponse response = client.Send(Post(""), kTimeout);
+  EXPECT_EQ(response.status, 0);
+  EXPECT_NE(response.error.find("reading the answer failed"), std::string::npos) << response.error;
+}
+
+TEST(HttpClientTest, NoAnswerInTimeIsATimeout) {
+  RawServer server(1, [](int fd) {
+    ReadHeader(fd);
+    char c;
+    while (read(fd, &c, 1) == 1) {
+    }
+  });
+  HttpClient client(server.url());
+  const HttpResponse response = client.Send(Post(""), std::chrono::milliseconds(300));
+  EXPECT_EQ(response.status, 0);
+  EXPECT_NE(response.error.find("no complete answer within 300 ms"), std::string::npos)
+      << response.error;
+}
+
+TEST(TargetUrlTest, ParsesAndRefuses) {
+  TargetUrl url;
+  EXPECT_EQ(ParseTargetUrl("http://127.0.0.1:8080/base/", &url), "");
+  EXPECT_EQ(url.ToString(), "http://127.0.0.1:8080/base");
+  EXPECT_TRUE(url.IsLoopback());
+  EXPECT_EQ(ParseTargetUrl("http://[::1]:9", &url), "");
+  EXPECT_EQ(url.host, "::1");
+  EXPECT_NE(ParseTargetUrl("https://example.com", &url).find("https is not supported"),
+            std::string::npos);
+  EXPECT_NE(ParseTargetUrl("http://h:0", &url), "");
+  EXPECT_NE(ParseTargetUrl("http://h:99999", &url), "");
+  EXPECT_NE(ParseTargetUrl("http://u@h", &url), "");
+  EXPECT_NE(ParseTargetUrl("ftp://h", &url), "");
+}
+
+}  // namespace
+}  // namespace conformance
