@@ -16,6 +16,7 @@ namespace conformance {
 namespace {
 
 using test::Has;
+using test::RunShell;
 
 std::string TempFile(const std::string& name, const std::string& content) {
   const char* base = std::getenv("TEST_TMPDIR");
@@ -27,20 +28,6 @@ std::string TempFile(const std::string& name, const std::string& content) {
   const std::string path = dir + "/" + name;
   std::ofstream(path, std::ios::binary) << content;
   return path;
-}
-
-// Runs `command` with /bin/sh; its standard output and exit status.
-std::string RunShell(const std::string& command, int* status) {
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "popen failed";
-    return "";
-  }
-  std::string out;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  *status = pclose(pipe);
-  return out;
 }
 
 // Parses JUnit XML with Python's XML parser (expat) and prints what a CI

@@ -22,21 +22,15 @@ using test::DirectoryWith;
 using test::Has;
 using test::Json;
 
-using namespace std::string_literals;
-
-// Runs `command` with /bin/sh; its standard output, byte for byte.
+// Runs `command` with /bin/sh, which must succeed; its standard output.
 std::string RunShell(const std::string& command) {
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "popen failed";
-    return "";
-  }
-  std::string out;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  EXPECT_EQ(pclose(pipe), 0) << command;
+  int status = 0;
+  std::string out = test::RunShell(command, &status);
+  EXPECT_EQ(status, 0) << command;
   return out;
 }
+
+using namespace std::string_literals;
 
 std::optional<std::string> HeaderOf(const HttpRequest& request, const std::string& name) {
   for (const auto& [key, value] : request.headers) {

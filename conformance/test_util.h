@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -41,6 +42,22 @@ inline std::string DirectoryWith(const std::map<std::string, std::string>& files
   }
   for (const auto& [name, content] : files) std::ofstream(dir + "/" + name) << content;
   return dir;
+}
+
+// Runs `command` with /bin/sh; its standard output, byte for byte, and in
+// `status` what pclose() returned (0: exited 0).
+inline std::string RunShell(const std::string& command, int* status) {
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "popen failed";
+    *status = -1;
+    return "";
+  }
+  std::string out;
+  char buffer[4096];
+  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  *status = pclose(pipe);
+  return out;
 }
 
 }  // namespace conformance::test
