@@ -153,11 +153,44 @@ class PlainErrorsTest(unittest.TestCase):
         self.assertIn("the target refused the key of --api-key", err)
         self.assertNotIn("FAILED", out)
 
+    def test_https_targets_are_verified(self):
+        """An https target (openssl s_server, which answers every GET with
+        200): with its authority trusted the suite runs (and fails, since
+        the server is no API server); without it, exit 2 naming the TLS
+        problem."""
+        cert, key = (os.path.join(testing.TMP, name) for name in ("cert.pem", "key.pem"))
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=e2e", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        server = subprocess.Popen(["openssl", "s_server", "-accept", "127.0.0.1:0", "-www",
+                                   "-cert", cert, "-key", key], stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            port = None
+            for _ in range(10):
+                line = server.stdout.readline().decode()
+                if line.startswith("ACCEPT "):
+                    port = line.strip().rsplit(":", 1)[1]
+                    break
+            self.assertIsNotNone(port)
+            target = ["--target", "https://127.0.0.1:%s" % port, "--api-key", "k",
+                      "--filter", "auth.missing_key"]
+            code, out, err = testing.run_conformance(target + ["--ca-file", cert])
+            self.assertEqual(code, 1, out + err)
+            self.assertIn("FAILED auth.missing_key", out)
+            code, out, err = testing.run_conformance(target)
+            self.assertEqual(code, 2, out + err)
+            self.assertIn("certificate verify failed", err)
+        finally:
+            server.terminate()
+            server.wait()
+            server.stdout.close()
+
     def test_usage_errors_exit_2(self):
         for args, message in [(["--jobs", "0"], "--jobs"),
                               (["--no-such-flag"], "unknown option"),
                               (["--target", "ftp://x"], "--api-key"),
-                              (["--target", "https://example.com", "--api-key", "k"], "https"),
+                              (["--target", "ftp://127.0.0.1", "--api-key", "k"], "https://"),
                               (["--filter", "no.such.case.*"], "no case matches")]:
             code, _, err = testing.run_conformance(args)
             self.assertEqual(code, 2, args)

@@ -1,14 +1,18 @@
 #include "conformance/http_client.h"
 
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cctype>
-#include <charconv>
 #include <functional>
 #include <optional>
 
@@ -17,6 +21,7 @@ namespace conformance {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 
 namespace {
@@ -36,64 +41,69 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-}  // namespace
+using Message = bhttp::request<bhttp::string_body>;
 
-std::string TargetUrl::ToString() const {
-  const bool bracket = host.find(':') != std::string::npos;
-  return "http://" + (bracket ? "[" + host + "]" : host) + ":" + std::to_string(port) +
-         base_path;
-}
-
-bool TargetUrl::IsLoopback() const {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
-std::string ParseTargetUrl(const std::string& text, TargetUrl* url) {
-  constexpr std::string_view kScheme = "http://";
-  if (text.rfind("https://", 0) == 0) {
-    return "https is not supported yet: put a TLS-terminating proxy in front "
-           "(e.g. `socat TCP-LISTEN:8080,fork OPENSSL:host:443`) and give its http:// URL";
+// Sends `message` and reads its answer into `response` on `stream` (TCP or
+// TLS). The answer is read while the request is written: a server may
+// answer (413, 401) before reading a large body and close, which fails the
+// write but leaves a perfectly good answer. "" on success; `reusable` says
+// whether the connection may carry another request.
+template <class Stream>
+std::string Exchange(net::io_context& io, Stream& stream, beast::flat_buffer& buffer,
+                     Message& message, std::chrono::milliseconds timeout,
+                     HttpResponse& response, bool& reusable) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  io.restart();
+  lowest.expires_after(timeout);
+  beast::error_code write_ec;
+  bool written = false;
+  bhttp::async_write(stream, message, [&](beast::error_code e, std::size_t) {
+    write_ec = e;
+    written = true;
+  });
+  std::optional<bhttp::response_parser<bhttp::string_body>> parser;
+  beast::error_code read_ec;
+  int interim = 0;
+  std::function<void()> read_next = [&] {
+    parser.emplace();
+    parser->body_limit(kMaxAnswerBytes);
+    parser->header_limit(1 << 20);
+    bhttp::async_read(stream, buffer, *parser, [&](beast::error_code e, std::size_t) {
+      read_ec = e;
+      // 1xx answers (100 Continue, 103 Early Hints) precede the real one.
+      const unsigned status = e ? 0 : parser->get().result_int();
+      if (!e && status >= 100 && status < 200 && status != 101 && ++interim <= 8) {
+        read_next();
+        return;
+      }
+      // The answer is complete: a write still going on (a body the server
+      // did not want) is abandoned with the connection.
+      if (!written) lowest.socket().close();
+    });
+  };
+  read_next();
+  io.run();
+  if (read_ec == beast::error::timeout) {
+    return "no complete answer within " + std::to_string(timeout.count()) + " ms";
   }
-  if (text.rfind(kScheme, 0) != 0) return "the URL must start with http://";
-  std::string rest = text.substr(kScheme.size());
-  const std::size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  std::string path = slash == std::string::npos ? "" : rest.substr(slash);
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  if (path.find_first_of("?#") != std::string::npos) {
-    return "the URL must not have a query or fragment";
+  if (read_ec) {
+    return write_ec ? "sending the request failed: " + write_ec.message()
+                    : "reading the answer failed: " + read_ec.message();
   }
-  if (authority.empty()) return "the URL has no host";
-  std::string host;
-  std::string port_text;
-  if (authority.front() == '[') {
-    const std::size_t close = authority.find(']');
-    if (close == std::string::npos) return "unclosed '[' in the host";
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return "junk after ']' in the host";
-      port_text = authority.substr(close + 2);
-    }
-  } else {
-    const std::size_t colon = authority.rfind(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string::npos) port_text = authority.substr(colon + 1);
+  const auto& answer = parser->get();
+  response.status = static_cast<int>(answer.result_int());
+  response.reason = std::string(answer.reason());
+  for (const auto& field : answer) {
+    response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
-  if (host.empty()) return "the URL has no host";
-  if (authority.find('@') != std::string::npos) return "credentials in the URL are not supported";
-  std::uint16_t port = 80;
-  if (!port_text.empty()) {
-    const auto [end, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0) {
-      return "bad port '" + port_text + "'";
-    }
-  }
-  url->host = host;
-  url->port = port;
-  url->base_path = path;
+  response.body = answer.body();
+  // Bytes after the answer belong to no request of ours: never read them as
+  // the next answer.
+  reusable = written && !write_ec && answer.keep_alive() && buffer.size() == 0;
   return "";
 }
+
+}  // namespace
 
 std::optional<std::string> HttpResponse::Header(const std::string& name) const {
   for (const auto& [key, value] : headers) {
@@ -102,14 +112,79 @@ std::optional<std::string> HttpResponse::Header(const std::string& name) const {
   return std::nullopt;
 }
 
-struct HttpClient::Connection {
-  net::io_context io;
-  beast::tcp_stream stream{io};
-  beast::flat_buffer buffer;
+struct HttpClient::Tls {
+  ssl::context context{ssl::context::tls_client};
 };
 
-HttpClient::HttpClient(TargetUrl target) : target_(std::move(target)) {}
+struct HttpClient::Connection {
+  net::io_context io;
+  beast::tcp_stream plain{io};                                // http
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;  // https
+  beast::flat_buffer buffer;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : plain; }
+};
+
+HttpClient::HttpClient(TargetUrl target) : target_(std::move(target)) {
+  if (!target_.tls) return;
+  tls_ = std::make_unique<Tls>();
+  beast::error_code ec;
+  if (target_.insecure) {
+    tls_->context.set_verify_mode(ssl::verify_none);
+  } else {
+    tls_->context.set_verify_mode(ssl::verify_peer);
+    if (target_.ca_file.empty()) {
+      tls_->context.set_default_verify_paths(ec);
+    } else {
+      tls_->context.load_verify_file(target_.ca_file, ec);
+    }
+  }
+}
+
 HttpClient::~HttpClient() = default;
+
+std::string HttpClient::Connect(std::chrono::milliseconds timeout) {
+  auto connection = std::make_unique<Connection>();
+  if (tls_) {
+    connection->tls =
+        std::make_unique<beast::ssl_stream<beast::tcp_stream>>(connection->io, tls_->context);
+  }
+  beast::error_code ec;
+  tcp::resolver resolver(connection->io);
+  const auto endpoints = resolver.resolve(target_.host, std::to_string(target_.port), ec);
+  if (ec) return "cannot resolve " + target_.host + ": " + ec.message();
+  beast::tcp_stream& lowest = connection->lowest();
+  lowest.expires_after(timeout);
+  lowest.async_connect(endpoints, [&](beast::error_code e, auto) { ec = e; });
+  connection->io.run();
+  if (ec) return "cannot connect to " + target_.ToString() + ": " + ec.message();
+  lowest.socket().set_option(tcp::no_delay(true), ec);
+  if (connection->tls) {
+    // The certificate must name the host: an IP address as an IP SAN, a
+    // name as a DNS name (OpenSSL checks either during the handshake). SNI
+    // is for names only (RFC 6066).
+    SSL* handle = connection->tls->native_handle();
+    beast::error_code not_ip;
+    net::ip::make_address(target_.host, not_ip);
+    if (not_ip) {
+      SSL_set_tlsext_host_name(handle, target_.host.c_str());
+      SSL_set1_host(handle, target_.host.c_str());
+    } else {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), target_.host.c_str());
+    }
+    connection->io.restart();
+    lowest.expires_after(timeout);
+    connection->tls->async_handshake(ssl::stream_base::client,
+                                     [&](beast::error_code e) { ec = e; });
+    connection->io.run();
+    if (ec) {
+      return "TLS handshake with " + target_.ToString() + " failed: " + ec.message() +
+             (target_.insecure ? "" : " (--ca-file FILE trusts a private authority)");
+    }
+  }
+  connection_ = std::move(connection);
+  return "";
+}
 
 HttpResponse HttpClient::Send(const HttpRequest& request, std::chrono::milliseconds timeout) {
   const auto start = std::chrono::steady_clock::now();
@@ -124,95 +199,37 @@ HttpResponse HttpClient::Send(const HttpRequest& request, std::chrono::milliseco
 
   // A kept-alive connection the server has closed (idle timeout) is
   // readable: reconnect rather than send into it, since a request cannot be
-  // safely retried (a POST may have started a job).
+  // safely retried (a POST may have started a job). Over TLS 1.3 a session
+  // ticket also makes it readable; that costs a new handshake, nothing more.
   if (connection_) {
-    pollfd pfd{connection_->stream.socket().native_handle(), POLLIN, 0};
+    pollfd pfd{connection_->lowest().socket().native_handle(), POLLIN, 0};
     if (poll(&pfd, 1, 0) != 0) connection_.reset();
   }
-
-  beast::error_code ec;
   if (!connection_) {
-    auto connection = std::make_unique<Connection>();
-    tcp::resolver resolver(connection->io);
-    const auto endpoints =
-        resolver.resolve(target_.host, std::to_string(target_.port), ec);
-    if (ec) return finish("cannot resolve " + target_.host + ": " + ec.message());
-    connection->stream.expires_after(timeout);
-    connection->stream.async_connect(endpoints, [&](beast::error_code e, auto) { ec = e; });
-    connection->io.run();
-    if (ec) {
-      return finish("cannot connect to " + target_.ToString() + ": " + ec.message());
-    }
-    connection->stream.socket().set_option(tcp::no_delay(true), ec);
-    connection_ = std::move(connection);
+    if (std::string error = Connect(timeout); !error.empty()) return finish(error);
   }
 
-  bhttp::request<bhttp::string_body> message;
+  Message message;
   message.method_string(request.method);
   message.target(target_.base_path + request.target);
   message.version(11);
-  message.set(bhttp::field::host, target_.host + ":" + std::to_string(target_.port));
+  const bool default_port = target_.port == (target_.tls ? 443 : 80);
+  message.set(bhttp::field::host,
+              default_port ? target_.host : target_.host + ":" + std::to_string(target_.port));
   for (const auto& [name, value] : request.headers) message.insert(name, value);
   message.body() = request.body;
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
     message.prepare_payload();
   }
 
-  // The answer is read while the request is written: a server may answer
-  // (413, 401) before reading a large body and close, which fails the write
-  // but leaves a perfectly good answer to read.
   Connection& c = *connection_;
-  c.io.restart();
-  c.stream.expires_after(timeout);
-  beast::error_code write_ec;
-  bool written = false;
-  bhttp::async_write(c.stream, message, [&](beast::error_code e, std::size_t) {
-    write_ec = e;
-    written = true;
-  });
-  std::optional<bhttp::response_parser<bhttp::string_body>> parser;
-  beast::error_code read_ec;
-  int interim = 0;
-  std::function<void()> read_next = [&] {
-    parser.emplace();
-    parser->body_limit(kMaxAnswerBytes);
-    parser->header_limit(1 << 20);
-    bhttp::async_read(c.stream, c.buffer, *parser, [&](beast::error_code e, std::size_t) {
-      read_ec = e;
-      // 1xx answers (100 Continue, 103 Early Hints) precede the real one.
-      const unsigned status = e ? 0 : parser->get().result_int();
-      if (!e && status >= 100 && status < 200 && status != 101 && ++interim <= 8) {
-        read_next();
-        return;
-      }
-      // The answer is complete: a write still going on (a body the server
-      // did not want) is abandoned with the connection.
-      if (!written) c.stream.socket().close();
-    });
-  };
-  read_next();
-  c.io.run();
-  const bool reusable = written && !write_ec;
-  if (read_ec == beast::error::timeout) {
-    return finish("no complete answer within " + std::to_string(timeout.count()) + " ms");
-  }
-  if (read_ec) {
-    return finish(write_ec ? "sending the request failed: " + write_ec.message()
-                           : "reading the answer failed: " + read_ec.message());
-  }
-
-  const auto& answer = parser->get();
-  response.status = static_cast<int>(answer.result_int());
-  response.reason = std::string(answer.reason());
-  for (const auto& field : answer) {
-    response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
-  response.body = answer.body();
-  // Bytes after the answer belong to no request of ours: never read them as
-  // the next answer.
-  const bool keep = answer.keep_alive() && reusable && c.buffer.size() == 0;
+  bool reusable = false;
+  const std::string error =
+      c.tls ? Exchange(c.io, *c.tls, c.buffer, message, timeout, response, reusable)
+            : Exchange(c.io, c.plain, c.buffer, message, timeout, response, reusable);
+  if (!error.empty()) return finish(error);
   finish("");
-  if (!keep) connection_.reset();
+  if (!reusable) connection_.reset();
   return response;
 }
 

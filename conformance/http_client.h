@@ -9,22 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "conformance/target_url.h"
+
 namespace conformance {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-// Where the suite sends its requests: http://HOST[:PORT][/BASE].
-struct TargetUrl {
-  std::string host;
-  std::uint16_t port = 80;
-  std::string base_path;  // "" or "/prefix" without a trailing slash
-
-  std::string ToString() const;
-  bool IsLoopback() const;
-};
-
-// "" on success, else what is wrong with `text` as a target URL.
-std::string ParseTargetUrl(const std::string& text, TargetUrl* url);
 
 struct HttpRequest {
   std::string method;
@@ -45,8 +34,9 @@ struct HttpResponse {
   std::optional<std::string> Header(const std::string& name) const;
 };
 
-// A blocking HTTP/1.1 client for one target, keeping one connection alive
-// between requests. Not thread-safe: the runner gives each worker its own.
+// A blocking HTTP/1.1 client (over TLS for https) for one target, keeping
+// one connection alive between requests. Not thread-safe: the runner gives
+// each worker its own.
 class HttpClient {
  public:
   explicit HttpClient(TargetUrl target);
@@ -60,7 +50,12 @@ class HttpClient {
 
  private:
   struct Connection;
+  struct Tls;
+  // Opens connection_ (TCP, and the TLS handshake for https); "" or why not.
+  std::string Connect(std::chrono::milliseconds timeout);
+
   TargetUrl target_;
+  std::unique_ptr<Tls> tls_;  // the TLS settings, for https
   std::unique_ptr<Connection> connection_;
 };
 

@@ -3,10 +3,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <thread>
@@ -148,6 +151,100 @@ TEST(HttpClientTest, NoAnswerInTimeIsATimeout) {
       << response.error;
 }
 
+// An https server on 127.0.0.1: `openssl s_server -www` (answers any GET
+// with 200) with a certificate made for the test, for 127.0.0.1 only.
+class TlsServer {
+ public:
+  TlsServer() {
+    const char* base = std::getenv("TEST_TMPDIR");
+    dir_ = std::string(base != nullptr ? base : "/tmp") + "/tls_XXXXXX";
+    EXPECT_NE(mkdtemp(dir_.data()), nullptr);
+    const std::string make_cert =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=conformance-test "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " + dir_ + "/key.pem -out " + dir_ +
+        "/cert.pem 2>/dev/null";
+    EXPECT_EQ(std::system(make_cert.c_str()), 0);
+    const std::string serve = "exec openssl s_server -accept 127.0.0.1:0 -www -cert " + dir_ +
+                              "/cert.pem -key " + dir_ + "/key.pem 2>&1";
+    pipe_ = popen(("echo $$; " + serve).c_str(), "r");
+    EXPECT_NE(pipe_, nullptr);
+    char line[256];
+    if (std::fgets(line, sizeof line, pipe_) != nullptr) pid_ = std::atoi(line);
+    // "ACCEPT 127.0.0.1:PORT" once listening (bounded: the server prints it
+    // within its first lines, or exits).
+    for (int i = 0; i < 10 && std::fgets(line, sizeof line, pipe_) != nullptr; ++i) {
+      const std::string text = line;
+      if (text.rfind("ACCEPT ", 0) == 0) {
+        port_ = std::atoi(text.substr(text.rfind(':') + 1).c_str());
+        break;
+      }
+    }
+    EXPECT_NE(port_, 0);
+  }
+  ~TlsServer() {
+    if (pid_ > 0) kill(pid_, SIGTERM);
+    if (pipe_ != nullptr) pclose(pipe_);
+  }
+  TargetUrl url() const {
+    TargetUrl url;
+    url.tls = true;
+    url.host = "127.0.0.1";
+    url.port = static_cast<std::uint16_t>(port_);
+    return url;
+  }
+  std::string ca_file() const { return dir_ + "/cert.pem"; }
+
+ private:
+  std::string dir_;
+  FILE* pipe_ = nullptr;
+  int pid_ = 0;
+  int port_ = 0;
+};
+
+HttpRequest Get() {
+  HttpRequest request;
+  request.method = "GET";
+  request.target = "/jobs";
+  return request;
+}
+
+TEST(HttpClientTlsTest, HttpsWithATrustedAuthorityWorks) {
+  TlsServer server;
+  TargetUrl url = server.url();
+  url.ca_file = server.ca_file();
+  HttpClient client(url);
+  const HttpResponse response = client.Send(Get(), kTimeout);
+  EXPECT_EQ(response.status, 200) << response.error;
+  EXPECT_NE(response.body.find("s_server"), std::string::npos) << response.body;
+}
+
+TEST(HttpClientTlsTest, AnUntrustedCertificateIsRefusedUnlessInsecure) {
+  TlsServer server;
+  HttpClient verifying(server.url());
+  const HttpResponse refused = verifying.Send(Get(), kTimeout);
+  EXPECT_EQ(refused.status, 0);
+  EXPECT_NE(refused.error.find("TLS handshake with https://127.0.0.1:"), std::string::npos)
+      << refused.error;
+  EXPECT_NE(refused.error.find("certificate verify failed"), std::string::npos) << refused.error;
+  TargetUrl url = server.url();
+  url.insecure = true;
+  HttpClient insecure(url);
+  EXPECT_EQ(insecure.Send(Get(), kTimeout).status, 200);
+}
+
+// The certificate names 127.0.0.1 only: reaching the same server by the
+// name "localhost" must fail the name check even with the authority trusted.
+TEST(HttpClientTlsTest, TheCertificateMustNameTheHost) {
+  TlsServer server;
+  TargetUrl url = server.url();
+  url.host = "localhost";
+  url.ca_file = server.ca_file();
+  HttpClient client(url);
+  const HttpResponse response = client.Send(Get(), kTimeout);
+  EXPECT_EQ(response.status, 0);
+  EXPECT_NE(response.error.find("TLS handshake"), std::string::npos) << response.error;
+}
+
 TEST(TargetUrlTest, ParsesAndRefuses) {
   TargetUrl url;
   EXPECT_EQ(ParseTargetUrl("http://127.0.0.1:8080/base/", &url), "");
@@ -155,8 +252,11 @@ TEST(TargetUrlTest, ParsesAndRefuses) {
   EXPECT_TRUE(url.IsLoopback());
   EXPECT_EQ(ParseTargetUrl("http://[::1]:9", &url), "");
   EXPECT_EQ(url.host, "::1");
-  EXPECT_NE(ParseTargetUrl("https://example.com", &url).find("https is not supported"),
-            std::string::npos);
+  EXPECT_EQ(ParseTargetUrl("https://example.com/api", &url), "");
+  EXPECT_TRUE(url.tls);
+  EXPECT_EQ(url.port, 443);
+  EXPECT_EQ(url.ToString(), "https://example.com:443/api");
+  EXPECT_NE(ParseTargetUrl("ftp://h", &url).find("http:// or https://"), std::string::npos);
   EXPECT_NE(ParseTargetUrl("http://h:0", &url), "");
   EXPECT_NE(ParseTargetUrl("http://h:99999", &url), "");
   EXPECT_NE(ParseTargetUrl("http://u@h", &url), "");

@@ -152,6 +152,8 @@ int Main(int argc, char** argv) {
   if (std::string error = ParseTargetUrl(target_text, &target.url); !error.empty()) {
     return Fatal("--target " + target_text + ": " + error);
   }
+  target.url.ca_file = UserPath(options.ca_file);
+  target.url.insecure = options.insecure;
   target.wrong_key = "conformance-wrong-key-" + std::to_string(getpid());
   ProbeListener probe;
   if (target.url.IsLoopback() && probe.Start().empty()) {

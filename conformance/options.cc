@@ -7,6 +7,7 @@ namespace conformance {
 
 const char kUsage[] =
     R"(usage: conformance [--target URL --api-key KEY [--second-api-key KEY]]
+                   [--ca-file FILE | --insecure]
                    [--filter GLOB]... [--exclude GLOB]... [--list] [--coverage]
                    [--junit FILE] [--json FILE] [--jobs N] [--timeout-scale F]
                    [--expectations FILE] [--write-expectations FILE]
@@ -16,7 +17,9 @@ and grades each case OK, NON-STRICT, INFORMATIONAL, SKIPPED or FAILED.
 Without --target it starts the reference server on loopback (needs root)
 with two generated keys and runs against it.
 
-  --target URL             http://host:port[/base] of the server under test
+  --target URL             http[s]://host[:port][/base] of the server under test
+  --ca-file FILE           https: trust this certificate authority (PEM)
+  --insecure               https: do not check the server's certificate
   --api-key KEY            its API key (or CONFORMANCE_API_KEY)
   --second-api-key KEY     a second key, for the isolation cases
                            (or CONFORMANCE_SECOND_API_KEY)
@@ -78,6 +81,8 @@ std::string ParseOptions(int argc, const char* const* argv, Options* options) {
       ok = boolean(&options->list);
     } else if (flag == "--coverage") {
       ok = boolean(&options->coverage);
+    } else if (flag == "--insecure") {
+      ok = boolean(&options->insecure);
     } else {
       std::string* text = nullptr;
       std::vector<std::string>* list = nullptr;
@@ -91,6 +96,7 @@ std::string ParseOptions(int argc, const char* const* argv, Options* options) {
       else if (flag == "--fixtures") text = &options->fixtures_dir;
       else if (flag == "--schemas") text = &options->schemas_dir;
       else if (flag == "--replay-dir") text = &options->replay_dir;
+      else if (flag == "--ca-file") text = &options->ca_file;
       else if (flag == "--filter") list = &options->filters;
       else if (flag == "--exclude") list = &options->excludes;
       else if (flag == "--server-arg") list = &options->server_args;

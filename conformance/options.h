@@ -25,6 +25,8 @@ struct Options {
   std::string schemas_dir;
   std::string replay_dir;
   std::vector<std::string> server_args;
+  std::string ca_file;    // https: trust this authority (PEM)
+  bool insecure = false;  // https: do not check the certificate
 };
 
 // Parses the command line; "" on success, else the problem (exit code 2).

@@ -174,11 +174,21 @@ TEST_F(OptionsTest, UsageNamesEveryFlag) {
   for (const char* flag :
        {"--target", "--api-key", "--second-api-key", "--filter", "--exclude", "--list",
         "--coverage", "--junit", "--json", "--jobs", "--timeout-scale", "--expectations",
-        "--write-expectations", "--replay-dir", "--fixtures", "--schemas", "--server-arg"}) {
+        "--write-expectations", "--replay-dir", "--fixtures", "--schemas", "--server-arg",
+        "--ca-file", "--insecure"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }
 
+
+TEST_F(OptionsTest, TlsOptions) {
+  ASSERT_EQ(Parse({"--target", "https://h", "--api-key", "k", "--ca-file", "ca.pem"}), "");
+  EXPECT_EQ(options_.ca_file, "ca.pem");
+  EXPECT_FALSE(options_.insecure);
+  ASSERT_EQ(Parse({"--target", "https://h", "--api-key", "k", "--insecure"}), "");
+  EXPECT_TRUE(options_.insecure);
+  EXPECT_EQ(Parse({"--insecure=yes"}), "--insecure takes no value");
+}
 
 TEST_F(OptionsTest, NotANumberIsRefusedWithoutAnUndefinedCast) {
   EXPECT_EQ(Parse({"--jobs", "nan"}), "--jobs must be an integer from 1 to 64");
