@@ -24,6 +24,7 @@ namespace {
 
 using test::DirectoryWith;
 using test::Has;
+using test::RunfilesPath;
 
 struct Reply {
   int status = 200;
@@ -37,15 +38,7 @@ class ScriptedServer {
   using Handler = std::function<Reply(const std::string&, const std::string&, const std::string&)>;
 
   explicit ScriptedServer(Handler handle) : handle_(std::move(handle)) {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    EXPECT_EQ(bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    EXPECT_EQ(listen(listen_fd_, 8), 0);
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    listen_fd_ = test::ListenOnLoopback(&port_);
     thread_ = std::thread([this] { Serve(); });
   }
   ~ScriptedServer() {
@@ -113,11 +106,6 @@ class ScriptedServer {
   std::mutex mutex_;
   std::vector<std::string> requests_;
 };
-
-std::string RunfilesPath(const std::string& path) {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  return std::string(srcdir != nullptr ? srcdir : ".") + "/execprobe/" + path;
-}
 
 class CaseRunnerTest : public ::testing::Test {
  protected:

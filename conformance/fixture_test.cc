@@ -17,11 +17,7 @@ namespace {
 
 using test::DirectoryWith;
 using test::Has;
-
-std::string RunfilesPath(const std::string& path) {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  return std::string(srcdir != nullptr ? srcdir : ".") + "/execprobe/" + path;
-}
+using test::RunfilesPath;
 
 // A fixture file with one case; `id`, `step` and `extra` (more members of
 // the case, with a trailing comma) are spliced in.

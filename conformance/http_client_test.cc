@@ -14,6 +14,8 @@
 #include <string>
 #include <thread>
 
+#include "conformance/test_util.h"
+
 namespace conformance {
 namespace {
 
@@ -22,15 +24,7 @@ namespace {
 class RawServer {
  public:
   RawServer(int connections, std::function<void(int)> serve) {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    EXPECT_EQ(bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    EXPECT_EQ(listen(listen_fd_, 4), 0);
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    listen_fd_ = test::ListenOnLoopback(&port_);
     thread_ = std::thread([this, connections, serve] {
       for (int i = 0; i < connections; ++i) {
         const int fd = accept(listen_fd_, nullptr, nullptr);

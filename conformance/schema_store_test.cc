@@ -22,6 +22,7 @@ namespace {
 using test::DirectoryWith;
 using test::Has;
 using test::Json;
+using test::RunfilesPath;
 
 constexpr char kMain[] = R"j({
   "type": "object",
@@ -137,11 +138,6 @@ TEST(SchemaStoreTest, ValidateMessages) {
 
 // The real schemas of fixtures/schemas against the documentation's own
 // examples: every documented response is valid.
-
-std::string RunfilesPath(const std::string& path) {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  return std::string(srcdir != nullptr ? srcdir : ".") + "/execprobe/" + path;
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
