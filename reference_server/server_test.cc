@@ -448,6 +448,47 @@ TEST_F(ReferenceServerTest, ExpectContinueIsHonoured) {
   EXPECT_NE(response.find("continued"), std::string::npos);
 }
 
+// RFC 9112 section 9.6: after answering a request that carried
+// "Connection: close", the server closes, whatever the answer and whether
+// it came before the body was read (401, 404, 405, 415) or after (200, 400).
+TEST_F(ReferenceServerTest, ConnectionCloseIsHonouredOnEveryAnswer) {
+  const std::string auth = "Authorization: Bearer " + std::string(kKey) + "\r\n";
+  const std::string close = "Connection: close\r\n";
+  const std::vector<std::pair<int, std::string>> requests = {
+      {200, "GET /health HTTP/1.1\r\nHost: x\r\n" + close + "\r\n"},
+      {200, "GET /jobs HTTP/1.1\r\nHost: x\r\n" + auth + close + "\r\n"},
+      {401, "GET /jobs HTTP/1.1\r\nHost: x\r\n" + close + "\r\n"},
+      {404, "GET /nowhere HTTP/1.1\r\nHost: x\r\n" + auth + close + "\r\n"},
+      {405, "GET /run HTTP/1.1\r\nHost: x\r\n" + auth + close + "\r\n"},
+      {415, "POST /execute HTTP/1.1\r\nHost: x\r\n" + auth + close +
+                "Content-Type: text/plain\r\nContent-Length: 0\r\n\r\n"},
+      {400, "POST /execute HTTP/1.1\r\nHost: x\r\n" + auth + close +
+                "Content-Type: application/json\r\nContent-Length: 1\r\n\r\n{"},
+      {200, "GET /health HTTP/1.0\r\n\r\n"},  // HTTP/1.0 closes by default
+  };
+  for (const auto& [status, request] : requests) {
+    // Far below the 30 s idle timeout: a connection left open fails here.
+    RawConnection raw("127.0.0.1", shared_->process->port(), 5s);
+    ASSERT_TRUE(raw.Send(request));
+    bool closed = false;
+    const std::string response = raw.ReadUntilClosed(&closed);
+    EXPECT_EQ(StatusOf(response), status) << request << "\n-> " << response;
+    EXPECT_TRUE(closed) << request;
+    if (request.find("HTTP/1.1") != std::string::npos) {
+      EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
+    }
+  }
+}
+
+// RFC 9112 section 3.2.2: a server MUST accept the absolute-form.
+TEST_F(ReferenceServerTest, AbsoluteFormTargetsAreServed) {
+  RawConnection raw("127.0.0.1", shared_->process->port(), 10s);
+  ASSERT_TRUE(raw.Send("GET http://127.0.0.1/jobs?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Authorization: Bearer " + std::string(kKey) + "\r\n\r\n"));
+  const std::string response = raw.ReadOneResponse();
+  EXPECT_EQ(StatusOf(response), 200) << response;
+}
+
 TEST_F(ReferenceServerTest, AClientThatVanishesHasItsRunKilled) {
   HttpClient client = shared_->Client();
   auto raw = std::make_unique<RawConnection>("127.0.0.1", shared_->process->port());

@@ -1,5 +1,7 @@
 #include "reference_server/http/routes.h"
 
+#include <cctype>
+
 namespace http {
 
 std::optional<Route> MatchPath(std::string_view path) {
@@ -47,6 +49,24 @@ bool MethodAllowed(Endpoint endpoint, std::string_view method) {
     case Endpoint::kHealth: return method == "GET";
   }
   return false;
+}
+
+std::string OriginForm(std::string_view target) {
+  std::size_t scheme_end = 0;
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() < scheme.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+      same = same && std::tolower(static_cast<unsigned char>(target[i])) == scheme[i];
+    }
+    if (same) scheme_end = scheme.size();
+  }
+  if (scheme_end == 0) return std::string(target);
+  const std::size_t rest = target.find_first_of("/?", scheme_end);
+  if (rest == std::string_view::npos) return "/";
+  // An empty path is "/" (RFC 9112 section 3.2.1): "http://h?x" is "/?x".
+  if (target[rest] == '?') return "/" + std::string(target.substr(rest));
+  return std::string(target.substr(rest));
 }
 
 std::string_view PathOf(std::string_view target) {

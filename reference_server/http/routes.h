@@ -33,6 +33,12 @@ std::optional<Route> MatchPath(std::string_view path);
 bool MethodAllowed(Endpoint endpoint, std::string_view method);
 const char* AllowedMethods(Endpoint endpoint);
 
+// A request target in absolute-form ("http://host:port/path?query"), which
+// a server must accept (RFC 9112 section 3.2.2), as its origin-form
+// ("/path?query"); any other target unchanged. The authority is not
+// checked: every name of this server serves the same API.
+std::string OriginForm(std::string_view target);
+
 // The target split at its first '?'.
 std::string_view PathOf(std::string_view target);
 std::string_view QueryOf(std::string_view target);

@@ -149,15 +149,18 @@ void Session::OnHeader(beast::error_code ec) {
   state_ = State::kReading;
   const auto& header = parser_->get();
   record_.method = std::string(header.method_string());
-  record_.path = std::string(PathOf(std::string_view(header.target().data(), header.target().size())));
+  target_ = OriginForm(std::string_view(header.target().data(), header.target().size()));
+  record_.path = std::string(PathOf(target_));
   if (auto malformed = CheckFraming(header)) return Refuse(*malformed);
   std::optional<Answer> screened = router_.Screen(
-      record_.method, std::string(header.target()),
+      record_.method, target_,
       std::string(header[bhttp::field::authorization]),
       std::string(header[bhttp::field::content_type]));
   if (screened) {
     // The body was not read: the connection cannot carry another request.
-    return Write(std::move(*screened), !parser_->is_done());
+    // Nor can it when the client asked to close (RFC 9112 section 9.6),
+    // whether or not there was a body.
+    return Write(std::move(*screened), !parser_->is_done() || !parser_->keep_alive());
   }
   if (parser_->is_done()) return Dispatch();
   // HTTP/1.0 clients cannot expect 100 Continue (RFC 9110 section 10.1.1).
@@ -234,7 +237,7 @@ void Session::Dispatch() {
   auto message = parser_->release();
   Request request;
   request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
+  request.target = std::move(target_);
   request.authorization = std::string(message[bhttp::field::authorization]);
   request.content_type = std::string(message[bhttp::field::content_type]);
   request.body = std::move(message.body());

@@ -108,6 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool client_gone_ = false;  // it left while its run went on
   Router::Abandon abandon_;
   RequestRecord record_;
+  std::string target_;  // the request target in origin form (path and query)
   std::chrono::steady_clock::time_point started_;
   std::array<char, 4096> linger_buffer_{};
 };
