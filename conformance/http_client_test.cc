@@ -19,37 +19,7 @@
 namespace conformance {
 namespace {
 
-// A raw TCP server on 127.0.0.1 (port picked by the kernel) that serves
-// each accepted connection with `serve(fd)`, for `connections` connections.
-class RawServer {
- public:
-  RawServer(int connections, std::function<void(int)> serve) {
-    listen_fd_ = test::ListenOnLoopback(&port_);
-    thread_ = std::thread([this, connections, serve] {
-      for (int i = 0; i < connections; ++i) {
-        const int fd = accept(listen_fd_, nullptr, nullptr);
-        if (fd < 0) return;
-        serve(fd);
-        close(fd);
-      }
-    });
-  }
-  ~RawServer() {
-    thread_.join();
-    close(listen_fd_);
-  }
-  TargetUrl url() const {
-    TargetUrl url;
-    url.host = "127.0.0.1";
-    url.port = static_cast<std::uint16_t>(port_);
-    return url;
-  }
-
- private:
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::thread thread_;
-};
+using test::RawServer;
 
 // Reads until the end of a request's header section.
 void ReadHeader(int fd) {

@@ -13,10 +13,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "conformance/json_text.h"
+#include "conformance/target_url.h"
 #include "rapidjson/document.h"
 
 namespace conformance::test {
@@ -87,6 +90,42 @@ inline int ListenOnLoopback(int* port) {
   *port = ntohs(address.sin_port);
   return fd;
 }
+
+// A raw TCP server on 127.0.0.1 (port picked by the kernel) that serves
+// each accepted connection with `serve(fd)`, for `connections` connections,
+// then closes it.
+class RawServer {
+ public:
+  RawServer(int connections, std::function<void(int)> serve) {
+    listen_fd_ = ListenOnLoopback(&port_);
+    thread_ = std::thread([this, connections, serve] {
+      for (int i = 0; i < connections; ++i) {
+        const int fd = accept(listen_fd_, nullptr, nullptr);
+        if (fd < 0) return;
+        serve(fd);
+        close(fd);
+      }
+    });
+  }
+  ~RawServer() {
+    thread_.join();
+    close(listen_fd_);
+  }
+  RawServer(const RawServer&) = delete;
+  RawServer& operator=(const RawServer&) = delete;
+
+  TargetUrl url() const {
+    TargetUrl url;
+    url.host = "127.0.0.1";
+    url.port = static_cast<std::uint16_t>(port_);
+    return url;
+  }
+
+ private:
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
 
 }  // namespace conformance::test
 
