@@ -21,6 +21,7 @@ std::optional<Response> TtlBoundsUnchecked(Request&, FaultState&);
 std::optional<Response> Base64Lenient(Request&, FaultState&);
 std::optional<Response> ShebangIgnored(Request&, FaultState&);
 std::optional<Response> CancelIgnored(Request&, FaultState&);
+std::optional<Response> MalformedBody500(Request&, FaultState&);
 
 // response_faults.cc: stateless rewrites of answers.
 std::optional<Request> ResultMissingStdout(const Request&, Response&, FaultState&);

@@ -65,6 +65,10 @@ constexpr Fault kFaults[] = {
      UnknownJobPending},
     {"jobs-list-finished", "GET /jobs also lists the jobs seen finished, with their final status",
      nullptr, JobsListFinished},
+    {"malformed-body-500",
+     "a POST /execute* body that is not JSON is answered 500 internal by the proxy, never "
+     "forwarded",
+     MalformedBody500, nullptr},
 };
 
 }  // namespace

@@ -112,7 +112,7 @@ TEST(FaultTable, NamesAreUniqueListedAndFindable) {
     EXPECT_FALSE(fault.description.empty());
     EXPECT_EQ(fault.description.find('\n'), std::string_view::npos);
   }
-  EXPECT_EQ(names.size(), 26u);
+  EXPECT_EQ(names.size(), 27u);
   EXPECT_EQ(AllFaults()[0].name, "none");
   EXPECT_EQ(FindFault("no-such-fault"), nullptr);
 }
@@ -411,6 +411,39 @@ TEST(FaultCancelIgnored, TheProxyAnswersAndNothingIsForwarded) {
   ExpectLengthMatches(exchange.answer);
   EXPECT_EQ(
       Through("cancel-ignored", Make("GET", "/jobs/j-42"), Answer(200, "{}")).forwarded.size(), 1u);
+}
+
+TEST(FaultMalformedBody500, BrokenJsonOnJsonRoutesIsAnswered500Unforwarded) {
+  const std::vector<std::string> broken = {
+      "",         "not json", R"({"language":"python")", "{} x", std::string("{}\0x", 4),
+      "\"\xff\"", "{'a':1}"};
+  for (const char* target : {"/execute", "/execute/async"}) {
+    for (const std::string& body : broken) {
+      const Exchange exchange = Through("malformed-body-500", Make("POST", target, body),
+                                        Answer(400, R"({"code":"malformed_json"})"));
+      EXPECT_TRUE(exchange.forwarded.empty()) << target << " " << body;
+      EXPECT_EQ(exchange.answer.status, 500);
+      EXPECT_EQ(exchange.answer.body,
+                R"({"success":false,"error":"internal error","code":"internal"})");
+      EXPECT_EQ(exchange.answer.Get("Content-Type"), "application/json");
+      ExpectLengthMatches(exchange.answer);
+    }
+  }
+  // Any JSON text goes through (the upstream judges its shape), and so do
+  // the routes whose bodies are not JSON.
+  const std::vector<Request> forwarded = {Make("POST", "/execute", kExecuteBody),
+                                          Make("POST", "/execute", " [1,2]\n"),
+                                          Make("POST", "/execute/async", "null"),
+                                          Make("POST", "/run", "not json", "text/plain"),
+                                          Make("POST", "/run/async", ""),
+                                          Make("POST", "/execute/other", "not json"),
+                                          Make("GET", "/jobs")};
+  for (const Request& request : forwarded) {
+    const Exchange exchange = Through("malformed-body-500", request, Answer(200, "{}"));
+    ASSERT_EQ(exchange.forwarded.size(), 1u) << request.target << " " << request.body;
+    ExpectSameRequest(exchange.forwarded[0], request);
+    EXPECT_EQ(exchange.answer.status, 200);
+  }
 }
 
 TEST(FaultAsyncAckNotPending, PendingBecomesQueued) {

@@ -1,5 +1,7 @@
 #include "tools/fault_proxy/json_body.h"
 
+#include "rapidjson/memorystream.h"
+#include "rapidjson/reader.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 
@@ -15,6 +17,15 @@ bool ParseObject(const std::string& text, rapidjson::Document& document) {
 }
 
 }  // namespace internal
+
+bool IsWellFormedJson(std::string_view text) {
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::Reader reader;
+  rapidjson::BaseReaderHandler<> ignore;  // only the verdict matters: no DOM
+  constexpr unsigned kFlags =
+      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+  return !reader.Parse<kFlags>(stream, ignore).IsError() && stream.Tell() == text.size();
+}
 
 std::string SerializeJson(const JsonValue& value) {
   rapidjson::StringBuffer buffer;

@@ -22,6 +22,11 @@ bool EditJsonObject(Message& message, Edit&& edit);
 
 std::string SerializeJson(const JsonValue& value);
 
+// Whether `text` is one JSON text (any value) and nothing else, read as the
+// reference server reads request bodies: UTF-8 checked, and a NUL byte
+// ends nothing (RapidJSON alone would take "{}\0junk" for "{}").
+bool IsWellFormedJson(std::string_view text);
+
 // Erases every member called `name` (a request may repeat one); keeps the
 // order of the others. True if any was erased.
 bool EraseMembers(JsonValue& object, std::string_view name);

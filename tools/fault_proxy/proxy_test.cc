@@ -124,6 +124,20 @@ TEST(Proxy, AnswerFaultChangesWhatTheClientReceives) {
   EXPECT_EQ(answer.Get("Content-Length"), std::to_string(answer.body.size()));
 }
 
+TEST(Proxy, RequestFaultCanAnswerInsteadOfTheUpstream) {
+  FakeUpstream upstream(Canned);
+  RunningProxy proxy("malformed-body-500", upstream.url());
+  TestClient client(proxy.port());
+  const Response broken = client.Send(Make("POST", "/execute", R"({"language":)"));
+  EXPECT_EQ(broken.status, 500);
+  EXPECT_EQ(broken.body, R"({"success":false,"error":"internal error","code":"internal"})");
+  EXPECT_EQ(broken.Get("Content-Type"), "application/json");
+  EXPECT_TRUE(upstream.received().empty());
+  // The connection goes on, and JSON is forwarded as usual.
+  EXPECT_EQ(client.Send(Make("POST", "/execute/async", "{}")).status, 201);
+  EXPECT_EQ(upstream.received().size(), 1u);
+}
+
 TEST(Proxy, UnreachableUpstreamIs502) {
   // A port that was free a moment ago and has no listener.
   std::uint16_t port = 0;
@@ -213,7 +227,7 @@ TEST(ProxyBinary, ListsEveryFault) {
     ++count;
   }
   EXPECT_FALSE(std::getline(lines, line));
-  EXPECT_EQ(count, 26u);
+  EXPECT_EQ(count, 27u);
 }
 
 TEST(ProxyBinary, BadFlagsExit2NamingTheProblem) {

@@ -255,4 +255,11 @@ std::optional<Response> CancelIgnored(Request& request, FaultState&) {
   return JsonResponse(200, SerializeJson(body));
 }
 
+std::optional<Response> MalformedBody500(Request& request, FaultState&) {
+  // The classic crash on malformed input: the handler assumes a JSON body
+  // and fails outright. Only the JSON routes; /run bodies are code.
+  if (!IsExecute(Classify(request).endpoint) || IsWellFormedJson(request.body)) return std::nullopt;
+  return JsonResponse(500, R"({"success":false,"error":"internal error","code":"internal"})");
+}
+
 }  // namespace fault_proxy::hooks
