@@ -18,37 +18,12 @@
 #include "tools/fault_proxy/fake_upstream.h"
 #include "tools/fault_proxy/faults.h"
 #include "tools/fault_proxy/flags.h"
+#include "tools/fault_proxy/running_proxy.h"
 
 namespace fault_proxy {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// The proxy in this process, serving on its own thread.
-class RunningProxy {
- public:
-  RunningProxy(const std::string& fault, const std::string& upstream_url) : state_(1) {
-    std::string error;
-    flags_.upstream = *ParseUpstream(upstream_url, &error);
-    flags_.fault = FindFault(fault);
-    proxy_ = std::make_unique<Proxy>(flags_, *flags_.fault, state_);
-    listening_ = proxy_->Listen(&error);
-    EXPECT_TRUE(listening_) << error;
-    if (listening_) thread_ = std::thread([this] { proxy_->Serve(); });
-  }
-  ~RunningProxy() {
-    proxy_->Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  std::uint16_t port() const { return proxy_->port(); }
-
- private:
-  Flags flags_;
-  FaultState state_;
-  std::unique_ptr<Proxy> proxy_;
-  bool listening_ = false;
-  std::thread thread_;
-};
 
 Request Make(std::string method, std::string target, std::string body = "") {
   Request request;
