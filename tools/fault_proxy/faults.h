@@ -40,6 +40,8 @@ struct FaultState {
   std::map<std::string, std::vector<FinishedJob>> finished_jobs;
   // job-id-changes: seeded, so a test gets the same ids on every run.
   std::mt19937_64 random;
+  // answer-hangs: the well-formed requests read so far, on all connections.
+  std::uint64_t requests_read = 0;
 };
 
 // Rewrites `request` before it goes upstream. Returns an answer when the
@@ -52,11 +54,23 @@ using RequestHook = std::optional<Response> (*)(Request& request, FaultState& st
 using ResponseHook = std::optional<Request> (*)(const Request& request, Response& response,
                                                 FaultState& state);
 
+// Faults that act on the connection rather than on messages: the framing
+// and timing of answers, which only the proxy's I/O can get wrong. The
+// decisions are pure (wire_faults.h); proxy.cc carries them out.
+enum class WireFault {
+  kNone,
+  kConnectionNotClosed,  // a close the client asked for never comes
+  kAnswerTruncated,      // the connection closes in the middle of a body
+  kContentLengthWrong,   // Content-Length promises more than the body
+  kAnswerHangs,          // some requests are never answered
+};
+
 struct Fault {
   std::string_view name;
   std::string_view description;  // one line, for --list
   RequestHook on_request = nullptr;
   ResponseHook on_response = nullptr;
+  WireFault wire = WireFault::kNone;
 };
 
 // Every fault, "none" first.

@@ -69,6 +69,24 @@ constexpr Fault kFaults[] = {
      "a POST /execute* body that is not JSON is answered 500 internal by the proxy, never "
      "forwarded",
      MalformedBody500, nullptr},
+    // Wire faults (wire_faults.h): the messages stay right, the connection
+    // does not.
+    {"connection-not-closed",
+     "answers to Connection: close or plain HTTP/1.0 requests lack Connection: close, and the "
+     "connection stays open",
+     nullptr, nullptr, WireFault::kConnectionNotClosed},
+    {"answer-truncated",
+     "answers to POST with a body over 16 bytes stop after half the body (true Content-Length), "
+     "then the connection closes",
+     nullptr, nullptr, WireFault::kAnswerTruncated},
+    {"content-length-wrong",
+     "answers with a body declare a Content-Length 10 bytes too large; the connection closes 5 s "
+     "later",
+     nullptr, nullptr, WireFault::kContentLengthWrong},
+    {"answer-hangs",
+     "every 50th request is neither forwarded nor answered; its connection stays open, silent, "
+     "until the client leaves",
+     nullptr, nullptr, WireFault::kAnswerHangs},
 };
 
 }  // namespace

@@ -112,7 +112,7 @@ TEST(FaultTable, NamesAreUniqueListedAndFindable) {
     EXPECT_FALSE(fault.description.empty());
     EXPECT_EQ(fault.description.find('\n'), std::string_view::npos);
   }
-  EXPECT_EQ(names.size(), 27u);
+  EXPECT_EQ(names.size(), 31u);
   EXPECT_EQ(AllFaults()[0].name, "none");
   EXPECT_EQ(FindFault("no-such-fault"), nullptr);
 }

@@ -18,6 +18,8 @@
 #include "tools/fault_proxy/beast_message.h"
 #include "tools/fault_proxy/deadline_stream.h"
 #include "tools/fault_proxy/upstream.h"
+#include "tools/fault_proxy/wire_faults.h"
+#include "tools/fault_proxy/wire_writer.h"
 
 namespace fault_proxy {
 
@@ -39,8 +41,7 @@ http::response<http::string_body> ToBeast(const Response& response, const std::s
   out.version(version);
   // These answers carry no body whatever their Content-Length says, so the
   // upstream's Content-Length goes through untouched.
-  const bool bodiless =
-      method == "HEAD" || response.status < 200 || response.status == 204 || response.status == 304;
+  const bool bodiless = !AnswerCarriesBody(method, response.status);
   for (const Header& header : response.headers) {
     if (bodiless || !EqualsIgnoreCase(header.name, "Content-Length")) {
       out.insert(header.name, header.value);
@@ -227,7 +228,16 @@ void Proxy::Impl::ServeConnection(Connection& connection) {
     }
     const auto& request = parser.get();
     const bool keep_alive = !answer && request.keep_alive();
+    // The proxy's own answers to broken HTTP stay correct: wire faults
+    // distort what the upstream answered.
+    WireAction action = WireAction::kAsIs;
     if (!answer) {
+      if (RequestHangs(fault.wire, state)) {
+        // answer-hangs: the client waits for an answer that never comes;
+        // the idle limit frees the thread of a client that never gives up.
+        HoldSilently(client.native_handle(), kClientIdleLimit);
+        return;
+      }
       bool client_gone = false;
       answer = RunExchange(fault, state, RequestFromBeast(request),
                            [&](const Request& forwarded, std::string* error) {
@@ -235,12 +245,12 @@ void Proxy::Impl::ServeConnection(Connection& connection) {
                                                       client.native_handle(), &client_gone, error);
                            });
       if (client_gone) return;
+      action = PlanAnswer(fault.wire, request.method_string(), keep_alive, *answer);
     }
     const unsigned version = request.version() == 10 ? 10 : 11;
     auto out = ToBeast(*answer, std::string(request.method_string()), version, keep_alive);
     stream.ExpiresAfter(kClientWriteLimit);
-    http::write(stream, out, ec);
-    if (ec || !keep_alive) return;
+    if (!WriteAnswer(stream, client.native_handle(), out, action)) return;
   }
 }
 

@@ -202,7 +202,7 @@ TEST(ProxyBinary, ListsEveryFault) {
     ++count;
   }
   EXPECT_FALSE(std::getline(lines, line));
-  EXPECT_EQ(count, 27u);
+  EXPECT_EQ(count, 31u);
 }
 
 TEST(ProxyBinary, BadFlagsExit2NamingTheProblem) {
