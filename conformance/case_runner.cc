@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <random>
 #include <thread>
@@ -9,6 +10,8 @@
 #include "conformance/expectation.h"
 #include "conformance/job_history.h"
 #include "conformance/json_text.h"
+#include "conformance/raw_expectation.h"
+#include "conformance/raw_step.h"
 #include "conformance/request_builder.h"
 
 namespace conformance {
@@ -32,13 +35,17 @@ struct Judgement {
   std::vector<std::string> expected;
 };
 
+// Whether an answer (or a raw exchange) meets one expectation; appends
+// what differs.
+using Meets = std::function<bool(const rapidjson::Value&, std::vector<std::string>*)>;
+
 // The step's expectation, then its alternatives in order: the first one the
 // answer meets gives the grade.
-Judgement Judge(const rapidjson::Value& step, const Answer& answer, const MatchContext& context) {
+Judgement Judge(const rapidjson::Value& step, const Meets& meets) {
   Judgement judgement;
   const rapidjson::Value& expect = step["expect"];
   judgement.expected.push_back("OK: " + ToShortJson(expect, 800));
-  if (MeetsExpectation(expect, answer, context, &judgement.mismatches)) {
+  if (meets(expect, &judgement.mismatches)) {
     judgement.grade = Grade::kOk;
     return judgement;
   }
@@ -49,8 +56,7 @@ Judgement Judge(const rapidjson::Value& step, const Answer& answer, const MatchC
     const std::string because = alternative["because"].GetString();
     judgement.expected.push_back(grade + " (" + because + "): " + ToShortJson(alternative, 800));
     std::vector<std::string> ignored;
-    if (judgement.grade == Grade::kFailed &&
-        MeetsExpectation(alternative, answer, context, &ignored)) {
+    if (judgement.grade == Grade::kFailed && meets(alternative, &ignored)) {
       judgement.grade = grade == "OK"           ? Grade::kOk
                         : grade == "NON-STRICT" ? Grade::kNonStrict
                                                 : Grade::kInformational;
@@ -135,8 +141,17 @@ class CaseRun {
         return "the target does not implement the extension GET " + need.substr(9);
       }
     }
+    const rapidjson::Value& steps = (*c_.json)["steps"];
+    const bool raw = std::any_of(steps.Begin(), steps.End(),
+                                 [](const rapidjson::Value& step) { return step.HasMember("raw"); });
+    if (raw && target_.url.tls) {
+      return "raw HTTP steps write their bytes to a plain TCP connection: they need an http:// "
+             "target";
+    }
     vars_["run_id"] = RandomHex(12);
     vars_["api_key"] = target_.primary_key;
+    vars_["host"] = HostHeader(target_.url);
+    vars_["base"] = target_.url.base_path;
     if (target_.probe_port != 0) {
       vars_["probe_host"] = target_.probe_host;
       vars_["probe_port"] = std::to_string(target_.probe_port);
@@ -202,15 +217,25 @@ class CaseRun {
     // (Location: /jobs/${job_id}); an answer without them fails as such,
     // not as a fixture error about an unknown variable.
     const std::string missing = Capture(step, answer);
-    Judgement judgement = Judge(step, answer, context_);
+    Judgement judgement =
+        Judge(step, [&](const rapidjson::Value& expectation, std::vector<std::string>* mismatches) {
+          return MeetsExpectation(expectation, answer, context_, mismatches);
+        });
     if (!missing.empty()) {
       judgement.grade = Grade::kFailed;
       judgement.mismatches = {"capture " + missing + ": the answer has nothing at " +
                               ToJson(step["capture"][missing.c_str()])};
     }
+    return Settle(name, std::move(judgement), DescribeAnswer(*answer.response, kAnswerLimit),
+                  Curl(request));
+  }
+
+  // The case's grade after a judged step; false (the case failed) when
+  // nothing acceptable came.
+  bool Settle(const std::string& name, Judgement judgement, const std::string& actual,
+              const std::string& replay) {
     if (judgement.grade == Grade::kFailed) {
-      Fail(name, std::move(judgement.expected), std::move(judgement.mismatches),
-           DescribeAnswer(*answer.response, kAnswerLimit), Curl(request));
+      Fail(name, std::move(judgement.expected), std::move(judgement.mismatches), actual, replay);
       return false;
     }
     if (judgement.grade > result_.grade && judgement.grade != Grade::kOk) {
@@ -218,6 +243,37 @@ class CaseRun {
     }
     result_.grade = Worse(result_.grade, judgement.grade);
     return true;
+  }
+
+  // A raw step: its bytes on a connection of its own, its answers judged.
+  bool RunRaw(const rapidjson::Value& step, const std::string& name) {
+    RawPlan plan;
+    if (std::string error = BuildRawPlan(step["raw"], vars_, target_, &plan); !error.empty()) {
+      Fail(name, {"a raw exchange the fixture can build"}, {"fixture error: " + error}, "", "");
+      return false;
+    }
+    const RawResult raw = RawExchange(target_.url, plan.pieces, plan.options);
+    if (result_.exchanges.size() < kMaxExchanges) {
+      Exchange exchange;
+      exchange.step = name;
+      exchange.request = RawRequestLine(plan, target_);
+      exchange.status = raw.answers.empty() ? 0 : raw.answers.back().status;
+      exchange.answer = Shorten(SummarizeRawResult(raw, plan.options), 300);
+      exchange.seconds = raw.elapsed.count() / 1000.0;
+      result_.exchanges.push_back(std::move(exchange));
+    }
+    Judgement judgement =
+        Judge(step, [&](const rapidjson::Value& expectation, std::vector<std::string>* mismatches) {
+          return MeetsRawExpectation(expectation, raw, plan.options, context_, mismatches);
+        });
+    // A timeout, a malformed answer, a close in the middle of one: nothing
+    // to judge. (A close between answers is judged: a case may accept it.)
+    if (!raw.error.empty() && !raw.early_close) {
+      judgement.grade = Grade::kFailed;
+      judgement.mismatches = {"the exchange failed: " + raw.error};
+    }
+    return Settle(name, std::move(judgement), DescribeRawResult(raw, plan.options, kAnswerLimit),
+                  ReplayCommand(plan, target_));
   }
 
   // Sets the step's captured variables; the name of the first that the
@@ -269,6 +325,7 @@ class CaseRun {
     if (const auto poll = step.FindMember("poll"); poll != step.MemberEnd()) {
       return Poll(step, poll->value, name);
     }
+    if (step.HasMember("raw")) return RunRaw(step, name);
     BuiltRequest request;
     if (std::string error = BuildRequest(step["request"], vars_, target_, &request);
         !error.empty()) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "conformance/fixture.h"
+#include "conformance/request_builder.h"
 #include "conformance/schema_store.h"
 #include "conformance/test_util.h"
 
@@ -29,6 +30,7 @@ using test::RunfilesPath;
 struct Reply {
   int status = 200;
   std::string body;
+  bool close = false;  // close the connection after this answer
 };
 
 // An HTTP/1.1 server on 127.0.0.1 answering from a script: `handle(method,
@@ -96,7 +98,8 @@ class ScriptedServer {
     const std::string answer = "HTTP/1.1 " + std::to_string(reply.status) +
                                " X\r\nContent-Type: application/json\r\nContent-Length: " +
                                std::to_string(reply.body.size()) + "\r\n\r\n" + reply.body;
-    return write(fd, answer.data(), answer.size()) == static_cast<ssize_t>(answer.size());
+    return write(fd, answer.data(), answer.size()) == static_cast<ssize_t>(answer.size()) &&
+           !reply.close;
   }
 
   Handler handle_;
@@ -249,6 +252,121 @@ TEST_F(CaseRunnerTest, ProgramsFollowTheTargetsLanguages) {
   const CaseResult skipped = Run(kCase, server, target);
   EXPECT_EQ(skipped.grade, Grade::kSkipped);
   EXPECT_TRUE(Has(skipped.reason, "(ruby, bash)"));
+}
+
+// A raw step that asks the server to close after its answer.
+constexpr char kCloseCase[] = R"j({
+  "id": "t.raw", "title": "t", "section": "s", "requirement": "It MUST close.",
+  "level": "reference",
+  "steps": [{"raw": {"send": ["GET /x HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${api_key}\r\nConnection: close\r\n\r\n"],
+                     "close_wait_ms": 300},
+             "expect": {"status": 200, "connection": "closed"}}]})j";
+
+ScriptedServer::Handler Answering(int status, bool close) {
+  return [status, close](const std::string&, const std::string& target, const std::string&) {
+    return target == "/x" ? Reply{status, "{}", close} : Reply{404, "{}", close};
+  };
+}
+
+TEST_F(CaseRunnerTest, ARawStepPassesWhenTheServerClosesAsAsked) {
+  ScriptedServer server(Answering(200, true));
+  const CaseResult result = Run(kCloseCase, server);
+  EXPECT_EQ(result.grade, Grade::kOk) << (result.mismatches.empty() ? "" : result.mismatches[0]);
+  EXPECT_EQ(server.requests(), std::vector<std::string>{"GET /x"});
+  ASSERT_EQ(result.exchanges.size(), 1u);
+  EXPECT_EQ(result.exchanges[0].request, "GET /x HTTP/1.1  [raw: 92 bytes]");
+  EXPECT_EQ(result.exchanges[0].status, 200);
+  EXPECT_TRUE(Has(result.exchanges[0].answer, "200 X; closed after"));
+}
+
+TEST_F(CaseRunnerTest, ConnectionClosedFailsAgainstAServerThatKeepsItOpen) {
+  ScriptedServer server(Answering(200, false));
+  const CaseResult result = Run(kCloseCase, server);
+  ASSERT_EQ(result.grade, Grade::kFailed);
+  EXPECT_EQ(result.mismatches, std::vector<std::string>{
+                                   "connection: expected closed by the server within 300 ms of "
+                                   "the last answer, still open"});
+  EXPECT_TRUE(Has(result.actual, "connection: still open 300 ms after the last answer"));
+  EXPECT_TRUE(Has(result.actual, "last answer:\n200 X\nContent-Type: application/json"));
+  // The replay sends the same bytes, the key masked.
+  EXPECT_TRUE(Has(result.curl, "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(server.port())));
+  EXPECT_TRUE(Has(result.curl, "Authorization: Bearer %s\\r\\nConnection: close\\r\\n\\r\\n' "
+                               "\"${API_KEY}\""));
+  EXPECT_FALSE(Has(result.curl, "key-one"));
+}
+
+// The replay line, run with bash, gets the same answer from the server.
+TEST_F(CaseRunnerTest, ARawReplayLineReproducesTheExchange) {
+  ScriptedServer server(Answering(503, true));
+  const CaseResult result = Run(kCloseCase, server);
+  ASSERT_EQ(result.grade, Grade::kFailed);
+  int status = 0;
+  const std::string out =
+      test::RunShell("API_KEY=key-one timeout 20 bash -c " + ShellQuote(result.curl), &status);
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(out.substr(0, 14), "HTTP/1.1 503 X");
+  EXPECT_EQ(server.requests(), (std::vector<std::string>{"GET /x", "GET /x"}));
+}
+
+TEST_F(CaseRunnerTest, RawStepsAreSkippedOnHttpsTargets) {
+  ScriptedServer server(Answering(200, true));
+  Target target;
+  target.url.tls = true;
+  const CaseResult result = Run(kCloseCase, server, target);
+  EXPECT_EQ(result.grade, Grade::kSkipped);
+  EXPECT_TRUE(Has(result.reason, "they need an http:// target"));
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(CaseRunnerTest, ARawExchangeErrorFailsWithItsText) {
+  ScriptedServer server(Answering(200, false));
+  constexpr char kCase[] = R"j({
+    "id": "t.raw", "title": "t", "section": "s", "requirement": "It MUST answer.",
+    "level": "reference",
+    "steps": [{"raw": {"send": ["GET /x HTTP/1.1\r\nHost: ${host}\r\n"], "timeout_s": 0.3},
+               "expect": {"status": 200},
+               "alternatives": [{"grade": "NON-STRICT", "because": "no answer", "answers": []}]}]})j";
+  const CaseResult result = Run(kCase, server);
+  ASSERT_EQ(result.grade, Grade::kFailed);
+  EXPECT_EQ(result.mismatches, std::vector<std::string>{
+                                   "the exchange failed: no complete answer within 300 ms: 0 of 1 "
+                                   "answers"});
+  EXPECT_TRUE(Has(result.actual, "error: no complete answer within 300 ms"));
+}
+
+constexpr char kPipelineCase[] = R"j({
+  "id": "t.pipeline", "title": "t", "section": "s", "requirement": "It MUST keep the order.",
+  "level": "reference",
+  "steps": [{"raw": {"send": ["GET /x HTTP/1.1\r\nHost: ${host}\r\n\r\nGET /y HTTP/1.1\r\nHost: ${host}\r\n\r\n"],
+                     "answers": 2},
+             "expect": {"answers": [200, 404]},
+             "alternatives": [{"grade": "NON-STRICT", "because": "answers the first only, then closes",
+                               "answers": [200]}]}]})j";
+
+TEST_F(CaseRunnerTest, PipelinedAnswersAreJudgedInOrder) {
+  ScriptedServer server(Answering(200, false));
+  const CaseResult result = Run(kPipelineCase, server);
+  EXPECT_EQ(result.grade, Grade::kOk) << (result.mismatches.empty() ? "" : result.mismatches[0]);
+  EXPECT_EQ(server.requests(), (std::vector<std::string>{"GET /x", "GET /y"}));
+}
+
+TEST_F(CaseRunnerTest, AnAnswerOutOfOrderFailsNamingIt) {
+  ScriptedServer server([](const std::string&, const std::string& target, const std::string&) {
+    return Reply{target == "/x" ? 404 : 200, "{}"};
+  });
+  const CaseResult result = Run(kPipelineCase, server);
+  ASSERT_EQ(result.grade, Grade::kFailed);
+  EXPECT_EQ(result.mismatches, (std::vector<std::string>{"answer 1: status expected 200, got 404",
+                                                         "answer 2: status expected 404, got 200"}));
+}
+
+// A server that closes between answers may be judged by an alternative
+// that expects it.
+TEST_F(CaseRunnerTest, ACloseBetweenAnswersIsJudged) {
+  ScriptedServer server(Answering(200, true));
+  const CaseResult result = Run(kPipelineCase, server);
+  EXPECT_EQ(result.grade, Grade::kNonStrict);
+  EXPECT_TRUE(Has(result.reason, "answers the first only, then closes"));
 }
 
 }  // namespace

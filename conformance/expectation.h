@@ -20,7 +20,7 @@ struct Answer {
 };
 
 // Checks an answer against one expectation of a fixture ("expect", or one
-// of its "alternatives"): status, content type, headers, JSON body. A
+// of its "alternatives"): status (if given), content type, headers, JSON body. A
 // "json" expectation implies Content-Type application/json unless
 // "content_type" says otherwise (null: not checked). Appends what differs.
 bool MeetsExpectation(const rapidjson::Value& expectation, const Answer& answer,

@@ -5,6 +5,7 @@
 
 #include "conformance/json_text.h"
 #include "conformance/matchers.h"
+#include "conformance/step_checks.h"
 #include "rapidjson/stringbuffer.h"
 
 namespace conformance {
@@ -135,6 +136,7 @@ std::string LoadCases(const std::string& directory, const std::string& format_sc
       std::vector<std::string> semantic;
       const rapidjson::Value& steps = json["steps"];
       for (rapidjson::SizeType s = 0; s < steps.Size(); ++s) {
+        CheckStep(steps[s], "/steps/" + std::to_string(s), &semantic);
         for (const char* part : {"expect", "alternatives"}) {
           if (const auto found = steps[s].FindMember(part); found != steps[s].MemberEnd()) {
             CheckSemantics(found->value, "/steps/" + std::to_string(s) + "/" + part, schemas,

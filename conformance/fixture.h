@@ -37,7 +37,8 @@ struct Case {
 // Loads and checks every *.json of `directory` in name order. The format is
 // described by `format_schema` (a JSON Schema file); beyond it, ids must be
 // unique and match [a-z0-9_]+(\.[a-z0-9_-]+)+, regexes must compile, and
-// every "schema" matcher must name a schema of `schemas`. Every problem is
+// every "schema" matcher must name a schema of `schemas`, and each step
+// must fit its kind (step_checks.h). Every problem is
 // reported with its file and JSON path; "" when all is well.
 std::string LoadCases(const std::string& directory, const std::string& format_schema,
                       const SchemaStore& schemas, std::vector<Case>* cases);

@@ -227,6 +227,71 @@ TEST_F(FixtureTest, MissingInputs) {
   EXPECT_TRUE(cases.empty());
 }
 
+constexpr char kRawStep[] = R"j({"raw": {"send": ["GET /jobs HTTP/1.1\r\nHost: ${host}\r\n\r\n",
+                                                {"await_answer": true}, {"pause_ms": 10},
+                                                {"repeat": "ab", "times": 3}, {"length_of": "x"},
+                                                {"chunk": "y"}],
+                                       "answers": 2, "timeout_s": 0.5, "close_wait_ms": 100,
+                                       "head": false},
+                               "expect": {"answers": [200, [200, 204]], "connection": "open",
+                                          "interim": [0, 1], "trailing": {"equals": ""},
+                                          "headers": {"Connection": {"regex": "^k"}}},
+                               "alternatives": [{"grade": "NON-STRICT", "because": "closes",
+                                                 "answers": [], "connection": "closed"}]})j";
+
+TEST_F(FixtureTest, ARawStepLoads) {
+  EXPECT_EQ(Load({{"a.json", FileWith("group.raw", kRawStep)}}), "");
+}
+
+// The format schema has one expectation shape for all steps; the loader
+// keeps each kind's own members to it.
+TEST_F(FixtureTest, StepsMustFitTheirKind) {
+  const std::pair<std::string, std::string> cases[] = {
+      {R"j({"request": {"method": "GET", "path": "/"}, "expect": {"status": 200, "connection": "closed"}})j",
+       "/steps/0/expect/connection: only raw steps have connection"},
+      {R"j({"request": {"method": "GET", "path": "/"}, "expect": {"answers": [200]}})j",
+       "/steps/0/expect: needs a status"},
+      {R"j({"poll": {"job": "j"}, "expect": {"status": 200},
+            "alternatives": [{"grade": "OK", "because": "b", "status": 200, "interim": 1}]})j",
+       "/steps/0/alternatives/0/interim: only raw steps have interim"},
+      {R"j({"raw": {"send": ["x"]}, "expect": {"answers": [200, 200]}})j",
+       "/steps/0/expect/answers: lists 2 answers, the step waits for 1 (raw.answers)"},
+      {R"j({"raw": {"send": ["x"]}, "expect": {"status": 200, "connection": "open"}})j",
+       "/steps/0/expect/connection: needs raw.close_wait_ms"},
+      {R"j({"raw": {"send": ["x", {"pause_ms": 5}]}, "expect": {"status": 200}})j",
+       "/steps/0/raw/send: ends with a pause or await_answer, with nothing after it to send"},
+      {R"j({"raw": {"send": [{"await_answer": true}, "x"], "answers": 2}, "expect": {"status": 200}})j",
+       "/steps/0/raw/send/0: await_answer before anything was sent waits forever"},
+      {R"j({"raw": {"send": ["x", {"await_answer": true}, "y"]}, "expect": {"status": 200}})j",
+       "/steps/0/raw/send/1: the step is over once its 1 answer(s) are in, so what waits for "
+       "answer 1 is never sent (raise raw.answers)"},
+      {R"j({"raw": {"send": [{"repeat": "ab", "times": 33554433}]}, "expect": {"status": 200}})j",
+       "/steps/0/raw/send: the repeats make 67108866 bytes, over 64 MiB"},
+      {R"j({"raw": {"send": ["x"]}, "expect": {"status": 200}, "capture": {"a": "/a"}})j",
+       "/steps/0/capture: raw steps capture nothing"},
+  };
+  for (const auto& [step, problem] : cases) {
+    const std::string error = Load({{"a.json", FileWith("group.name", step)}});
+    EXPECT_TRUE(Has(error, "a.json: /cases/0 (group.name)" + problem)) << step;
+  }
+}
+
+TEST_F(FixtureTest, RawStepFormatErrors) {
+  for (const char* step : {
+           R"j({"raw": {"send": []}, "expect": {"status": 200}})j",
+           R"j({"raw": {"send": [{"repeat": "a"}]}, "expect": {"status": 200}})j",
+           R"j({"raw": {"send": [{"await_answer": false}, "x"]}, "expect": {"status": 200}})j",
+           R"j({"raw": {"send": ["x"], "close_wait_ms": 0}, "expect": {"status": 200}})j",
+           R"j({"raw": {"send": ["x"]}, "expect": {"status": 200, "connection": "half"}})j",
+           R"j({"raw": {"send": ["x"]}, "expect": {"content_type": null}})j",
+           R"j({"raw": {"send": ["x"]}, "request": {"method": "GET", "path": "/"},
+                "expect": {"status": 200}})j",
+       }) {
+    EXPECT_TRUE(Has(Load({{"a.json", FileWith("group.name", step)}}), "breaks the fixture format"))
+        << step;
+  }
+}
+
 TEST(RealFixturesTest, LoadWithTheRealSchemas) {
   SchemaStore schemas;
   ASSERT_EQ(schemas.LoadDirectory(RunfilesPath("fixtures/schemas")), "");
