@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include "conformance/expectation.h"
 #include "conformance/job_history.h"
@@ -226,15 +227,19 @@ class CaseRun {
       judgement.mismatches = {"capture " + missing + ": the answer has nothing at " +
                               ToJson(step["capture"][missing.c_str()])};
     }
-    return Settle(name, std::move(judgement), DescribeAnswer(*answer.response, kAnswerLimit),
-                  Curl(request));
+    return Settle(name, std::move(judgement), [&] {
+      return std::pair(DescribeAnswer(*answer.response, kAnswerLimit), Curl(request));
+    });
   }
 
   // The case's grade after a judged step; false (the case failed) when
-  // nothing acceptable came.
-  bool Settle(const std::string& name, Judgement judgement, const std::string& actual,
-              const std::string& replay) {
+  // nothing acceptable came. `evidence` gives the actual answer and its
+  // replay line, made only for a failure (a replay may write a large body
+  // to a file).
+  bool Settle(const std::string& name, Judgement judgement,
+              const std::function<std::pair<std::string, std::string>()>& evidence) {
     if (judgement.grade == Grade::kFailed) {
+      auto [actual, replay] = evidence();
       Fail(name, std::move(judgement.expected), std::move(judgement.mismatches), actual, replay);
       return false;
     }
@@ -272,8 +277,10 @@ class CaseRun {
       judgement.grade = Grade::kFailed;
       judgement.mismatches = {"the exchange failed: " + raw.error};
     }
-    return Settle(name, std::move(judgement), DescribeRawResult(raw, plan.options, kAnswerLimit),
-                  ReplayCommand(plan, target_));
+    return Settle(name, std::move(judgement), [&] {
+      return std::pair(DescribeRawResult(raw, plan.options, kAnswerLimit),
+                       ReplayCommand(plan, target_));
+    });
   }
 
   // Sets the step's captured variables; the name of the first that the
