@@ -137,7 +137,12 @@ int Main(int argc, char** argv) {
       return Fatal("no --target given, and the embedded reference server needs root "
                    "(its sandbox maps each run to its own host uid; docs/SANDBOX.md)");
     }
-    std::vector<std::string> flags = {"--workers", "8"};
+    // A body that stops arriving is answered 408 after --request-timeout
+    // (http.protocol.slow_body): 30 s by default, a few here so that the
+    // case takes seconds. Any --server-arg comes after and wins.
+    const auto request_timeout_ms = static_cast<long>(5000 * options.timeout_scale);
+    std::vector<std::string> flags = {"--workers", "8", "--request-timeout",
+                                      std::to_string(request_timeout_ms) + "ms"};
     flags.insert(flags.end(), options.server_args.begin(), options.server_args.end());
     if (std::string error = server.Start(binary, flags); !error.empty()) return Fatal(error);
     target_text = server.url();
