@@ -50,6 +50,23 @@ bool MeetsRawExpectation(const rapidjson::Value& expectation, const RawResult& r
                           Statuses(result) + early);
   }
 
+  // Before the last answer's details: whether the connection ended as it
+  // must is usually the point of the step, and the first mismatch is the
+  // one a progress line shows.
+  if (const auto connection = expectation.FindMember("connection");
+      connection != expectation.MemberEnd()) {
+    const std::string wanted = connection->value.GetString();
+    const std::string wait = std::to_string(options.close_wait.count()) + " ms";
+    if (wanted == "closed" && !result.closed) {
+      mismatches->push_back("connection: expected closed by the server within " + wait +
+                            " of the last answer, still open");
+    } else if (wanted == "open" && result.closed) {
+      mismatches->push_back("connection: expected open for " + wait +
+                            " after the last answer, closed by the server after " +
+                            std::to_string(result.closed_after.count()) + " ms");
+    }
+  }
+
   const bool about_last = expectation.HasMember("status") || expectation.HasMember("json") ||
                           expectation.HasMember("headers") ||
                           expectation.HasMember("content_type");
@@ -65,20 +82,6 @@ bool MeetsRawExpectation(const rapidjson::Value& expectation, const RawResult& r
     if (!Allowed(interim->value, result.interim)) {
       mismatches->push_back("interim answers: expected " + ToJson(interim->value) + ", got " +
                             std::to_string(result.interim));
-    }
-  }
-
-  if (const auto connection = expectation.FindMember("connection");
-      connection != expectation.MemberEnd()) {
-    const std::string wanted = connection->value.GetString();
-    const std::string wait = std::to_string(options.close_wait.count()) + " ms";
-    if (wanted == "closed" && !result.closed) {
-      mismatches->push_back("connection: expected closed by the server within " + wait +
-                            " of the last answer, still open");
-    } else if (wanted == "open" && result.closed) {
-      mismatches->push_back("connection: expected open for " + wait +
-                            " after the last answer, closed by the server after " +
-                            std::to_string(result.closed_after.count()) + " ms");
     }
   }
 
