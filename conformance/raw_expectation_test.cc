@@ -24,6 +24,7 @@ RawAnswer AnswerWith(int status, std::string body = "") {
 class RawExpectationTest : public ::testing::Test {
  protected:
   RawExpectationTest() {
+    context_.vars = &vars_;
     options_.answers = 2;
     options_.close_wait = std::chrono::milliseconds(2000);
     result_.answers = {AnswerWith(200), AnswerWith(404, R"j({"code":"not_found"})j")};
@@ -40,6 +41,7 @@ class RawExpectationTest : public ::testing::Test {
 
   RawOptions options_;
   RawResult result_;
+  Vars vars_;
   MatchContext context_;
 };
 
