@@ -161,4 +161,26 @@ bool ReadWholeFile(const std::string& path, std::string* text) {
   return true;
 }
 
+std::string XmlEscape(const std::string& raw) {
+  const std::string text = ToValidUtf8(raw);
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        // XML 1.0 cannot carry most control characters, even escaped.
+        if (u < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+          out += "?";
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
 }  // namespace conformance

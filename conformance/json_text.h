@@ -24,6 +24,10 @@ std::string Shorten(const std::string& text, std::size_t limit);
 // what a target sent can go into a JSON or XML report.
 std::string ToValidUtf8(const std::string& text);
 
+// `text` as XML character data or attribute value: valid UTF-8, markup
+// escaped, and the control characters XML 1.0 cannot carry replaced by '?'.
+std::string XmlEscape(const std::string& raw);
+
 // Values nested deeper than this are refused by ParseJson: the code that
 // walks them (writing, matching, schema validation) is recursive.
 inline constexpr std::size_t kMaxJsonDepth = 256;

@@ -19,6 +19,7 @@
 #include "conformance/expectations.h"
 #include "conformance/fixture.h"
 #include "conformance/options.h"
+#include "conformance/paths.h"
 #include "conformance/preflight.h"
 #include "conformance/probe_listener.h"
 #include "conformance/report.h"
@@ -26,31 +27,6 @@
 
 namespace conformance {
 namespace {
-
-// Data files: from the runfiles when run by Bazel, else from the source
-// tree when run from its root.
-std::string DataPath(const std::string& argv0, const std::string& relative) {
-  std::vector<std::string> roots;
-  for (const char* variable : {"RUNFILES_DIR", "TEST_SRCDIR"}) {
-    if (const char* dir = std::getenv(variable)) roots.push_back(std::string(dir) + "/execprobe");
-  }
-  roots.push_back(argv0 + ".runfiles/execprobe");
-  roots.push_back(".");
-  for (const std::string& root : roots) {
-    const std::string path = root + "/" + relative;
-    if (access(path.c_str(), R_OK) == 0) return path;
-  }
-  return relative;
-}
-
-// `bazel run` starts the binary in its runfiles; files the user names are
-// relative to where they ran it.
-std::string UserPath(const std::string& path) {
-  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (path.empty() || path[0] == '/' || dir == nullptr) return path;
-  return std::string(dir) + "/" + path;
-}
-
 bool WriteFile(const std::string& path, const std::string& text) {
   std::ofstream file(UserPath(path), std::ios::binary);
   file << text;

@@ -108,6 +108,7 @@ class Exchange {
       result_.elapsed = Millis(Clock::now() - start_);
       return result_;
     }
+    result_.connected = true;
     // Each piece goes out when it is due, not when Nagle's algorithm says.
     const int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -177,6 +178,7 @@ class Exchange {
     ++piece_;
     offset_ = 0;
     armed_ = false;
+    if (piece_ == pieces_.size() && options_.half_close) shutdown(fd_, SHUT_WR);
   }
 
   void Send() {

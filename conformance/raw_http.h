@@ -44,9 +44,14 @@ struct RawOptions {
   std::chrono::milliseconds close_wait{0};   // after the last answer: wait this long for the server to close
   std::size_t max_bytes = 16u << 20;         // cap on bytes read
   bool head = false;                         // answers are to HEAD requests (no body)
+  // Once every piece is sent, shut the sending side (a client that has
+  // nothing more to say): a server waiting for the rest of a truncated
+  // request then sees the end instead of waiting out its own timeout.
+  bool half_close = false;
 };
 
 struct RawResult {
+  bool connected = false;          // the TCP connection was made
   std::vector<RawAnswer> answers;  // final answers in order; an unfinished last one has complete false
   int interim = 0;                 // 1xx answers seen (skipped)
   bool closed = false;  // the server closed (EOF or reset) — before the timeout / close_wait ran out

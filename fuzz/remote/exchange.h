@@ -1,0 +1,30 @@
+#ifndef FUZZ_REMOTE_EXCHANGE_H_
+#define FUZZ_REMOTE_EXCHANGE_H_
+
+#include <functional>
+
+#include "conformance/raw_http.h"
+#include "conformance/target_url.h"
+#include "fuzz/remote/checks.h"
+#include "fuzz/remote/fuzz_case.h"
+
+namespace remote_fuzz {
+
+// Sends one case to the target and reads its answers, on a connection of
+// its own: what the checks see. A std::function so that tests and the
+// minimizer can stand in for the network.
+using Exchanger = std::function<conformance::RawResult(const FuzzCase&)>;
+
+// The real one: RawExchange to `url` within `bounds` (the answer bound,
+// plus the close bound when the case asks to close).
+Exchanger NetworkExchanger(const conformance::TargetUrl& url, const TargetContext& context,
+                           const CheckBounds& bounds);
+
+// A well-formed request as a case (for the stateful sequences, clean-up and
+// the canary).
+FuzzCase RequestCase(const std::string& method, const std::string& target, KeyUse key,
+                     const std::string& json_body = "");
+
+}  // namespace remote_fuzz
+
+#endif  // FUZZ_REMOTE_EXCHANGE_H_

@@ -1,0 +1,292 @@
+// api_fuzz: black-box fuzzing of any server of the code-execution API over
+// HTTP/1.1 (docs/FUZZING.md, "Remote fuzzing"). Judges every answer with
+// named checks, the accept/reject decisions against the reference
+// validator, and job state across two keys; buckets, minimizes and reports
+// what it finds.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include "conformance/embedded_server.h"
+#include "conformance/paths.h"
+#include "conformance/preflight.h"
+#include "conformance/request_builder.h"
+#include "fuzz/remote/campaign.h"
+#include "fuzz/remote/minimize.h"
+#include "fuzz/remote/options.h"
+
+namespace remote_fuzz {
+namespace {
+
+using conformance::UserPath;
+
+int Fatal(const std::string& message) {
+  std::cerr << "api_fuzz: " << message << "\n";
+  return 2;
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary);
+  file << text;
+  return static_cast<bool>(file);
+}
+
+// A cheap language the target lists, with a hello world and a one-second
+// program in it.
+void ChoosePrograms(TargetContext& context) {
+  struct Programs {
+    const char* language;
+    const char* hello;
+    const char* slow;
+  };
+  static const Programs kPrograms[] = {
+      {"bash", "echo hello", "sleep 1; echo done"},
+      {"sh", "echo hello", "sleep 1; echo done"},
+      {"python", "print('hello')", "import time\ntime.sleep(1)\nprint('done')"},
+      {"javascript", "console.log('hello')", "setTimeout(() => console.log('done'), 1000)"},
+      {"ruby", "puts 'hello'", "sleep 1\nputs 'done'"},
+  };
+  for (const Programs& programs : kPrograms) {
+    if (context.languages.count(programs.language) != 0) {
+      context.cheap_language = programs.language;
+      context.hello_code = programs.hello;
+      context.slow_code = programs.slow;
+      return;
+    }
+  }
+}
+
+std::string Escaped(const std::string& bytes, std::size_t limit = 2000) {
+  std::string out;
+  for (unsigned char c : bytes.substr(0, limit)) {
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n\n";
+    } else if (c < 0x20 || c >= 0x7f) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (bytes.size() > limit) out += "... (" + std::to_string(bytes.size()) + " bytes)";
+  return out;
+}
+
+std::string JoinedPieces(const FuzzCase& c, const TargetContext& context) {
+  std::string bytes;
+  for (const std::string& piece : WirePieces(c, context)) bytes += piece;
+  return bytes;
+}
+
+// Prints one case, its answers and its violations; 1 if any is strict.
+int ReplayOne(const FuzzCase& c, std::uint64_t seed, const Exchanger& send,
+              const TargetContext& context, const CheckBounds& bounds) {
+  std::cout << "case " << c.index << " of seed " << seed << ": " << KindName(c.kind)
+            << " from " << c.origin << "\n";
+  if (c.kind != Kind::kStateful) {
+    std::cout << "--- sent ---\n" << Escaped(JoinedPieces(c, context)) << "\n";
+  }
+  const CaseOutcome outcome = RunCase(c, seed, send, context, bounds);
+  std::cout << "--- answered ---\n";
+  for (int status : outcome.statuses) std::cout << status << "\n";
+  bool strict = false;
+  for (const Violation& v : outcome.violations) {
+    std::cout << (v.strict ? "FAILED " : "NON-STRICT ") << v.check << ": " << v.message << "\n";
+    strict = strict || v.strict;
+  }
+  for (const SequenceViolation& s : outcome.sequence_violations) {
+    std::cout << (s.violation.strict ? "FAILED " : "NON-STRICT ") << s.violation.check << ": "
+              << s.violation.message << "\n";
+    strict = strict || s.violation.strict;
+  }
+  if (outcome.violations.empty() && outcome.sequence_violations.empty()) {
+    std::cout << "every check passed\n";
+  }
+  return strict ? 1 : 0;
+}
+
+// Minimizes a finding against the target and writes its reproducers.
+void Finish(Finding& f, std::size_t number, const Options& options, const Exchanger& send,
+            const TargetContext& context, const CheckBounds& bounds,
+            const conformance::Target& target, const std::string& directory) {
+  const bool sequence = f.check == "stateful" || f.check == "still_alive";
+  if (options.minimize && !sequence) {
+    auto still_fails = [&](const FuzzCase& candidate) {
+      const CaseOutcome outcome = RunCase(candidate, f.seed, send, context, bounds);
+      for (const Violation& v : outcome.violations) {
+        if (v.check == f.check && RouteOf(candidate) == f.route && outcome.status == f.status) {
+          return true;
+        }
+      }
+      return false;
+    };
+    const Minimized minimized = Minimize(f.first, still_fails, MinimizeLimits{});
+    f.reproducer = minimized.reproducer;
+    f.minimize_attempts = minimized.attempts;
+    f.minimized = minimized.accepted > 0;
+  }
+  const std::string stem = directory + "/" + std::to_string(number) + "-" + f.check;
+  f.raw_file = stem + ".raw";
+  if (!WriteFile(f.raw_file, JoinedPieces(f.reproducer, context))) f.raw_file.clear();
+  if (f.reproducer.kind == Kind::kRaw || f.reproducer.kind == Kind::kStateful) return;
+  conformance::BuiltRequest built;
+  built.http.method = f.reproducer.http.method;
+  built.http.target = f.reproducer.http.target;
+  if (const std::string key = KeyFor(f.reproducer.http.key, context); !key.empty()) {
+    built.http.headers.emplace_back("Authorization", "Bearer " + key);
+  }
+  for (const auto& header : f.reproducer.http.headers) built.http.headers.push_back(header);
+  if (f.reproducer.http.close) built.http.headers.emplace_back("Connection", "close");
+  built.http.body = f.reproducer.http.body;
+  f.curl = conformance::CurlCommand(built, target, stem + ".body");
+}
+
+int Main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  Options options;
+  if (std::string error = ParseOptions(argc, argv, &options); !error.empty()) return Fatal(error);
+  if (options.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (options.list_checks) {
+    for (const CheckInfo& check : AllChecks()) std::cout << check.name << "\t" << check.proves << "\n";
+    return 0;
+  }
+  const std::string argv0 = argv[0];
+  if (!options.seed_given) options.seed = std::random_device{}() % 1000000;
+
+  conformance::Target target;
+  conformance::EmbeddedServer server;
+  std::string target_text = options.target;
+  if (options.target.empty()) {
+    const std::string binary = conformance::FindReferenceServer(argv0);
+    if (binary.empty()) {
+      return Fatal("no --target, and the reference server is not beside this binary "
+                   "(build //reference_server, or use tools/fuzz --remote)");
+    }
+    if (geteuid() != 0) {
+      return Fatal("no --target given, and the embedded reference server needs root "
+                   "(docs/SANDBOX.md)");
+    }
+    if (std::string error = server.Start(binary, options.server_args); !error.empty()) {
+      return Fatal(error);
+    }
+    target_text = server.url();
+    target.primary_key = server.primary_key();
+    target.second_key = server.second_key();
+    std::cout << "embedded reference server: " << server.url() << " (log: " << server.log_path()
+              << ")\n";
+  } else {
+    target.primary_key = options.api_key;
+    target.second_key = options.second_api_key;
+  }
+  if (std::string error = conformance::ParseTargetUrl(target_text, &target.url); !error.empty()) {
+    return Fatal("--target " + target_text + ": " + error);
+  }
+  if (target.url.tls) {
+    return Fatal("--target " + target_text + ": https is not supported: the raw HTTP/1.1 "
+                 "attacks need a plain connection (fuzz a plain listener, or put the target "
+                 "behind a local TLS-terminating proxy)");
+  }
+  target.wrong_key = "api-fuzz-wrong-key";
+  std::string notes;
+  if (std::string error = conformance::Preflight(&target, &notes); !error.empty()) {
+    return Fatal(error);
+  }
+
+  TargetContext context;
+  const bool default_port = target.url.port == 80;
+  context.host_header =
+      default_port ? target.url.host : target.url.host + ":" + std::to_string(target.url.port);
+  context.base_path = target.url.base_path;
+  context.primary_key = target.primary_key;
+  context.second_key = target.second_key;
+  context.languages = target.languages.value_or(std::set<std::string>{"python"});
+  ChoosePrograms(context);
+
+  SeedPool seeds;
+  const std::string fixtures = options.fixtures_dir.empty()
+                                   ? conformance::DataPath(argv0, "fixtures")
+                                   : UserPath(options.fixtures_dir);
+  if (std::string error = LoadSeeds(fixtures, context, &seeds); !error.empty()) {
+    return Fatal(error + " (--fixtures DIR names the fixtures directory)");
+  }
+
+  CheckBounds bounds;
+  bounds.answer = std::chrono::milliseconds(options.answer_timeout_ms);
+  bounds.close = std::chrono::milliseconds(options.close_timeout_ms);
+  const Exchanger send = NetworkExchanger(target.url, context, bounds);
+
+  if (options.index) {
+    return ReplayOne(GenerateCase(options.seed, *options.index, seeds, context,
+                                  options.validation_only),
+                     options.seed,
+                     send, context, bounds);
+  }
+
+  std::cout << "api_fuzz: target " << target.url.ToString() << ", seed " << options.seed
+            << ", " << options.jobs << " connection(s), language " << context.cheap_language
+            << (context.second_key.empty() ? ", one key (cross-key checks limited)" : "")
+            << "; seeds: " << seeds.fixtures.size() << " fixture requests, "
+            << seeds.json_bodies.size() + seeds.run_inputs.size() + seeds.raw_requests.size()
+            << " corpus inputs\n"
+            << std::flush;
+  CampaignLimits limits;
+  if (options.seconds > 0) {
+    limits.duration = std::chrono::milliseconds(static_cast<std::int64_t>(options.seconds * 1000));
+  }
+  limits.cases = options.requests;
+  limits.jobs = options.jobs;
+  limits.rate = options.rate;
+  limits.batch = options.batch;
+  limits.validation_only = options.validation_only;
+  FindingStore store;
+  RunStats stats = RunCampaign(options.seed, limits, seeds, context, bounds, send, store);
+  stats.target = target.url.ToString();
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    stats.options += (stats.options.empty() ? "" : " ") +
+                     (arg == options.api_key || arg == options.second_api_key ? "KEY" : arg);
+  }
+
+  std::vector<Finding> findings = store.Sorted();
+  if (!findings.empty()) {
+    const std::string directory = UserPath(options.findings_dir) + "/seed-" +
+                                  std::to_string(options.seed);
+    mkdir(UserPath(options.findings_dir).c_str(), 0755);
+    mkdir(directory.c_str(), 0755);
+    const bool alive = stats.stopped != "target stopped answering";
+    Options finishing = options;
+    finishing.minimize = options.minimize && alive;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+      Finish(findings[i], i + 1, finishing, send, context, bounds, target, directory);
+    }
+  }
+  std::cout << TextReport(stats, findings);
+  if (!options.json_path.empty() && !WriteFile(UserPath(options.json_path), JsonReport(stats, findings))) {
+    return Fatal("cannot write " + options.json_path);
+  }
+  if (!options.junit_path.empty() &&
+      !WriteFile(UserPath(options.junit_path), JUnitReport(stats, findings))) {
+    return Fatal("cannot write " + options.junit_path);
+  }
+  std::size_t strict = 0;
+  for (const Finding& f : findings) strict += f.strict ? 1 : 0;
+  std::cout << "result: " << (strict ? "findings" : "no findings") << "\n";
+  return strict ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace remote_fuzz
+
+int main(int argc, char** argv) { return remote_fuzz::Main(argc, argv); }

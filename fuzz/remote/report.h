@@ -1,0 +1,40 @@
+#ifndef FUZZ_REMOTE_REPORT_H_
+#define FUZZ_REMOTE_REPORT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fuzz/remote/findings.h"
+
+namespace remote_fuzz {
+
+// What a campaign did, for the summary and the reports.
+struct RunStats {
+  std::string target;
+  std::uint64_t seed = 0;
+  double seconds = 0;
+  std::size_t requests = 0;  // every request sent, sequences and clean-up included
+  std::size_t cases = 0;     // generated cases run
+  std::map<int, std::size_t> by_status;  // 0: no answer
+  std::map<std::string, std::size_t> by_kind;  // json, run, headers, raw, stateful
+  std::map<std::string, std::size_t> checks_run;
+  std::size_t canaries = 0;
+  std::string stopped;  // why the campaign ended: "time", "requests", "target stopped answering"
+  std::string options;  // the command line's choices, for the record
+  double RequestsPerSecond() const { return seconds > 0 ? requests / seconds : 0; }
+};
+
+// The text the tool prints at the end: figures, then one paragraph a finding.
+std::string TextReport(const RunStats& stats, const std::vector<Finding>& findings);
+
+// Machine-readable reports. Every string the target sent is made valid
+// UTF-8 (JSON) or stripped of what XML cannot carry (JUnit).
+std::string JsonReport(const RunStats& stats, const std::vector<Finding>& findings);
+// One <testcase> per check, failed by its strict findings.
+std::string JUnitReport(const RunStats& stats, const std::vector<Finding>& findings);
+
+}  // namespace remote_fuzz
+
+#endif  // FUZZ_REMOTE_REPORT_H_
