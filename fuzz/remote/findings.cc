@@ -39,9 +39,10 @@ std::vector<Finding> FindingStore::Sorted() const {
     std::lock_guard lock(mutex_);
     for (const auto& [bucket, finding] : buckets_) all.push_back(finding);
   }
-  std::stable_sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
-    return a.strict != b.strict ? a.strict : a.index < b.index;
-  });
+  // The buckets come in check, route, status order; strict ones are moved
+  // first (an order that does not depend on which worker found what first).
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Finding& a, const Finding& b) { return a.strict && !b.strict; });
   return all;
 }
 
