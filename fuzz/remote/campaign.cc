@@ -130,6 +130,9 @@ CaseOutcome RunCase(const FuzzCase& c, std::uint64_t seed, const Exchanger& send
   const std::optional<Verdict> verdict = ReferenceVerdict(c, context);
   outcome.checks = {"no_server_error", "answers_in_time", "well_framed", "error_shape",
                     "documented_status"};
+  if (c.kind != Kind::kRaw && (c.http.key == KeyUse::kNone || c.http.key == KeyUse::kWrong)) {
+    outcome.checks.push_back("auth_required");
+  }
   if (verdict) outcome.checks.push_back("differential");
   outcome.violations = CheckExchange(c, result, verdict, bounds);
   for (const conformance::RawAnswer& answer : result.answers) {
@@ -182,6 +185,11 @@ RunStats RunCampaign(std::uint64_t seed, const CampaignLimits& limits, const See
         request.origin = "stateful sequence";
         findings.Add(violation.violation, request, violation.status, seed);
       }
+      if (!limits.until_found.empty() && findings.HasStrict(limits.until_found)) {
+        std::lock_guard lock(mutex);
+        stats.stopped = "found";
+        stop = true;
+      }
       {
         std::lock_guard lock(mutex);
         ++stats.cases;
@@ -193,19 +201,21 @@ RunStats RunCampaign(std::uint64_t seed, const CampaignLimits& limits, const See
       std::lock_guard lock(mutex);
       ++stats.canaries;
       ++stats.checks_run["still_alive"];
-      if (canary.violations.empty()) {
-        dead_canaries = 0;
-        continue;
-      }
+      // A canary that got an answer, if a wrong one, shows a target that
+      // still answers: only silence counts towards giving up.
+      const bool silent = std::any_of(canary.violations.begin(), canary.violations.end(),
+                                      [](const SequenceViolation& v) { return v.status == 0; });
+      if (!silent) dead_canaries = 0;
+      if (canary.violations.empty()) continue;
       for (const SequenceViolation& violation : canary.violations) {
         FuzzCase request = violation.request;
         request.index = index;
         request.origin = "canary after case " + std::to_string(index);
         findings.Add(violation.violation, request, violation.status, seed);
       }
-      // Twice in a row: the target is gone, and every further case would
-      // only add noise.
-      if (++dead_canaries >= 2) {
+      // Silent twice in a row: the target is gone, and every further case
+      // would only add noise.
+      if (silent && ++dead_canaries >= 2) {
         stats.stopped = "target stopped answering";
         stop = true;
       }

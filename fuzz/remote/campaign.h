@@ -30,6 +30,9 @@ struct CampaignLimits {
   double rate = 0;           // requests per second; 0: no cap
   std::uint64_t batch = 500;  // a canary after every this many cases
   bool validation_only = false;  // see GenerateCase
+  // Stop at the first strict finding of one of these checks (the proof
+  // table measures how soon a planted fault is found).
+  std::vector<std::string> until_found;
 };
 
 // The outcome of one case: its violations, and the status of the answer

@@ -109,6 +109,27 @@ void CheckDifferential(const FuzzCase& c, const conformance::RawAnswer& answer,
   }
 }
 
+// Schemathesis's ignored_auth: an endpoint that answers without a valid
+// key serves anyone (and, for jobs, someone's jobs).
+void CheckAuthRequired(const FuzzCase& c, const conformance::RawAnswer& answer,
+                       std::vector<Violation>& out) {
+  if (c.kind == Kind::kRaw || (c.http.key != KeyUse::kNone && c.http.key != KeyUse::kWrong)) {
+    return;
+  }
+  for (const auto& [name, value] : c.http.headers) {
+    // The case carries some other credential: not a request without a key.
+    if (EqualsIgnoreCase(name, "Authorization") || EqualsIgnoreCase(name, "X-Api-Key")) return;
+  }
+  const std::string route = RouteOf(c);
+  if (route == "GET /health" || route == "GET /languages") return;
+  if (answer.status >= 200 && answer.status < 300) {
+    out.push_back({"auth_required", route + " answered " + std::to_string(answer.status) + " to a "
+                                        "request " + (c.http.key == KeyUse::kNone
+                                                          ? "without a key"
+                                                          : "with a key the target never issued")});
+  }
+}
+
 }  // namespace
 
 const std::vector<CheckInfo>& AllChecks() {
@@ -123,6 +144,9 @@ const std::vector<CheckInfo>& AllChecks() {
        "truncated, nothing after it (no answer to a request that was never sent)"},
       {"error_shape", "every 4xx body is the documented JSON error (success false, error, code)"},
       {"documented_status", "every status is one the API documents for that route"},
+      {"auth_required",
+       "a request without a key, or with a key the target never issued, is never answered 2xx "
+       "(only GET /health and GET /languages may be open)"},
       {"differential",
        "the target accepts exactly what the reference validator accepts (//reference_server/api)"},
       {"stateful",
@@ -213,6 +237,7 @@ std::vector<Violation> CheckExchange(const FuzzCase& c, const conformance::RawRe
                                         Excerpt(result.trailing, 80)});
     }
     if (verdict) CheckDifferential(c, result.answers.back(), *verdict, out);
+    CheckAuthRequired(c, result.answers.back(), out);
   }
   return out;
 }

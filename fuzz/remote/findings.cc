@@ -28,6 +28,8 @@ bool FindingStore::Add(const Violation& violation, const FuzzCase& c, int status
   finding.message = violation.message;
   finding.seed = seed;
   finding.index = c.index;
+  finding.first_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   finding.first = c;
   finding.reproducer = c;
   return true;
@@ -56,6 +58,17 @@ std::size_t FindingStore::Violations(const std::string& check) const {
   std::lock_guard lock(mutex_);
   const auto it = violations_.find(check);
   return it == violations_.end() ? 0 : it->second;
+}
+
+bool FindingStore::HasStrict(const std::vector<std::string>& checks) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [bucket, finding] : buckets_) {
+    if (finding.strict &&
+        std::find(checks.begin(), checks.end(), finding.check) != checks.end()) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::size_t FindingStore::StrictCount() const {

@@ -1,6 +1,7 @@
 #ifndef FUZZ_REMOTE_FINDINGS_H_
 #define FUZZ_REMOTE_FINDINGS_H_
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -24,6 +25,7 @@ struct Finding {
   std::uint64_t seed = 0;
   std::uint64_t index = 0;  // the case index: --seed S --index I replays it
   std::size_t count = 0;
+  double first_seconds = 0;  // into the campaign, when it was first seen
   FuzzCase first;
   FuzzCase reproducer;  // `first`, minimized when it could be
   std::size_t minimize_attempts = 0;
@@ -37,6 +39,8 @@ std::string BucketOf(const std::string& check, const std::string& route, int sta
 // Thread-safe: the workers add to it as they go.
 class FindingStore {
  public:
+  FindingStore() : start_(std::chrono::steady_clock::now()) {}
+
   // Records one violation; true when it opens a new bucket.
   bool Add(const Violation& violation, const FuzzCase& c, int status, std::uint64_t seed);
   // Every finding, strict ones first, then by check and route.
@@ -45,8 +49,11 @@ class FindingStore {
   void Update(const Finding& finding);
   std::size_t Violations(const std::string& check) const;
   std::size_t StrictCount() const;
+  // Whether a strict finding of one of `checks` is in.
+  bool HasStrict(const std::vector<std::string>& checks) const;
 
  private:
+  const std::chrono::steady_clock::time_point start_;
   mutable std::mutex mutex_;
   std::map<std::string, Finding> buckets_;
   std::map<std::string, std::size_t> violations_;

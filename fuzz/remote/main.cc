@@ -93,7 +93,15 @@ int ReplayOne(const FuzzCase& c, std::uint64_t seed, const Exchanger& send,
   std::cout << "case " << c.index << " of seed " << seed << ": " << KindName(c.kind)
             << " from " << c.origin << "\n";
   if (c.kind != Kind::kStateful) {
-    std::cout << "--- sent ---\n" << Escaped(JoinedPieces(c, context)) << "\n";
+    // Keys as in curl lines: never printed (they would land in CI logs).
+    std::string sent = JoinedPieces(c, context);
+    for (const auto& [key, name] : {std::pair{context.primary_key, "${API_KEY}"},
+                                    std::pair{context.second_key, "${SECOND_API_KEY}"}}) {
+      for (std::size_t at; !key.empty() && (at = sent.find(key)) != std::string::npos;) {
+        sent.replace(at, key.size(), name);
+      }
+    }
+    std::cout << "--- sent ---\n" << Escaped(sent) << "\n";
   }
   const CaseOutcome outcome = RunCase(c, seed, send, context, bounds);
   std::cout << "--- answered ---\n";
@@ -250,13 +258,20 @@ int Main(int argc, char** argv) {
   limits.rate = options.rate;
   limits.batch = options.batch;
   limits.validation_only = options.validation_only;
+  limits.until_found = options.until_found;
   FindingStore store;
   RunStats stats = RunCampaign(options.seed, limits, seeds, context, bounds, send, store);
   stats.target = target.url.ToString();
+  stats.embedded = options.target.empty();
   for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    stats.options += (stats.options.empty() ? "" : " ") +
-                     (arg == options.api_key || arg == options.second_api_key ? "KEY" : arg);
+    std::string arg = argv[i];
+    // Keys stay out of reports (CI logs), in either spelling of the flag.
+    for (const std::string& key : {options.api_key, options.second_api_key}) {
+      for (std::size_t at; !key.empty() && (at = arg.find(key)) != std::string::npos;) {
+        arg.replace(at, key.size(), "KEY");
+      }
+    }
+    stats.options += (stats.options.empty() ? "" : " ") + arg;
   }
 
   std::vector<Finding> findings = store.Sorted();

@@ -3,6 +3,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <vector>
+
+#include "fuzz/remote/checks.h"
 
 namespace remote_fuzz {
 
@@ -36,6 +39,7 @@ validator. Without --target it starts the reference server on loopback
   --validation-only     send no request the reference validator accepts and no
                         stateful sequence: nothing runs on the target but the
                         canary (cheap for the target; the fastest campaigns)
+  --until-found C1,C2   stop at the first FAILED finding of one of these checks
   --no-minimize         keep findings as found
   --list-checks         print the checks and what each proves
   --fixtures DIR        the fixtures directory (default: the runfiles' or ./fixtures)
@@ -65,8 +69,21 @@ bool ParsePositive(const std::string& text, double* value) {
 }  // namespace
 
 std::string ParseOptions(int argc, const char* const* argv, Options* o) {
+  // "--flag=value" is "--flag value".
+  std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
+    const std::string arg = argv[i];
+    const std::size_t equals = arg.find('=');
+    if (arg.rfind("--", 0) == 0 && equals != std::string::npos) {
+      args.push_back(arg.substr(0, equals));
+      args.push_back(arg.substr(equals + 1));
+    } else {
+      args.push_back(arg);
+    }
+  }
+  const std::size_t count = args.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string flag = args[i];
     if (flag == "--help" || flag == "-h") {
       o->help = true;
       continue;
@@ -83,8 +100,9 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
       o->list_checks = true;
       continue;
     }
-    if (i + 1 >= argc) return flag.rfind("--", 0) == 0 ? flag + " needs a value" : "unknown argument '" + flag + "'";
-    const std::string value = argv[++i];
+    if (flag.rfind("--", 0) != 0) return "unknown argument '" + flag + "'";
+    if (i + 1 >= count) return flag + " needs a value";
+    const std::string value = args[++i];
     std::uint64_t number = 0;
     double real = 0;
     auto bounded = [&](std::uint64_t low, std::uint64_t high) {
@@ -135,6 +153,16 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
     } else if (flag == "--batch") {
       if (!bounded(1, 1000000000)) return "--batch takes a count from 1; got '" + value + "'";
       o->batch = number;
+    } else if (flag == "--until-found") {
+      for (std::size_t at = 0; at <= value.size();) {
+        const std::size_t comma = std::min(value.find(',', at), value.size());
+        const std::string check = value.substr(at, comma - at);
+        bool known = false;
+        for (const CheckInfo& info : AllChecks()) known = known || check == info.name;
+        if (!known) return "--until-found: no check named '" + check + "' (see --list-checks)";
+        o->until_found.push_back(check);
+        at = comma + 1;
+      }
     } else if (flag == "--server-arg") {
       o->server_args.push_back(value);
     } else {

@@ -28,6 +28,7 @@ struct Options {
   std::uint64_t batch = 500;  // a canary after every this many cases
   bool minimize = true;
   bool validation_only = false;
+  std::vector<std::string> until_found;  // checks: stop at the first strict finding of one
   bool list_checks = false;
   bool help = false;
   std::vector<std::string> server_args;

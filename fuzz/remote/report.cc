@@ -23,9 +23,12 @@ std::string Fixed(double value, int digits) {
 
 std::string Grade(const Finding& finding) { return finding.strict ? "FAILED" : "NON-STRICT"; }
 
+// The command that runs the finding's case again (an embedded server is
+// started anew, so its address is not part of it).
 std::string Replay(const RunStats& stats, const Finding& finding) {
-  return "tools/fuzz --remote --target " + stats.target + " --seed " +
-         std::to_string(finding.seed) + " --index " + std::to_string(finding.index);
+  return "tools/fuzz --remote" +
+         (stats.embedded ? std::string() : " --target " + stats.target + " --api-key KEY") +
+         " --seed " + std::to_string(finding.seed) + " --index " + std::to_string(finding.index);
 }
 
 std::string Paragraph(const RunStats& stats, const Finding& f) {
@@ -33,7 +36,8 @@ std::string Paragraph(const RunStats& stats, const Finding& f) {
                      (f.status ? " (status " + std::to_string(f.status) + ")" : " (no answer)") +
                      ", " + std::to_string(f.count) + " time(s)\n";
   text += "  " + Shorten(ToValidUtf8(f.message), 600) + "\n";
-  text += "  first: seed " + std::to_string(f.seed) + ", index " + std::to_string(f.index) +
+  text += "  first: after " + Fixed(f.first_seconds, 1) + " s, seed " + std::to_string(f.seed) +
+          ", index " + std::to_string(f.index) +
           ", " + KindName(f.first.kind) + " case from " + f.first.origin + "\n";
   text += "  replay: " + Replay(stats, f) + "\n";
   if (f.minimized) {
@@ -146,6 +150,8 @@ std::string JsonReport(const RunStats& stats, const std::vector<Finding>& findin
     w.Uint64(f.seed);
     w.Key("index");
     w.Uint64(f.index);
+    w.Key("first_seconds");
+    w.Double(f.first_seconds);
     string("kind", KindName(f.first.kind));
     string("origin", f.first.origin);
     string("replay", Replay(stats, f));

@@ -79,6 +79,9 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
   std::string history = last_status.empty() ? "" : last_status;
   bool cancelled = false;
   auto observe = [&](const FuzzCase& c, const conformance::RawAnswer& answer) {
+    if (const std::string id = JobIdOf(answer.body); !id.empty() && id != job) {
+      sequence.Violate(c, answer.status, "the answer about job " + job + " names job " + id);
+    }
     const std::string status = StringMember(answer.body, "status");
     if (status.empty()) return;
     history += (history.empty() ? "" : " -> ") + status;

@@ -209,6 +209,12 @@ void Proxy::Impl::ServeConnection(Connection& connection) {
     parser.header_limit(kMaxHeaderBytes);
     stream.ExpiresAfter(kClientIdleLimit);
     http::read_header(stream, buffer, parser, ec);
+    // Beast takes a Transfer-Encoding that does not end in chunked for no
+    // body at all, and would read that "body" as the next request: the
+    // proxy itself would smuggle. RFC 9112 section 6.3: 400, and close.
+    const bool unsafe_framing = !ec && parser.get().count(http::field::transfer_encoding) != 0 &&
+                                !parser.chunked();
+    if (unsafe_framing) ec = http::error::bad_transfer_encoding;
     if (!ec && boost::beast::iequals(parser.get()[http::field::expect], "100-continue") &&
         parser.get().version() >= 11) {
       stream.ExpiresAfter(kClientWriteLimit);
