@@ -80,12 +80,12 @@ constexpr Fault kFaults[] = {
      "then the connection closes",
      nullptr, nullptr, WireFault::kAnswerTruncated},
     {"content-length-wrong",
-     "answers with a body declare a Content-Length 10 bytes too large; the connection closes 5 s "
-     "later",
+     "answers to POST with a body declare a Content-Length 10 bytes too large; the connection "
+     "closes 5 s later",
      nullptr, nullptr, WireFault::kContentLengthWrong},
     {"answer-hangs",
-     "every 50th request is neither forwarded nor answered; its connection stays open, silent, "
-     "until the client leaves",
+     "every 5th request (counted on all connections) is neither forwarded nor answered; its "
+     "connection stays open, silent, until the client leaves",
      nullptr, nullptr, WireFault::kAnswerHangs},
 };
 

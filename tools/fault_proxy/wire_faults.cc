@@ -14,15 +14,15 @@ WireAction PlanAnswer(WireFault fault, std::string_view method, bool keep_alive,
   switch (fault) {
     case WireFault::kConnectionNotClosed:
       return keep_alive ? WireAction::kAsIs : WireAction::kKeepOpen;
+    // These two touch only answers to POST: the GETs a client makes to find
+    // its bearings (a key check on GET /jobs, /languages, /health) stay
+    // whole, so the damage shows where the API does its work.
     case WireFault::kAnswerTruncated:
-      // Only answers to POST: the GETs a client makes to find its bearings
-      // (a key check on GET /jobs, /languages, /health) stay whole, so the
-      // damage shows where the API does its work.
       return method == "POST" && has_body && response.body.size() > kTruncateAbove
                  ? WireAction::kTruncate
                  : WireAction::kAsIs;
     case WireFault::kContentLengthWrong:
-      return has_body ? WireAction::kOverstateLength : WireAction::kAsIs;
+      return method == "POST" && has_body ? WireAction::kOverstateLength : WireAction::kAsIs;
     case WireFault::kNone:
     case WireFault::kAnswerHangs:
       break;
