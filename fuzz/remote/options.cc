@@ -69,21 +69,23 @@ bool ParsePositive(const std::string& text, double* value) {
 }  // namespace
 
 std::string ParseOptions(int argc, const char* const* argv, Options* o) {
-  // "--flag=value" is "--flag value".
   std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const std::size_t equals = arg.find('=');
-    if (arg.rfind("--", 0) == 0 && equals != std::string::npos) {
-      args.push_back(arg.substr(0, equals));
-      args.push_back(arg.substr(equals + 1));
-    } else {
-      args.push_back(arg);
-    }
-  }
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   const std::size_t count = args.size();
   for (std::size_t i = 0; i < count; ++i) {
-    const std::string flag = args[i];
+    std::string flag = args[i];
+    // "--flag=value" is "--flag value"; only where a flag stands, since a
+    // value may itself look like one ("--server-arg --workers=1").
+    std::optional<std::string> attached;
+    if (const std::size_t equals = flag.find('=');
+        flag.rfind("--", 0) == 0 && equals != std::string::npos) {
+      attached = flag.substr(equals + 1);
+      flag.resize(equals);
+    }
+    if (attached && (flag == "--help" || flag == "--no-minimize" || flag == "--validation-only" ||
+                     flag == "--list-checks")) {
+      return flag + " takes no value";
+    }
     if (flag == "--help" || flag == "-h") {
       o->help = true;
       continue;
@@ -101,8 +103,8 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
       continue;
     }
     if (flag.rfind("--", 0) != 0) return "unknown argument '" + flag + "'";
-    if (i + 1 >= count) return flag + " needs a value";
-    const std::string value = args[++i];
+    if (!attached && i + 1 >= count) return flag + " needs a value";
+    const std::string value = attached ? *attached : args[++i];
     std::uint64_t number = 0;
     double real = 0;
     auto bounded = [&](std::uint64_t low, std::uint64_t high) {
