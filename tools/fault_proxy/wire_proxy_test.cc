@@ -188,5 +188,23 @@ TEST(WireAnswerHangs, StoppingTheProxyEndsAHeldConnection) {
   EXPECT_TRUE(held.peer_closed());
 }
 
+// A Transfer-Encoding that does not end in chunked leaves the body's length
+// unknown (RFC 9112 section 6.3): refused and closed, never read as no body
+// (its "body" would then be taken as the next request, and answered: the
+// proxy itself would smuggle, as api_fuzz found).
+TEST(WireNone, TransferEncodingNotEndingInChunkedIsRefusedAndClosed) {
+  FakeUpstream upstream(Upstream);
+  RunningProxy proxy("none", upstream.url());
+  RawClient client(proxy.port());
+  ASSERT_TRUE(client.Send("POST /execute HTTP/1.1\r\nHost: proxy.example\r\n"
+                          "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n" +
+                          kExecuteBody + Get("/jobs/j1")));
+  const RawAnswer answer = client.ReadAnswer();
+  EXPECT_EQ(answer.status(), 400) << answer.head;
+  const std::string rest = client.ReadUntilClosed();
+  EXPECT_TRUE(client.peer_closed());
+  EXPECT_EQ(rest, "") << "a second answer: the hidden request was served";
+}
+
 }  // namespace
 }  // namespace fault_proxy
