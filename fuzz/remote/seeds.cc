@@ -54,6 +54,9 @@ HttpRequest FromBuilt(const conformance::BuiltRequest& built, const conformance:
                         value == "Bearer " + target.second_key ||
                         value == "Bearer " + target.wrong_key);
     if (!added) request.headers.emplace_back(name, value);
+    // The fixture's own credential ("bearer KEY", "Basic ..."): Serialize
+    // must not add a second one.
+    if (!added && EqualsIgnoreCase(name, "Authorization")) request.key = KeyUse::kNone;
   }
   return request;
 }
