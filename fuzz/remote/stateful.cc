@@ -21,6 +21,11 @@ std::string JsonString(const std::string& text) {
   return conformance::ToJson(value);
 }
 
+bool Documented(const std::string& status) {
+  return status == "pending" || status == "running" || status == "completed" ||
+         status == "timeout" || status == "cancelled";
+}
+
 int Rank(const std::string& status) {
   if (status == "pending") return 0;
   if (status == "running") return 1;
@@ -75,8 +80,8 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
     return result;
   }
   const bool two_keys = !context.second_key.empty();
-  std::string last_status = StringMember(created->body, "status");
-  std::string history = last_status.empty() ? "" : last_status;
+  std::string last_status;
+  std::string history;
   bool cancelled = false;
   auto observe = [&](const FuzzCase& c, const conformance::RawAnswer& answer) {
     if (const std::string id = JobIdOf(answer.body); !id.empty() && id != job) {
@@ -85,6 +90,11 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
     const std::string status = StringMember(answer.body, "status");
     if (status.empty()) return;
     history += (history.empty() ? "" : " -> ") + status;
+    if (!Documented(status)) {
+      sequence.Violate(c, answer.status, "job " + job + " has the undocumented status '" +
+                                             status + "' (" + history + ")");
+      return;
+    }
     if (!last_status.empty()) {
       const bool backwards = Rank(status) < Rank(last_status);
       const bool final_changed = Rank(last_status) == 2 && status != last_status;
@@ -99,6 +109,7 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
     last_status = status;
   };
 
+  observe(create, *created);
   const std::size_t steps = 3 + rng.Below(6);
   for (std::size_t i = 0; i < steps; ++i) {
     switch (rng.Below(two_keys ? 6 : 3)) {
