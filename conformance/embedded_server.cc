@@ -162,4 +162,33 @@ EmbeddedServer::~EmbeddedServer() {
   }
 }
 
+std::string ResolveTarget(const std::string& argv0, const std::string& url,
+                          const std::string& api_key, const std::string& second_api_key,
+                          const std::vector<std::string>& server_flags, EmbeddedServer& server,
+                          Target* target) {
+  std::string text = url;
+  if (url.empty()) {
+    const std::string binary = FindReferenceServer(argv0);
+    if (binary.empty()) {
+      return "no --target, and the reference server is not beside this binary "
+             "(build //reference_server, or use `bazel run`)";
+    }
+    if (geteuid() != 0) {
+      return "no --target given, and the embedded reference server needs root "
+             "(its sandbox maps each run to its own host uid; docs/SANDBOX.md)";
+    }
+    if (std::string error = server.Start(binary, server_flags); !error.empty()) return error;
+    text = server.url();
+    target->primary_key = server.primary_key();
+    target->second_key = server.second_key();
+  } else {
+    target->primary_key = api_key;
+    target->second_key = second_api_key;
+  }
+  if (std::string error = ParseTargetUrl(text, &target->url); !error.empty()) {
+    return "--target " + text + ": " + error;
+  }
+  return "";
+}
+
 }  // namespace conformance

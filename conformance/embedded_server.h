@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "conformance/target.h"
+
 namespace conformance {
 
 // The reference server binary, started as a separate process when no
@@ -41,6 +43,15 @@ class EmbeddedServer {
 
 // The reference server next to this binary in its runfiles, or "".
 std::string FindReferenceServer(const std::string& argv0);
+
+// The target of a run, from the command line: `url` with the keys given,
+// or, when `url` is empty, the embedded reference server started with
+// `server_flags` (kept running by `server`) and its keys. Fills the URL
+// and keys of `target`; "" or the problem in one sentence.
+std::string ResolveTarget(const std::string& argv0, const std::string& url,
+                          const std::string& api_key, const std::string& second_api_key,
+                          const std::vector<std::string>& server_flags, EmbeddedServer& server,
+                          Target* target);
 
 }  // namespace conformance
 

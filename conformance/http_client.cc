@@ -30,16 +30,6 @@ namespace {
 // more is refused, so that a hostile target cannot exhaust the runner.
 constexpr std::uint64_t kMaxAnswerBytes = 16ull << 20;
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 using Message = bhttp::request<bhttp::string_body>;
 
@@ -104,6 +94,17 @@ std::string Exchange(net::io_context& io, Stream& stream, beast::flat_buffer& bu
 }
 
 }  // namespace
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
 
 std::optional<std::string> HttpResponse::Header(const std::string& name) const {
   for (const auto& [key, value] : headers) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,9 @@
 namespace conformance {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// ASCII case-insensitive equality, as header names compare.
+bool EqualsIgnoringCase(std::string_view a, std::string_view b);
 
 struct HttpRequest {
   std::string method;

@@ -102,36 +102,21 @@ int Main(int argc, char** argv) {
   Target target;
   target.timeout_scale = options.timeout_scale;
   EmbeddedServer server;
-  std::string target_text = options.target;
+  // A body that stops arriving is answered 408 after --request-timeout
+  // (http.protocol.slow_body): 30 s by default, a few here so that the
+  // case takes seconds. Any --server-arg comes after and wins.
+  const auto request_timeout_ms = static_cast<long>(5000 * options.timeout_scale);
+  std::vector<std::string> flags = {"--workers", "8", "--request-timeout",
+                                    std::to_string(request_timeout_ms) + "ms"};
+  flags.insert(flags.end(), options.server_args.begin(), options.server_args.end());
+  if (std::string error = ResolveTarget(argv0, options.target, options.api_key,
+                                        options.second_api_key, flags, server, &target);
+      !error.empty()) {
+    return Fatal(error);
+  }
   if (options.target.empty()) {
-    const std::string binary = FindReferenceServer(argv0);
-    if (binary.empty()) {
-      return Fatal("no --target, and the reference server is not beside this binary "
-                   "(build //reference_server, or run `bazel run //conformance`)");
-    }
-    if (geteuid() != 0) {
-      return Fatal("no --target given, and the embedded reference server needs root "
-                   "(its sandbox maps each run to its own host uid; docs/SANDBOX.md)");
-    }
-    // A body that stops arriving is answered 408 after --request-timeout
-    // (http.protocol.slow_body): 30 s by default, a few here so that the
-    // case takes seconds. Any --server-arg comes after and wins.
-    const auto request_timeout_ms = static_cast<long>(5000 * options.timeout_scale);
-    std::vector<std::string> flags = {"--workers", "8", "--request-timeout",
-                                      std::to_string(request_timeout_ms) + "ms"};
-    flags.insert(flags.end(), options.server_args.begin(), options.server_args.end());
-    if (std::string error = server.Start(binary, flags); !error.empty()) return Fatal(error);
-    target_text = server.url();
-    target.primary_key = server.primary_key();
-    target.second_key = server.second_key();
     std::cout << "embedded reference server: " << server.url() << " (log: " << server.log_path()
               << ")\n";
-  } else {
-    target.primary_key = options.api_key;
-    target.second_key = options.second_api_key;
-  }
-  if (std::string error = ParseTargetUrl(target_text, &target.url); !error.empty()) {
-    return Fatal("--target " + target_text + ": " + error);
   }
   target.url.ca_file = UserPath(options.ca_file);
   target.url.insecure = options.insecure;

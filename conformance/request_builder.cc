@@ -14,14 +14,8 @@ namespace {
 constexpr std::size_t kInlineBodyLimit = 64 * 1024;
 
 bool HasHeader(const HeaderList& headers, const std::string& name) {
-  for (const auto& [key, value] : headers) {
-    if (key.size() != name.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < key.size() && same; ++i) {
-      same = std::tolower(static_cast<unsigned char>(key[i])) ==
-             std::tolower(static_cast<unsigned char>(name[i]));
-    }
-    if (same) return true;
+  for (const auto& header : headers) {
+    if (EqualsIgnoringCase(header.first, name)) return true;
   }
   return false;
 }

@@ -118,7 +118,7 @@ void CheckAuthRequired(const FuzzCase& c, const conformance::RawAnswer& answer,
   }
   for (const auto& [name, value] : c.http.headers) {
     // The case carries some other credential: not a request without a key.
-    if (EqualsIgnoreCase(name, "Authorization") || EqualsIgnoreCase(name, "X-Api-Key")) return;
+    if (EqualsIgnoringCase(name, "Authorization") || EqualsIgnoringCase(name, "X-Api-Key")) return;
   }
   const std::string route = RouteOf(c);
   if (route == "GET /health" || route == "GET /languages") return;

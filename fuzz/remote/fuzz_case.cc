@@ -1,6 +1,5 @@
 #include "fuzz/remote/fuzz_case.h"
 
-#include <cctype>
 
 namespace remote_fuzz {
 
@@ -13,17 +12,6 @@ const char* KindName(Kind kind) {
     case Kind::kStateful: return "stateful";
   }
   return "?";
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 std::string KeyFor(KeyUse key, const TargetContext& context) {

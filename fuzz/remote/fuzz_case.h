@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "conformance/http_client.h"
+
 namespace remote_fuzz {
 
 // What the generators know of the target: the keys to put in requests, the
@@ -71,7 +73,7 @@ struct FuzzCase {
   bool raw_count_known = true;
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+using conformance::EqualsIgnoringCase;
 
 // The key a request of this KeyUse carries ("" for none).
 std::string KeyFor(KeyUse key, const TargetContext& context);

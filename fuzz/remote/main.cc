@@ -175,32 +175,17 @@ int Main(int argc, char** argv) {
 
   conformance::Target target;
   conformance::EmbeddedServer server;
-  std::string target_text = options.target;
+  if (std::string error =
+          conformance::ResolveTarget(argv0, options.target, options.api_key,
+                                     options.second_api_key, options.server_args, server, &target);
+      !error.empty()) {
+    return Fatal(error);
+  }
   if (options.target.empty()) {
-    const std::string binary = conformance::FindReferenceServer(argv0);
-    if (binary.empty()) {
-      return Fatal("no --target, and the reference server is not beside this binary "
-                   "(build //reference_server, or use tools/fuzz --remote)");
-    }
-    if (geteuid() != 0) {
-      return Fatal("no --target given, and the embedded reference server needs root "
-                   "(docs/SANDBOX.md)");
-    }
-    if (std::string error = server.Start(binary, options.server_args); !error.empty()) {
-      return Fatal(error);
-    }
-    target_text = server.url();
-    target.primary_key = server.primary_key();
-    target.second_key = server.second_key();
     std::cout << "embedded reference server: " << server.url() << " (log: " << server.log_path()
               << ")\n";
-  } else {
-    target.primary_key = options.api_key;
-    target.second_key = options.second_api_key;
   }
-  if (std::string error = conformance::ParseTargetUrl(target_text, &target.url); !error.empty()) {
-    return Fatal("--target " + target_text + ": " + error);
-  }
+  const std::string target_text = target.url.ToString();
   if (target.url.tls) {
     return Fatal("--target " + target_text + ": https is not supported: the raw HTTP/1.1 "
                  "attacks need a plain connection (fuzz a plain listener, or put the target "

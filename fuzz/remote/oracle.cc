@@ -73,8 +73,8 @@ std::optional<Verdict> ReferenceVerdict(const FuzzCase& fuzz_case, const TargetC
   for (const auto& [name, value] : request.headers) {
     // A second Authorization, or a header the oracle does not model, is
     // not a body the oracle can judge alone.
-    if (EqualsIgnoreCase(name, "Authorization")) return std::nullopt;
-    if (EqualsIgnoreCase(name, "Content-Type")) {
+    if (EqualsIgnoringCase(name, "Authorization")) return std::nullopt;
+    if (EqualsIgnoringCase(name, "Content-Type")) {
       content_type = value;
       ++content_types;
     }

@@ -49,14 +49,14 @@ HttpRequest FromBuilt(const conformance::BuiltRequest& built, const conformance:
   request.body = built.http.body;
   request.key = KeyOfRole(built.key_role);
   for (const auto& [name, value] : built.http.headers) {
-    const bool added = EqualsIgnoreCase(name, "Authorization") &&
+    const bool added = EqualsIgnoringCase(name, "Authorization") &&
                        (value == "Bearer " + target.primary_key ||
                         value == "Bearer " + target.second_key ||
                         value == "Bearer " + target.wrong_key);
     if (!added) request.headers.emplace_back(name, value);
     // The fixture's own credential ("bearer KEY", "Basic ..."): Serialize
     // must not add a second one.
-    if (!added && EqualsIgnoreCase(name, "Authorization")) request.key = KeyUse::kNone;
+    if (!added && EqualsIgnoringCase(name, "Authorization")) request.key = KeyUse::kNone;
   }
   return request;
 }
