@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -82,6 +83,28 @@ class Pacer {
   std::map<int, std::size_t> by_status_;
 };
 
+// Whether the target may run a program for a case: a request the reference
+// accepts with the primary key (the second key is as valid, and a
+// credential header of the case's own may be the one the target reads), or
+// a raw seed, which is a whole request of the corpus, program included,
+// that the oracle does not judge.
+bool MayRun(const FuzzCase& c, const TargetContext& context) {
+  if (c.kind == Kind::kRaw) return c.origin.rfind("seed ", 0) == 0;
+  FuzzCase judged = c;
+  bool credential = c.http.key == KeyUse::kPrimary || c.http.key == KeyUse::kSecond;
+  std::erase_if(judged.http.headers, [&](const auto& header) {
+    std::string name = header.first;
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const bool key = name == "authorization" || name == "x-api-key";
+    credential = credential || key;
+    return key;
+  });
+  if (!credential) return false;
+  judged.http.key = KeyUse::kPrimary;
+  const std::optional<Verdict> verdict = ReferenceVerdict(judged, context);
+  return verdict && verdict->accept;
+}
+
 }  // namespace
 
 FuzzCase GenerateCase(std::uint64_t seed, std::uint64_t index, const SeedPool& seeds,
@@ -89,8 +112,8 @@ FuzzCase GenerateCase(std::uint64_t seed, std::uint64_t index, const SeedPool& s
   Rng rng(seed, index);
   const std::size_t kind = rng.Below(100);
   FuzzCase c;
-  // Validation only: a request the reference would accept is drawn again
-  // (from the same stream, so still reproducible), a few times at most.
+  // Validation only: a case that may run a program is drawn again (from
+  // the same stream, so still reproducible), a few times at most.
   for (int draw = 0; draw < 8; ++draw) {
     if (kind < 28) {
       c = GenerateJsonCase(rng, context);
@@ -106,12 +129,10 @@ FuzzCase GenerateCase(std::uint64_t seed, std::uint64_t index, const SeedPool& s
       c.kind = Kind::kStateful;
       c.origin = "stateful sequence";
     }
-    if (!validation_only) break;
-    const std::optional<Verdict> verdict = ReferenceVerdict(c, context);
-    if (!verdict || !verdict->accept) break;
-    // Still accepted at the last draw (mostly valid grammars make that
-    // likely enough to happen in a long campaign): a raw attack instead,
-    // whose bytes never carry a program.
+    if (!validation_only || !MayRun(c, context)) break;
+    // Still one at the last draw (mostly valid grammars make that likely
+    // enough to happen in a long campaign): a raw attack instead, whose
+    // bytes never carry a program.
     if (draw == 7) c = GenerateRawCase(rng, context);
   }
   c.index = index;

@@ -2,6 +2,7 @@
 // GenerateCase (which picks among them and the seed mutations).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -25,6 +26,11 @@ using test::Joined;
 const SeedPool& Seeds() {
   static const SeedPool pool = test::RealSeeds(Context());
   return pool;
+}
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
 }
 
 // Everything that makes a case what it is, as one string.
@@ -319,6 +325,38 @@ TEST(GenerateCase, ValidationOnlyNeverSendsWhatTheReferenceAcceptsNorASequence) 
   // Without the option, many are accepted: the test above is not vacuous.
   EXPECT_GT(accepted_without, 60u);
   EXPECT_GT(judged, 500u) << "most refusals are still judged by the oracle";
+}
+
+TEST(GenerateCase, ValidationOnlySendsNoProgramTheOracleCannotJudge) {
+  // The reference judges requests with the primary key only; the second
+  // key is just as valid, another credential header may be the one the
+  // target reads, and raw bytes are not judged at all. None of these may
+  // carry a program the target would run.
+  const TargetContext context = Context();
+  std::size_t raw = 0;
+  for (std::uint64_t index = 0; index < 3000; ++index) {
+    const FuzzCase c = GenerateCase(22, index, Seeds(), context, /*validation_only=*/true);
+    SCOPED_TRACE("index " + std::to_string(index) + ": " + KindName(c.kind) + " from " + c.origin);
+    if (c.kind == Kind::kRaw) {
+      ++raw;
+      const std::string bytes = Joined(c, context);
+      ASSERT_EQ(bytes.find("\"code\""), std::string::npos) << bytes.substr(0, 400);
+      ASSERT_EQ(bytes.find("\r\n\r\n#!"), std::string::npos) << bytes.substr(0, 400);
+      continue;
+    }
+    FuzzCase primary = c;
+    primary.http.key = KeyUse::kPrimary;
+    bool credential = c.http.key == KeyUse::kPrimary || c.http.key == KeyUse::kSecond;
+    std::erase_if(primary.http.headers, [&](const auto& header) {
+      const bool key = Lower(header.first) == "authorization" || Lower(header.first) == "x-api-key";
+      credential = credential || key;
+      return key;
+    });
+    if (!credential) continue;
+    const std::optional<Verdict> verdict = ReferenceVerdict(primary, context);
+    ASSERT_FALSE(verdict && verdict->accept) << Joined(c, context).substr(0, 400);
+  }
+  EXPECT_GT(raw, 500u);
 }
 
 }  // namespace
