@@ -164,8 +164,16 @@ bool ReadWholeFile(const std::string& path, std::string* text) {
 std::string XmlEscape(const std::string& raw) {
   const std::string text = ToValidUtf8(raw);
   std::string out;
-  for (const char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     const auto u = static_cast<unsigned char>(c);
+    // U+FFFE and U+FFFF are valid UTF-8 but not XML characters either.
+    if (u == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+        (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE) {
+      out += "?";
+      i += 2;
+      continue;
+    }
     switch (c) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;

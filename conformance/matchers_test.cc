@@ -472,5 +472,17 @@ TEST(JsonTextTest, ShortJsonOfAHugeValueIsShort) {
   EXPECT_EQ(ToShortJson(Json("[1,2]"), 100), "[1,2]");
 }
 
+// A hostile answer's text in a JUnit report: markup escaped, and every
+// character XML 1.0 cannot carry (C0 controls, U+FFFE, U+FFFF, broken
+// UTF-8) replaced, so that the report still parses.
+TEST(JsonTextTest, XmlEscapeLeavesOnlyXmlCharacters) {
+  EXPECT_EQ(XmlEscape("<script>\"&</failure>"), "&lt;script&gt;&quot;&amp;&lt;/failure&gt;");
+  EXPECT_EQ(XmlEscape("a\x01b\tc\n"), "a?b\tc\n");
+  EXPECT_EQ(XmlEscape("x\xef\xbf\xbey\xef\xbf\xbfz"), "x?y?z");
+  EXPECT_EQ(XmlEscape("\xef\xbf\xbd"), "\xef\xbf\xbd");  // U+FFFD is a character
+  EXPECT_EQ(XmlEscape("\xe2\x82\xac"), "\xe2\x82\xac");  // the euro sign stays
+  EXPECT_EQ(XmlEscape("\xff").find('\xff'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace conformance
