@@ -477,7 +477,7 @@ TEST(JsonTextTest, ShortJsonOfAHugeValueIsShort) {
 // UTF-8) replaced, so that the report still parses.
 TEST(JsonTextTest, XmlEscapeLeavesOnlyXmlCharacters) {
   EXPECT_EQ(XmlEscape("<script>\"&</failure>"), "&lt;script&gt;&quot;&amp;&lt;/failure&gt;");
-  EXPECT_EQ(XmlEscape("a\x01b\tc\n"), "a?b\tc\n");
+  EXPECT_EQ(XmlEscape("a\x01" "b\tc\n"), "a?b\tc\n");
   EXPECT_EQ(XmlEscape("x\xef\xbf\xbey\xef\xbf\xbfz"), "x?y?z");
   EXPECT_EQ(XmlEscape("\xef\xbf\xbd"), "\xef\xbf\xbd");  // U+FFFD is a character
   EXPECT_EQ(XmlEscape("\xe2\x82\xac"), "\xe2\x82\xac");  // the euro sign stays
