@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -93,9 +92,8 @@ bool MayRun(const FuzzCase& c, const TargetContext& context) {
   FuzzCase judged = c;
   bool credential = c.http.key == KeyUse::kPrimary || c.http.key == KeyUse::kSecond;
   std::erase_if(judged.http.headers, [&](const auto& header) {
-    std::string name = header.first;
-    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    const bool key = name == "authorization" || name == "x-api-key";
+    const bool key = EqualsIgnoringCase(header.first, "Authorization") ||
+                     EqualsIgnoringCase(header.first, "X-Api-Key");
     credential = credential || key;
     return key;
   });
