@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include "conformance/raw_answer_parser.h"
+#include "conformance/tls_transport.h"
 
 namespace conformance {
 
@@ -34,8 +36,6 @@ int PollTimeout(Clock::time_point now, Clock::time_point until) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(until - now).count();
   return static_cast<int>(std::min<std::int64_t>((micros + 999) / 1000, 60'000));
 }
-
-bool WouldBlock(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == EINTR; }
 
 // A non-blocking TCP connection to url, by `deadline`; "" or why not.
 std::string Connect(const TargetUrl& url, Clock::time_point deadline, int* fd) {
@@ -81,9 +81,9 @@ std::string Connect(const TargetUrl& url, Clock::time_point deadline, int* fd) {
   return "cannot connect to " + url.ToString() + ": " + why;
 }
 
-// One exchange on a connected socket: sends the pieces while reading, as
-// poll() says the socket is ready, until the answers are in or a bound is
-// reached.
+// One exchange on a connected socket (plain or TLS: the transport hides
+// which): sends the pieces while reading, as poll() says the socket is
+// ready, until the answers are in or a bound is reached.
 class Exchange {
  public:
   Exchange(const std::vector<RawPiece>& pieces, const RawOptions& options)
@@ -99,19 +99,28 @@ class Exchange {
   RawResult Run(const TargetUrl& url) {
     start_ = Clock::now();
     deadline_ = start_ + options_.timeout;
-    if (url.tls) {
-      result_.error = "raw exchanges need an http:// target";
-      return result_;
-    }
-    if (std::string error = Connect(url, deadline_, &fd_); !error.empty()) {
-      result_.error = error;
+    auto fail = [&](std::string error) {
+      result_.error = std::move(error);
       result_.elapsed = Millis(Clock::now() - start_);
       return result_;
+    };
+    // A bad --ca-file is named before anything goes on the wire.
+    if (url.tls) {
+      if (std::string error = CheckTlsSettings(url); !error.empty()) return fail(error);
     }
+    int fd = -1;
+    if (std::string error = Connect(url, deadline_, &fd); !error.empty()) return fail(error);
     result_.connected = true;
     // Each piece goes out when it is due, not when Nagle's algorithm says.
     const int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (url.tls) {
+      std::string error;
+      transport_ = TlsTransport(url, fd, deadline_, &error);
+      if (!transport_) return fail(error);
+    } else {
+      transport_ = PlainTransport(fd);
+    }
     ExchangeAnswers();
     if (result_.error.empty()) {
       result_.elapsed = Millis(last_answer_at_ - start_);
@@ -119,7 +128,7 @@ class Exchange {
     } else {
       result_.elapsed = Millis(Clock::now() - start_);
     }
-    close(fd_);
+    transport_.reset();
     return result_;
   }
 
@@ -141,15 +150,18 @@ class Exchange {
       if (now >= deadline_) return TimedOut();
       Clock::time_point wake = deadline_;
       const bool write = ReadyToSend(now, &wake);
-      pollfd pfd{fd_, static_cast<short>(POLLIN | (write ? POLLOUT : 0)), 0};
-      const int ready = poll(&pfd, 1, PollTimeout(now, wake));
+      // Bytes TLS has buffered are readable though the socket may not be.
+      const bool buffered = transport_->Buffered();
+      pollfd pfd{transport_->fd(), transport_->PollEvents(write), 0};
+      const int ready = poll(&pfd, 1, buffered ? 0 : PollTimeout(now, wake));
       if (ready < 0 && errno != EINTR) {
         result_.error = std::string("poll failed: ") + std::strerror(errno);
         return;
       }
-      if (ready <= 0) continue;
-      if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) != 0) Read();
-      if ((pfd.revents & POLLOUT) != 0 && result_.error.empty() && !Done()) Send();
+      if (ready <= 0 && !buffered) continue;
+      const short revents = ready > 0 ? pfd.revents : 0;
+      if (buffered || transport_->RecvReady(revents)) Read();
+      if (write && transport_->SendReady(revents) && result_.error.empty() && !Done()) Send();
     }
     if (options_.answers == 0) last_answer_at_ = Clock::now();
   }
@@ -178,23 +190,23 @@ class Exchange {
     ++piece_;
     offset_ = 0;
     armed_ = false;
-    if (piece_ == pieces_.size() && options_.half_close) shutdown(fd_, SHUT_WR);
+    if (piece_ == pieces_.size() && options_.half_close) transport_->ShutdownWrite(deadline_);
   }
 
   void Send() {
     const std::string& bytes = pieces_[piece_].bytes;
     const std::size_t length = std::min(kSendSlice, bytes.size() - offset_);
-    const ssize_t n = send(fd_, bytes.data() + offset_, length, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      offset_ += static_cast<std::size_t>(n);
-      sent_ += static_cast<std::size_t>(n);
+    const RawTransport::Io io = transport_->Send(bytes.data() + offset_, length);
+    if (io.status == RawTransport::Status::kOk) {
+      offset_ += io.bytes;
+      sent_ += io.bytes;
       if (offset_ == bytes.size()) NextPiece();
-    } else if (n < 0 && !WouldBlock(errno)) {
+    } else if (io.status != RawTransport::Status::kWouldBlock) {
       // The server may have answered and closed: the answer is still to be
       // read, so this is noted, not fatal.
       result_.send_error = "sending piece " + std::to_string(piece_ + 1) + " failed after " +
                            std::to_string(sent_) + " of " + std::to_string(total_bytes_) +
-                           " bytes: " + std::strerror(errno);
+                           " bytes: " + io.error;
       send_stopped_ = true;
     }
   }
@@ -202,22 +214,22 @@ class Exchange {
   void Read() {
     char chunk[64 * 1024];
     const std::size_t room = std::min(sizeof chunk, options_.max_bytes + 1 - bytes_read_);
-    const ssize_t n = recv(fd_, chunk, room, MSG_DONTWAIT);
-    if (n < 0 && WouldBlock(errno)) return;
-    if (n <= 0) {
+    const RawTransport::Io io = transport_->Recv(chunk, room);
+    if (io.status == RawTransport::Status::kWouldBlock) return;
+    if (io.status != RawTransport::Status::kOk) {
       eof_ = true;
       result_.closed = true;
       closed_at_ = Clock::now();
-      if (n < 0) close_reason_ = std::strerror(errno);
+      close_reason_ = io.error;
       Parse(true);
       return;
     }
-    bytes_read_ += static_cast<std::size_t>(n);
+    bytes_read_ += io.bytes;
     if (bytes_read_ > options_.max_bytes) {
       result_.error = "the answers are over " + std::to_string(options_.max_bytes) + " bytes";
       return;
     }
-    buffer_.append(chunk, static_cast<std::size_t>(n));
+    buffer_.append(chunk, io.bytes);
     Parse(false);
   }
 
@@ -309,19 +321,23 @@ class Exchange {
     while (true) {
       const Clock::time_point now = Clock::now();
       if (now >= until) return;
-      pollfd pfd{fd_, POLLIN, 0};
-      if (poll(&pfd, 1, PollTimeout(now, until)) <= 0) continue;
+      if (!transport_->Buffered()) {
+        pollfd pfd{transport_->fd(), transport_->PollEvents(false), 0};
+        if (poll(&pfd, 1, PollTimeout(now, until)) <= 0 || !transport_->RecvReady(pfd.revents)) {
+          continue;
+        }
+      }
       char chunk[64 * 1024];
-      const ssize_t n = recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
-      if (n < 0 && WouldBlock(errno)) continue;
-      if (n <= 0) {
+      const RawTransport::Io io = transport_->Recv(chunk, sizeof chunk);
+      if (io.status == RawTransport::Status::kWouldBlock) continue;
+      if (io.status != RawTransport::Status::kOk) {
         result_.closed = true;
         result_.closed_after = Millis(Clock::now() - last_answer_at_);
         return;
       }
-      bytes_read_ += static_cast<std::size_t>(n);
+      bytes_read_ += io.bytes;
       if (bytes_read_ > options_.max_bytes) return;
-      Trail(std::string_view(chunk, static_cast<std::size_t>(n)));
+      Trail(std::string_view(chunk, io.bytes));
     }
   }
 
@@ -331,7 +347,7 @@ class Exchange {
   std::size_t total_bytes_ = 0;
   RawResult result_;
   RawAnswerParser parser_;
-  int fd_ = -1;
+  std::unique_ptr<RawTransport> transport_;
   Clock::time_point start_, deadline_, send_at_, last_answer_at_, closed_at_;
   std::size_t piece_ = 0;   // the piece being sent
   std::size_t offset_ = 0;  // of it, bytes sent

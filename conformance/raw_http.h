@@ -1,9 +1,9 @@
 #ifndef CONFORMANCE_RAW_HTTP_H_
 #define CONFORMANCE_RAW_HTTP_H_
 
-// Raw HTTP/1.1 exchanges: bytes written to a plain TCP connection exactly as
-// given (malformed framing, pipelined requests, slow sends), and the answers
-// read back with a small parser of our own. HttpClient cannot do this: Beast
+// Raw HTTP/1.1 exchanges: bytes written to a TCP connection (or over TLS
+// for https) exactly as given (malformed framing, pipelined requests, slow
+// sends), and the answers read back with a small parser of our own. HttpClient cannot do this: Beast
 // writes only well-formed messages, one at a time. Used by the conformance
 // runner's raw steps and by //fuzz/remote.
 
@@ -45,13 +45,13 @@ struct RawOptions {
   std::size_t max_bytes = 16u << 20;         // cap on bytes read
   bool head = false;                         // answers are to HEAD requests (no body)
   // Once every piece is sent, shut the sending side (a client that has
-  // nothing more to say): a server waiting for the rest of a truncated
+  // nothing more to say; over TLS a close_notify goes first): a server waiting for the rest of a truncated
   // request then sees the end instead of waiting out its own timeout.
   bool half_close = false;
 };
 
 struct RawResult {
-  bool connected = false;          // the TCP connection was made
+  bool connected = false;          // the TCP connection was made (even if TLS then failed)
   std::vector<RawAnswer> answers;  // final answers in order; an unfinished last one has complete false
   int interim = 0;                 // 1xx answers seen (skipped)
   bool closed = false;  // the server closed (EOF or reset) — before the timeout / close_wait ran out
@@ -68,8 +68,9 @@ struct RawResult {
   bool early_close = false;
 };
 
-// Connects to url (plain http only; for https the error is "raw exchanges
-// need an http:// target"), sends the pieces, reads. Reads concurrently with
+// Connects to url (for https: a TLS handshake verified as HttpClient
+// verifies, by the same deadline; its failure is "TLS handshake with URL
+// failed: ..."), sends the pieces, reads. Reads concurrently with
 // sending (poll on the socket): a server that answers early (413, 401) and
 // closes does not turn into an error while answers arrive. Once all answers
 // have arrived nothing more is sent. Bounded by options.timeout (a monotonic

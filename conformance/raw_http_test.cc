@@ -283,18 +283,104 @@ TEST(RawExchangeTest, AnswersOverMaxBytesAreAnError) {
   EXPECT_EQ(result.error, "the answers are over 50000 bytes");
 }
 
-TEST(RawExchangeTest, ConnectFailureAndHttpsAreErrors) {
+TEST(RawExchangeTest, ConnectFailureIsAnError) {
   int port = 0;
   const int fd = test::ListenOnLoopback(&port);
   close(fd);  // nothing listens there any more
   TargetUrl url;
   url.host = "127.0.0.1";
   url.port = static_cast<std::uint16_t>(port);
-  EXPECT_TRUE(Has(RawExchange(url, Pieces({kGet}), Options()).error,
-                  "cannot connect to http://127.0.0.1:" + std::to_string(port)));
+  const RawResult result = RawExchange(url, Pieces({kGet}), Options());
+  EXPECT_TRUE(Has(result.error, "cannot connect to http://127.0.0.1:" + std::to_string(port)));
+  EXPECT_FALSE(result.connected);
   url.tls = true;
-  EXPECT_EQ(RawExchange(url, Pieces({kGet}), Options()).error,
-            "raw exchanges need an http:// target");
+  url.insecure = true;
+  EXPECT_TRUE(Has(RawExchange(url, Pieces({kGet}), Options()).error,
+                  "cannot connect to https://127.0.0.1:" + std::to_string(port)));
+}
+
+// Over TLS (`openssl s_server -www`: an HTTP/1.0 page framed by the close):
+// the request in two pieces with a pause, the answer, and the close seen.
+TEST(RawExchangeTlsTest, HttpsWithATrustedAuthorityGetsTheAnswerAndTheClose) {
+  test::TlsServer server;
+  TargetUrl url = server.url();
+  url.ca_file = server.ca_file();
+  std::vector<RawPiece> pieces = Pieces({"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", "\r\n"});
+  pieces[1].pause_before = milliseconds(50);
+  RawOptions options = Options();
+  options.close_wait = milliseconds(5000);
+  const RawResult result = RawExchange(url, pieces, options);
+  EXPECT_EQ(result.error, "");
+  EXPECT_TRUE(result.connected);
+  ASSERT_EQ(result.answers.size(), 1u);
+  EXPECT_EQ(result.answers[0].status, 200);
+  EXPECT_TRUE(result.answers[0].complete);
+  EXPECT_TRUE(Has(result.answers[0].body, "s_server"));
+  EXPECT_TRUE(result.closed);
+  EXPECT_EQ(result.send_error, "");
+}
+
+// half_close over TLS: close_notify, then the TCP end; the answer still
+// arrives.
+TEST(RawExchangeTlsTest, HalfCloseStillReadsTheAnswer) {
+  test::TlsServer server;
+  TargetUrl url = server.url();
+  url.ca_file = server.ca_file();
+  RawOptions options = Options();
+  options.half_close = true;
+  const RawResult result =
+      RawExchange(url, Pieces({"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"}), options);
+  EXPECT_EQ(result.error, "");
+  ASSERT_EQ(result.answers.size(), 1u);
+  EXPECT_EQ(result.answers[0].status, 200);
+  EXPECT_TRUE(result.closed);
+}
+
+TEST(RawExchangeTlsTest, AnUntrustedCertificateIsRefused) {
+  test::TlsServer server;
+  const RawResult result = RawExchange(server.url(), Pieces({kGet}), Options());
+  EXPECT_TRUE(Has(result.error, "TLS handshake with https://127.0.0.1:" +
+                                    std::to_string(server.url().port) +
+                                    " failed: certificate verify failed"));
+  EXPECT_TRUE(Has(result.error, " (--ca-file FILE trusts a private authority)"));
+  EXPECT_TRUE(result.connected);
+  EXPECT_TRUE(result.answers.empty());
+}
+
+// The authority is trusted, but the certificate names another host: the
+// IP check (an IP literal) and the name check (a name) both refuse it;
+// --insecure accepts it.
+TEST(RawExchangeTlsTest, ACertificateForAnotherNameIsRefusedUnlessInsecure) {
+  test::TlsServer server("DNS:other.example");
+  TargetUrl url = server.url();
+  url.ca_file = server.ca_file();
+  const RawResult by_ip = RawExchange(url, Pieces({kGet}), Options());
+  EXPECT_TRUE(Has(by_ip.error, "TLS handshake with https://127.0.0.1:"));
+  EXPECT_TRUE(Has(by_ip.error, "IP address mismatch"));
+  url.host = "localhost";
+  const RawResult by_name = RawExchange(url, Pieces({kGet}), Options());
+  EXPECT_TRUE(Has(by_name.error, "TLS handshake with https://localhost:"));
+  EXPECT_TRUE(Has(by_name.error, "hostname mismatch"));
+  url.host = "127.0.0.1";
+  url.ca_file = "";
+  url.insecure = true;
+  const RawResult insecure = RawExchange(url, Pieces({kGet}), Options());
+  EXPECT_EQ(insecure.error, "");
+  ASSERT_EQ(insecure.answers.size(), 1u);
+  EXPECT_EQ(insecure.answers[0].status, 200);
+}
+
+TEST(RawExchangeTlsTest, ABadCaFileIsNamed) {
+  test::TlsServer server;
+  const std::string dir = test::DirectoryWith({{"garbage.pem", "not a certificate\n"}});
+  TargetUrl url = server.url();
+  url.ca_file = dir + "/missing.pem";
+  const RawResult missing = RawExchange(url, Pieces({kGet}), Options());
+  EXPECT_TRUE(Has(missing.error, "cannot read --ca-file " + dir + "/missing.pem: "));
+  url.ca_file = dir + "/garbage.pem";
+  const RawResult garbage = RawExchange(url, Pieces({kGet}), Options());
+  EXPECT_TRUE(Has(garbage.error, "--ca-file " + dir + "/garbage.pem holds no PEM certificate"));
+  EXPECT_TRUE(garbage.answers.empty());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -125,6 +126,59 @@ class RawServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::thread thread_;
+};
+
+// An https server on 127.0.0.1: `openssl s_server -www` (answers any GET
+// with an HTTP/1.0 200 page, then closes) with a self-signed certificate
+// made for the test, naming `subject_alt_name` only (by default 127.0.0.1).
+class TlsServer {
+ public:
+  explicit TlsServer(const std::string& subject_alt_name = "IP:127.0.0.1") {
+    const char* base = std::getenv("TEST_TMPDIR");
+    dir_ = std::string(base != nullptr ? base : "/tmp") + "/tls_XXXXXX";
+    EXPECT_NE(mkdtemp(dir_.data()), nullptr);
+    const std::string make_cert =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=conformance-test "
+        "-addext subjectAltName=" + subject_alt_name + " -keyout " + dir_ + "/key.pem -out " +
+        dir_ + "/cert.pem 2>/dev/null";
+    EXPECT_EQ(std::system(make_cert.c_str()), 0);
+    const std::string serve = "exec openssl s_server -accept 127.0.0.1:0 -www -cert " + dir_ +
+                              "/cert.pem -key " + dir_ + "/key.pem 2>&1";
+    pipe_ = popen(("echo $$; " + serve).c_str(), "r");
+    EXPECT_NE(pipe_, nullptr);
+    char line[256];
+    if (std::fgets(line, sizeof line, pipe_) != nullptr) pid_ = std::atoi(line);
+    // "ACCEPT 127.0.0.1:PORT" once listening (bounded: the server prints it
+    // within its first lines, or exits).
+    for (int i = 0; i < 10 && std::fgets(line, sizeof line, pipe_) != nullptr; ++i) {
+      const std::string text = line;
+      if (text.rfind("ACCEPT ", 0) == 0) {
+        port_ = std::atoi(text.substr(text.rfind(':') + 1).c_str());
+        break;
+      }
+    }
+    EXPECT_NE(port_, 0);
+  }
+  TlsServer(const TlsServer&) = delete;
+  TlsServer& operator=(const TlsServer&) = delete;
+  ~TlsServer() {
+    if (pid_ > 0) kill(pid_, SIGTERM);
+    if (pipe_ != nullptr) pclose(pipe_);
+  }
+  TargetUrl url() const {
+    TargetUrl url;
+    url.tls = true;
+    url.host = "127.0.0.1";
+    url.port = static_cast<std::uint16_t>(port_);
+    return url;
+  }
+  std::string ca_file() const { return dir_ + "/cert.pem"; }
+
+ private:
+  std::string dir_;
+  FILE* pipe_ = nullptr;
+  int pid_ = 0;
+  int port_ = 0;
 };
 
 }  // namespace conformance::test
