@@ -142,13 +142,6 @@ class CaseRun {
         return "the target does not implement the extension GET " + need.substr(9);
       }
     }
-    const rapidjson::Value& steps = (*c_.json)["steps"];
-    const bool raw = std::any_of(steps.Begin(), steps.End(),
-                                 [](const rapidjson::Value& step) { return step.HasMember("raw"); });
-    if (raw && target_.url.tls) {
-      return "raw HTTP steps write their bytes to a plain TCP connection: they need an http:// "
-             "target";
-    }
     vars_["run_id"] = RandomHex(12);
     vars_["api_key"] = target_.primary_key;
     vars_["host"] = HostHeader(target_.url);

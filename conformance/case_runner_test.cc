@@ -118,6 +118,13 @@ class CaseRunnerTest : public ::testing::Test {
 
   // Loads one case (the JSON of a case object) and runs it against `server`.
   CaseResult Run(const std::string& case_json, ScriptedServer& server, Target target = {}) {
+    target.url.host = "127.0.0.1";
+    target.url.port = server.port();
+    return RunAt(case_json, target);
+  }
+
+  // The case against target's URL as given.
+  CaseResult RunAt(const std::string& case_json, Target target) {
     const std::string file = R"j({"cases": [)j" + case_json + "]}";
     cases_.clear();
     const std::string error =
@@ -125,8 +132,6 @@ class CaseRunnerTest : public ::testing::Test {
                   schemas_, &cases_);
     EXPECT_EQ(error, "");
     if (cases_.size() != 1) return {};
-    target.url.host = "127.0.0.1";
-    target.url.port = server.port();
     target.primary_key = "key-one";
     HttpClient client(target.url);
     return RunCase(cases_[0], target, schemas_, RunOptions{}, client);
@@ -308,14 +313,20 @@ TEST_F(CaseRunnerTest, ARawReplayLineReproducesTheExchange) {
   EXPECT_EQ(server.requests(), (std::vector<std::string>{"GET /x", "GET /x"}));
 }
 
-TEST_F(CaseRunnerTest, RawStepsAreSkippedOnHttpsTargets) {
-  ScriptedServer server(Answering(200, true));
+// Raw steps run over TLS on an https target (`openssl s_server -www`
+// answers 200 and closes); a certificate the runner does not trust fails
+// the step with the handshake error.
+TEST_F(CaseRunnerTest, RawStepsRunOnHttpsTargets) {
+  test::TlsServer tls;
   Target target;
-  target.url.tls = true;
-  const CaseResult result = Run(kCloseCase, server, target);
-  EXPECT_EQ(result.grade, Grade::kSkipped);
-  EXPECT_TRUE(Has(result.reason, "they need an http:// target"));
-  EXPECT_TRUE(server.requests().empty());
+  target.url = tls.url();
+  target.url.ca_file = tls.ca_file();
+  const CaseResult trusted = RunAt(kCloseCase, target);
+  EXPECT_EQ(trusted.grade, Grade::kOk) << trusted.reason << trusted.actual;
+  target.url.ca_file = "";
+  const CaseResult untrusted = RunAt(kCloseCase, target);
+  EXPECT_EQ(untrusted.grade, Grade::kFailed);
+  EXPECT_TRUE(Has(untrusted.actual, "TLS handshake with https://127.0.0.1:"));
 }
 
 TEST_F(CaseRunnerTest, ARawExchangeErrorFailsWithItsText) {
