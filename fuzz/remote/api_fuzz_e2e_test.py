@@ -100,7 +100,6 @@ class CommandLineTest(unittest.TestCase):
             (["--index", "3"], "--seed"),
             (["--target", "http://127.0.0.1:9"], "--api-key"),
             (["--bogus"], "--bogus"),
-            (["--target", "https://127.0.0.1:9", "--api-key", "k"], "https"),
         ]:
             code, out, err = api_fuzz(args, timeout=60)
             self.assertEqual(code, 2, args)
@@ -115,6 +114,17 @@ class CommandLineTest(unittest.TestCase):
                                    "--seconds", "5"], timeout=60)
         self.assertEqual(code, 2)
         self.assertIn("127.0.0.1:%d" % port, err)
+
+    def test_an_unreachable_https_target_is_exit_2(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        target = "https://127.0.0.1:%d" % port
+        code, out, err = api_fuzz(["--target", target, "--api-key", "k", "--seconds", "5"],
+                                  timeout=60)
+        self.assertEqual(code, 2, err)
+        self.assertIn(target, err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
 
     def test_list_checks_names_each_check(self):
         code, out, err = api_fuzz(["--list-checks"], timeout=60)

@@ -16,6 +16,7 @@
 #include "conformance/paths.h"
 #include "conformance/preflight.h"
 #include "conformance/request_builder.h"
+#include "conformance/tls_transport.h"
 #include "fuzz/remote/campaign.h"
 #include "fuzz/remote/minimize.h"
 #include "fuzz/remote/options.h"
@@ -185,11 +186,14 @@ int Main(int argc, char** argv) {
     std::cout << "embedded reference server: " << server.url() << " (log: " << server.log_path()
               << ")\n";
   }
-  const std::string target_text = target.url.ToString();
   if (target.url.tls) {
-    return Fatal("--target " + target_text + ": https is not supported: the raw HTTP/1.1 "
-                 "attacks need a plain connection (fuzz a plain listener, or put the target "
-                 "behind a local TLS-terminating proxy)");
+    target.url.ca_file = options.ca_file.empty() ? "" : UserPath(options.ca_file);
+    target.url.insecure = options.insecure;
+    // A --ca-file that cannot be used is named here, not as a handshake
+    // failure of every case.
+    if (std::string error = conformance::CheckTlsSettings(target.url); !error.empty()) {
+      return Fatal(error);
+    }
   }
   target.wrong_key = "api-fuzz-wrong-key";
   std::string notes;
@@ -198,7 +202,7 @@ int Main(int argc, char** argv) {
   }
 
   TargetContext context;
-  const bool default_port = target.url.port == 80;
+  const bool default_port = target.url.port == (target.url.tls ? 443 : 80);
   context.host_header =
       default_port ? target.url.host : target.url.host + ":" + std::to_string(target.url.port);
   context.base_path = target.url.base_path;

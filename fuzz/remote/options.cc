@@ -10,7 +10,8 @@
 namespace remote_fuzz {
 
 const char kUsage[] =
-    R"(usage: api_fuzz [--target URL --api-key KEY [--second-api-key KEY]]
+    R"(usage: api_fuzz [--target URL --api-key KEY [--second-api-key KEY]
+                 [--ca-file FILE | --insecure]]
                 [--seconds N | --requests N] [--seed S [--index I]] [--rate R]
                 [--jobs N] [--validation-only] [--json FILE] [--junit FILE]
                 [--findings-dir DIR]
@@ -22,9 +23,11 @@ checks; the accept/reject decisions are compared with the reference
 validator. Without --target it starts the reference server on loopback
 (needs root) and attacks it.
 
-  --target URL          http://host[:port][/base] of the server under test
+  --target URL          http[s]://host[:port][/base] of the server under test
   --api-key KEY         its API key
   --second-api-key KEY  a second key, for the stateful checks across keys
+  --ca-file FILE        https: trust this certificate authority (PEM)
+  --insecure            https: do not check the server's certificate
   --seconds N           stop after N seconds (default 60)
   --requests N          stop after N generated cases
   --seed S              the seed (default: from the clock, printed)
@@ -83,7 +86,7 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
       flag.resize(equals);
     }
     if (attached && (flag == "--help" || flag == "--no-minimize" || flag == "--validation-only" ||
-                     flag == "--list-checks")) {
+                     flag == "--list-checks" || flag == "--insecure")) {
       return flag + " takes no value";
     }
     if (flag == "--help" || flag == "-h") {
@@ -102,6 +105,10 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
       o->list_checks = true;
       continue;
     }
+    if (flag == "--insecure") {
+      o->insecure = true;
+      continue;
+    }
     if (flag.rfind("--", 0) != 0) return "unknown argument '" + flag + "'";
     if (!attached && i + 1 >= count) return flag + " needs a value";
     const std::string value = attached ? *attached : args[++i];
@@ -116,6 +123,8 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
       o->api_key = value;
     } else if (flag == "--second-api-key") {
       o->second_api_key = value;
+    } else if (flag == "--ca-file") {
+      o->ca_file = value;
     } else if (flag == "--seconds") {
       if (!ParsePositive(value, &real) || real > 7 * 24 * 3600) {
         return "--seconds takes a number of seconds above 0, at most a week; got '" + value + "'";
@@ -177,6 +186,10 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
   if (!o->target.empty() && o->api_key.empty()) return "--target needs --api-key";
   if (!o->target.empty() && !o->server_args.empty()) {
     return "--server-arg is for the embedded server, not with --target";
+  }
+  if (!o->ca_file.empty() && o->insecure) {
+    return "--ca-file and --insecure exclude each other (one checks the certificate, the other "
+           "does not)";
   }
   if (o->index && !o->seed_given) return "--index needs the --seed it belongs to";
   if (o->seconds == 0 && o->requests == 0) o->seconds = 60;

@@ -83,6 +83,27 @@ TEST(ParseOptions, EveryValue) {
   EXPECT_TRUE(o.help);
 }
 
+TEST(ParseOptions, TlsSettings) {
+  Options o;
+  EXPECT_EQ(o.ca_file, "");
+  EXPECT_FALSE(o.insecure);
+  ASSERT_EQ(Parse({"--target", "https://h/", "--api-key", "K", "--ca-file", "ca.pem"}, &o), "");
+  EXPECT_EQ(o.ca_file, "ca.pem");
+  EXPECT_FALSE(o.insecure);
+  Options equals;
+  ASSERT_EQ(Parse({"--target=https://h/", "--api-key=K", "--ca-file=/etc/ca.pem"}, &equals), "");
+  EXPECT_EQ(equals.ca_file, "/etc/ca.pem");
+  Options insecure;
+  ASSERT_EQ(Parse({"--target", "https://h/", "--api-key", "K", "--insecure"}, &insecure), "");
+  EXPECT_TRUE(insecure.insecure);
+  EXPECT_EQ(insecure.ca_file, "");
+  EXPECT_NE(Error({"--insecure=yes"}).find("--insecure takes no value"), std::string::npos);
+  EXPECT_NE(Error({"--ca-file"}).find("--ca-file needs a value"), std::string::npos);
+  const std::string both =
+      Error({"--target", "https://h/", "--api-key", "K", "--ca-file", "ca.pem", "--insecure"});
+  EXPECT_NE(both.find("--ca-file and --insecure"), std::string::npos) << both;
+}
+
 TEST(ParseOptions, ServerArgsRepeat) {
   Options o;
   ASSERT_EQ(Parse({"--server-arg", "--workers=1", "--server-arg", "-v"}, &o), "");
@@ -188,7 +209,8 @@ TEST(Usage, MentionsEveryFlag) {
        {"--target", "--api-key", "--second-api-key", "--seconds", "--requests", "--seed",
         "--index", "--rate", "--jobs", "--json", "--junit", "--findings-dir", "--fixtures",
         "--answer-timeout-ms", "--close-timeout-ms", "--batch", "--validation-only",
-        "--no-minimize", "--list-checks", "--server-arg", "--until-found"}) {
+        "--no-minimize", "--list-checks", "--server-arg", "--until-found", "--ca-file",
+        "--insecure"}) {
     EXPECT_NE(std::string(kUsage).find(flag), std::string::npos) << flag;
   }
 }
