@@ -24,6 +24,7 @@
 #include "conformance/probe_listener.h"
 #include "conformance/report.h"
 #include "conformance/schema_store.h"
+#include "conformance/tls_transport.h"
 
 namespace conformance {
 namespace {
@@ -120,6 +121,11 @@ int Main(int argc, char** argv) {
   }
   target.url.ca_file = UserPath(options.ca_file);
   target.url.insecure = options.insecure;
+  // A --ca-file that cannot be used is named here, not as a handshake
+  // failure of every case.
+  if (target.url.tls) {
+    if (std::string error = CheckTlsSettings(target.url); !error.empty()) return Fatal(error);
+  }
   target.wrong_key = "conformance-wrong-key-" + std::to_string(getpid());
   ProbeListener probe;
   if (target.url.IsLoopback() && probe.Start().empty()) {

@@ -269,10 +269,18 @@ std::string ReplayCommand(const RawPlan& plan, const Target& target) {
     for (const std::string& command : commands) sender += command + "; ";
     sender += "}";
   }
+  const std::string port = std::to_string(target.url.port);
+  if (target.url.tls) {
+    // openssl s_client -quiet writes what it reads and, ignoring the end
+    // of its input, keeps reading until the server closes.
+    return "(" + notes + sender + ") | openssl s_client -quiet -connect " +
+           ShellQuote(target.url.host + ":" + port) + " -servername " +
+           ShellQuote(target.url.host);
+  }
   // bash's /dev/tcp needs no other tool; cat shows the answers as they
   // come, while the bytes are still being sent, until the server closes.
-  return "(" + notes + "exec 3<>/dev/tcp/" + target.url.host + "/" +
-         std::to_string(target.url.port) + "; cat <&3 & " + sender + " >&3; wait)";
+  return "(" + notes + "exec 3<>/dev/tcp/" + target.url.host + "/" + port + "; cat <&3 & " +
+         sender + " >&3; wait)";
 }
 
 std::string RawRequestLine(const RawPlan& plan, const Target& target) {

@@ -89,6 +89,19 @@ TEST(RawStepTest, ReplayLinesSayHowTheyDifferFromTheRun) {
   EXPECT_TRUE(Has(line, "sleep 1 stands for waiting for an answer")) << line;
 }
 
+// bash's /dev/tcp speaks no TLS: an https target's replay pipes the bytes
+// into openssl s_client, which reads until the server closes.
+TEST(RawStepTest, ReplayLinesForHttpsGoThroughOpensslSClient) {
+  Target target = LocalTarget(8443);
+  target.url.tls = true;
+  const RawPlan plan = Plan(R"j({"send": ["GET / HTTP/1.1\r\n\r\n"]})j", target);
+  const std::string line = ReplayCommand(plan, target);
+  EXPECT_TRUE(Has(line, "(printf 'GET / HTTP/1.1\\r\\n\\r\\n') | openssl s_client -quiet "
+                        "-connect '127.0.0.1:8443' -servername '127.0.0.1'"))
+      << line;
+  EXPECT_FALSE(Has(line, "/dev/tcp")) << line;
+}
+
 // Run with bash, a replay line sends exactly the bytes of the run: CR, LF,
 // quotes, backslashes, %, bytes over 0x7f, and the keys (from the
 // environment).

@@ -15,7 +15,8 @@ namespace remote_fuzz {
 // What the generators know of the target: the keys to put in requests, the
 // Host header, the base path, and the languages it lists.
 struct TargetContext {
-  std::string host_header;  // "127.0.0.1:8080"
+  std::string scheme = "http";  // or "https"
+  std::string host_header;      // "127.0.0.1:8080"
   std::string base_path;    // "" or "/prefix"
   std::string primary_key;
   std::string second_key;  // "" when not given

@@ -206,6 +206,7 @@ int Main(int argc, char** argv) {
   context.host_header =
       default_port ? target.url.host : target.url.host + ":" + std::to_string(target.url.port);
   context.base_path = target.url.base_path;
+  context.scheme = target.url.tls ? "https" : "http";
   context.primary_key = target.primary_key;
   context.second_key = target.second_key;
   context.languages = target.languages.value_or(std::set<std::string>{"python"});

@@ -223,7 +223,7 @@ const std::vector<Builder>& Builders() {
        }},
       {"absolute-form",
        [](Rng&, const TargetContext& t, FuzzCase& c) {
-         Set(c, "GET http://" + t.host_header + t.base_path + "/health HTTP/1.1\r\n" + HostLine(t) +
+         Set(c, "GET " + t.scheme + "://" + t.host_header + t.base_path + "/health HTTP/1.1\r\n" + HostLine(t) +
                     "\r\n");
        }},
       {"asterisk-form",
