@@ -223,7 +223,11 @@ class Tls : public RawTransport {
   }
   // Decrypted bytes, or a whole record read from the socket but not yet
   // opened: poll() does not see either.
-  bool Buffered() const override { return SSL_has_pending(ssl_) == 1; }
+  // Decrypted bytes only: SSL_has_pending is also true for a partial
+  // record, which SSL_read cannot finish until more arrives (a busy loop
+  // of zero-timeout polls). Without read-ahead (the default) whatever is
+  // not yet decrypted is still in the socket, where poll sees it.
+  bool Buffered() const override { return SSL_pending(ssl_) > 0; }
 
  private:
   std::string Reason(int error) const {

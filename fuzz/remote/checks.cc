@@ -130,6 +130,12 @@ void CheckAuthRequired(const FuzzCase& c, const conformance::RawAnswer& answer,
   }
 }
 
+std::size_t CompleteAnswers(const conformance::RawResult& result) {
+  return static_cast<std::size_t>(std::count_if(
+      result.answers.begin(), result.answers.end(),
+      [](const conformance::RawAnswer& answer) { return answer.complete; }));
+}
+
 }  // namespace
 
 const std::vector<CheckInfo>& AllChecks() {
@@ -171,7 +177,10 @@ std::vector<int> DocumentedStatuses(const std::string& route) {
 
 Outcome OutcomeOf(const conformance::RawResult& result) {
   if (result.error.empty()) return Outcome::kAnswered;
-  if (!result.connected) return Outcome::kUnreachable;
+  // No connection, or no TLS session on it: nothing was sent.
+  if (!result.connected || result.error.find("TLS handshake") != std::string::npos) {
+    return Outcome::kUnreachable;
+  }
   if (result.early_close) return Outcome::kClosedEarly;
   if (!result.answers.empty() && !result.answers.back().complete && result.closed) {
     return Outcome::kMalformed;  // cut short: the framing promised more
@@ -200,7 +209,7 @@ std::vector<Violation> CheckExchange(const FuzzCase& c, const conformance::RawRe
       // raw case that can stop short ends its sending side, so a silent
       // server there is as wrong as anywhere.
       out.push_back({"answers_in_time",
-                     route + ": " + std::to_string(result.answers.size()) + " of " +
+                     route + ": " + std::to_string(CompleteAnswers(result)) + " of " +
                          std::to_string(raw ? c.raw_answers : 1) + " answer(s) within " +
                          std::to_string(bounds.answer.count()) + " ms, connection still open (" +
                          result.error + ")"});

@@ -1,5 +1,10 @@
 #include "fuzz/remote/exchange.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+
 namespace remote_fuzz {
 
 Exchanger NetworkExchanger(const conformance::TargetUrl& url, const TargetContext& context,
@@ -26,6 +31,28 @@ Exchanger NetworkExchanger(const conformance::TargetUrl& url, const TargetContex
     options.half_close = raw && c.raw_half_close;
     options.max_bytes = 16u << 20;
     return conformance::RawExchange(url, pieces, options);
+  };
+}
+
+Exchanger SerialPaced(Exchanger send, double rate) {
+  using Clock = std::chrono::steady_clock;
+  auto next = std::make_shared<Clock::time_point>(Clock::now());
+  return [send = std::move(send), rate, next](const FuzzCase& c) {
+    std::this_thread::sleep_until(*next);
+    conformance::RawResult result = send(c);
+    Clock::time_point at = Clock::now();
+    if (rate > 0) {
+      at += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1 / rate));
+    }
+    for (const conformance::RawAnswer& answer : result.answers) {
+      const auto retry = answer.Header("Retry-After");
+      if ((answer.status == 429 || answer.status == 503) && retry) {
+        at = std::max(at, Clock::now() + std::chrono::seconds(
+                                             std::clamp(std::atoi(retry->c_str()), 1, 10)));
+      }
+    }
+    *next = at;
+    return result;
   };
 }
 

@@ -20,6 +20,11 @@ using Exchanger = std::function<conformance::RawResult(const FuzzCase&)>;
 Exchanger NetworkExchanger(const conformance::TargetUrl& url, const TargetContext& context,
                            const CheckBounds& bounds);
 
+// `send` for one thread at a time (minimization, after the campaign) that
+// keeps the campaign's manners: at most `rate` requests per second (0: no
+// cap), and the pause a 429 or 503 Retry-After asks for (at most 10 s).
+Exchanger SerialPaced(Exchanger send, double rate);
+
 // A well-formed request as a case (for the stateful sequences, clean-up and
 // the canary).
 FuzzCase RequestCase(const std::string& method, const std::string& target, KeyUse key,

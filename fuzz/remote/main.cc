@@ -15,6 +15,7 @@
 #include "conformance/embedded_server.h"
 #include "conformance/paths.h"
 #include "conformance/preflight.h"
+#include "conformance/raw_step.h"
 #include "conformance/request_builder.h"
 #include "conformance/tls_transport.h"
 #include "fuzz/remote/campaign.h"
@@ -98,7 +99,8 @@ int ReplayOne(const FuzzCase& c, std::uint64_t seed, const Exchanger& send,
     std::string sent = JoinedPieces(c, context);
     for (const auto& [key, name] : {std::pair{context.primary_key, "${API_KEY}"},
                                     std::pair{context.second_key, "${SECOND_API_KEY}"}}) {
-      for (std::size_t at; !key.empty() && (at = sent.find(key)) != std::string::npos;) {
+      for (std::size_t at = key.empty() ? std::string::npos : sent.find(key);
+           at != std::string::npos; at = sent.find(key, at + std::string(name).size())) {
         sent.replace(at, key.size(), name);
       }
     }
@@ -202,9 +204,7 @@ int Main(int argc, char** argv) {
   }
 
   TargetContext context;
-  const bool default_port = target.url.port == (target.url.tls ? 443 : 80);
-  context.host_header =
-      default_port ? target.url.host : target.url.host + ":" + std::to_string(target.url.port);
+  context.host_header = conformance::HostHeader(target.url);  // [::1]:8080, no default port
   context.base_path = target.url.base_path;
   context.scheme = target.url.tls ? "https" : "http";
   context.primary_key = target.primary_key;
@@ -253,11 +253,17 @@ int Main(int argc, char** argv) {
   RunStats stats = RunCampaign(options.seed, limits, seeds, context, bounds, send, store);
   stats.target = target.url.ToString();
   stats.embedded = options.target.empty();
+  // What a case depends on besides its seed and index.
+  if (!target.second_key.empty()) stats.replay_flags += " --second-api-key KEY2";
+  if (options.validation_only) stats.replay_flags += " --validation-only";
+  if (!options.ca_file.empty()) stats.replay_flags += " --ca-file " + options.ca_file;
+  if (options.insecure) stats.replay_flags += " --insecure";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     // Keys stay out of reports (CI logs), in either spelling of the flag.
     for (const std::string& key : {options.api_key, options.second_api_key}) {
-      for (std::size_t at; !key.empty() && (at = arg.find(key)) != std::string::npos;) {
+      for (std::size_t at = key.empty() ? std::string::npos : arg.find(key);
+           at != std::string::npos; at = arg.find(key, at + 3)) {
         arg.replace(at, key.size(), "KEY");
       }
     }
@@ -273,8 +279,9 @@ int Main(int argc, char** argv) {
     const bool alive = stats.stopped != "target stopped answering";
     Options finishing = options;
     finishing.minimize = options.minimize && alive;
+    const Exchanger paced = SerialPaced(send, options.rate);
     for (std::size_t i = 0; i < findings.size(); ++i) {
-      Finish(findings[i], i + 1, finishing, send, context, bounds, target, directory);
+      Finish(findings[i], i + 1, finishing, paced, context, bounds, target, directory);
     }
   }
   std::cout << TextReport(stats, findings);

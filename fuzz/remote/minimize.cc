@@ -123,6 +123,12 @@ std::vector<FuzzCase> SmallerVariants(const FuzzCase& c) {
       for (std::string& bytes : variants(c.raw_pieces[0])) {
         FuzzCase smaller = c;
         smaller.raw_pieces = {std::move(bytes)};
+        // Cut bytes may leave a request unfinished, or fewer requests than
+        // before: the end of the sending side tells a correct server there
+        // is no more (else it would rightly wait, and the wait would look
+        // like the finding), and extra or missing answers prove nothing.
+        smaller.raw_half_close = true;
+        smaller.raw_count_known = false;
         out.push_back(std::move(smaller));
       }
     }

@@ -173,5 +173,22 @@ TEST(CaseSize, CountsWhatIsSent) {
   EXPECT_EQ(CaseSize(RawCase({"ab", "cde"})), 5u + 2u);
 }
 
+// A cut may leave a request unfinished, or fewer requests than the case
+// had: every variant ends its sending side and no longer knows how many
+// answers to expect, so that a correct server's wait is never taken for
+// the finding.
+TEST(SmallerVariants, CutRawBytesHalfCloseAndCountNoAnswers) {
+  FuzzCase c;
+  c.kind = Kind::kRaw;
+  c.raw_pieces = {"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"};
+  c.raw_answers = 2;
+  const std::vector<FuzzCase> variants = SmallerVariants(c);
+  ASSERT_FALSE(variants.empty());
+  for (const FuzzCase& v : variants) {
+    EXPECT_TRUE(v.raw_half_close);
+    EXPECT_FALSE(v.raw_count_known);
+  }
+}
+
 }  // namespace
 }  // namespace remote_fuzz

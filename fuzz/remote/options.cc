@@ -140,8 +140,8 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
       if (!ParseUnsigned(value, &number)) return "--index takes a case index; got '" + value + "'";
       o->index = number;
     } else if (flag == "--rate") {
-      if (!ParsePositive(value, &real) || real > 1e6) {
-        return "--rate takes requests per second above 0; got '" + value + "'";
+      if (!ParsePositive(value, &real) || real < 0.01 || real > 1e6) {
+        return "--rate takes 0.01 to 10^6 requests per second; got '" + value + "'";
       }
       o->rate = real;
     } else if (flag == "--jobs") {

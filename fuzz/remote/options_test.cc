@@ -152,6 +152,7 @@ TEST(ParseOptions, EveryErrorNamesItsFlag) {
       {{"--seed", "18446744073709551616"}, "--seed"},
       {{"--index", "one"}, "--index"},
       {{"--rate", "0"}, "--rate"},
+      {{"--rate", "1e-10"}, "--rate"},
       {{"--rate", "1e7"}, "--rate"},
       {{"--jobs", "0"}, "--jobs"},
       {{"--jobs", "65"}, "--jobs"},

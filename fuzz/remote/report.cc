@@ -26,9 +26,16 @@ std::string Grade(const Finding& finding) { return finding.strict ? "FAILED" : "
 // The command that runs the finding's case again (an embedded server is
 // started anew, so its address is not part of it).
 std::string Replay(const RunStats& stats, const Finding& finding) {
+  std::string flags = stats.replay_flags;
+  // The embedded server makes its own second key.
+  if (stats.embedded) {
+    const std::string second = " --second-api-key KEY2";
+    if (const std::size_t at = flags.find(second); at != std::string::npos) flags.erase(at, second.size());
+  }
   return "tools/fuzz --remote" +
          (stats.embedded ? std::string() : " --target " + stats.target + " --api-key KEY") +
-         " --seed " + std::to_string(finding.seed) + " --index " + std::to_string(finding.index);
+         flags + " --seed " + std::to_string(finding.seed) + " --index " +
+         std::to_string(finding.index);
 }
 
 std::string Paragraph(const RunStats& stats, const Finding& f) {

@@ -14,6 +14,7 @@ namespace remote_fuzz {
 struct RunStats {
   std::string target;
   bool embedded = false;  // the target was the embedded reference server
+  std::string replay_flags;  // what --index needs besides the seed: " --validation-only", ...
   std::uint64_t seed = 0;
   double seconds = 0;
   std::size_t requests = 0;  // every request sent, sequences and clean-up included

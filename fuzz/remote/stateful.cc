@@ -21,6 +21,24 @@ std::string JsonString(const std::string& text) {
   return conformance::ToJson(value);
 }
 
+// Whether a GET /jobs body lists the job: by its id, not by a substring
+// that short or numeric ids would find in any list.
+bool ListsJob(const std::string& body, const std::string& job) {
+  rapidjson::Document json;
+  if (!conformance::ParseJson(body, &json).empty() || !json.IsObject()) return false;
+  const auto jobs = json.FindMember("jobs");
+  if (jobs == json.MemberEnd() || !jobs->value.IsArray()) return false;
+  for (const auto& entry : jobs->value.GetArray()) {
+    if (!entry.IsObject()) continue;
+    const auto id = entry.FindMember("job_id");
+    if (id != entry.MemberEnd() && id->value.IsString() &&
+        std::string(id->value.GetString(), id->value.GetStringLength()) == job) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool Documented(const std::string& status) {
   return status == "pending" || status == "running" || status == "completed" ||
          status == "timeout" || status == "cancelled";
@@ -159,7 +177,7 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
       default: {
         const FuzzCase list = RequestCase("GET", "/jobs", KeyUse::kSecond);
         const auto answer = sequence.Send(list);
-        if (answer && answer->status == 200 && answer->body.find(job) != std::string::npos) {
+        if (answer && answer->status == 200 && ListsJob(answer->body, job)) {
           sequence.Violate(list, 200, "GET /jobs with the second key lists the first key's job " +
                                           job);
         }

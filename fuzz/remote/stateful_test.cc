@@ -27,6 +27,7 @@ class FakeJobServer {
   int second_get_status = 404;        // GET /jobs/{id} with the second key
   int second_delete_status = 404;     // DELETE /jobs/{id} with the second key
   bool second_list_shows_job = false;  // GET /jobs with the second key
+  std::string second_key_own_job;      // a job of the second key's own it lists
   // Statuses the primary key's polls report, in order (the last repeats);
   // empty: the real progression.
   std::vector<std::string> scripted_statuses;
@@ -56,10 +57,13 @@ class FakeJobServer {
       return Answered({Answer(202, "{\"job_id\":\"" + std::string(kJob) + "\",\"status\":\"pending\"}")});
     }
     if (r.method == "GET" && r.target == "/jobs") {
-      const std::string jobs =
+      std::string jobs =
           second_list_shows_job && r.key == KeyUse::kSecond
               ? "[{\"job_id\":\"" + std::string(kJob) + "\",\"status\":\"running\"}]"
               : "[]";
+      if (!second_key_own_job.empty() && r.key == KeyUse::kSecond && jobs == "[]") {
+        jobs = "[{\"job_id\":\"" + second_key_own_job + "\",\"status\":\"running\"}]";
+      }
       return Answered({Answer(200, "{\"jobs\":" + jobs + "}")});
     }
     if (r.target != path) return Answered({Answer(404, ErrorBody("not_found"))});
@@ -189,6 +193,20 @@ TEST(RunStatefulSequence, TheSecondKeyCancellingOrSeeingTheJob) {
           EXPECT_TRUE(v.violation.strict);
           EXPECT_EQ(v.request.http.target, "/jobs");
         }
+      });
+  EXPECT_GT(lists, 0u);
+}
+
+// The second key's own jobs may have ids that contain the first key's:
+// only an entry with that very id is a leak.
+TEST(RunStatefulSequence, AListIsJudgedByJobIdNotBySubstring) {
+  std::size_t lists = 0;
+  ForSeeds(
+      12,
+      [](FakeJobServer& server) { server.second_key_own_job = std::string(kJob) + "_other"; },
+      [&](const FakeJobServer& server, const SequenceResult& result) {
+        for (const FuzzCase& c : server.received) lists += c.http.target == "/jobs";
+        EXPECT_TRUE(result.violations.empty());
       });
   EXPECT_GT(lists, 0u);
 }
