@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -34,11 +33,8 @@ class Pacer {
       if (result.answers.empty()) ++by_status_[0];
       for (const conformance::RawAnswer& answer : result.answers) {
         ++by_status_[answer.status];
-        const auto retry = answer.Header("Retry-After");
-        if ((answer.status == 429 || answer.status == 503) && retry) {
-          // Bounded: a target asking for an hour gets 10 s at a time.
-          const int seconds = std::clamp(std::atoi(retry->c_str()), 1, 10);
-          resume_at_ = std::max(resume_at_, Clock::now() + std::chrono::seconds(seconds));
+        if (const auto pause = RetryAfter(answer)) {
+          resume_at_ = std::max(resume_at_, Clock::now() + *pause);
         }
       }
       return result;

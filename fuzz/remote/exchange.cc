@@ -34,6 +34,12 @@ Exchanger NetworkExchanger(const conformance::TargetUrl& url, const TargetContex
   };
 }
 
+std::optional<std::chrono::seconds> RetryAfter(const conformance::RawAnswer& answer) {
+  const auto retry = answer.Header("Retry-After");
+  if ((answer.status != 429 && answer.status != 503) || !retry) return std::nullopt;
+  return std::chrono::seconds(std::clamp(std::atoi(retry->c_str()), 1, 10));
+}
+
 Exchanger SerialPaced(Exchanger send, double rate) {
   using Clock = std::chrono::steady_clock;
   auto next = std::make_shared<Clock::time_point>(Clock::now());
@@ -45,11 +51,7 @@ Exchanger SerialPaced(Exchanger send, double rate) {
       at += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1 / rate));
     }
     for (const conformance::RawAnswer& answer : result.answers) {
-      const auto retry = answer.Header("Retry-After");
-      if ((answer.status == 429 || answer.status == 503) && retry) {
-        at = std::max(at, Clock::now() + std::chrono::seconds(
-                                             std::clamp(std::atoi(retry->c_str()), 1, 10)));
-      }
+      if (const auto pause = RetryAfter(answer)) at = std::max(at, Clock::now() + *pause);
     }
     *next = at;
     return result;

@@ -1,7 +1,9 @@
 #ifndef FUZZ_REMOTE_EXCHANGE_H_
 #define FUZZ_REMOTE_EXCHANGE_H_
 
+#include <chrono>
 #include <functional>
+#include <optional>
 
 #include "conformance/raw_http.h"
 #include "conformance/target_url.h"
@@ -19,6 +21,10 @@ using Exchanger = std::function<conformance::RawResult(const FuzzCase&)>;
 // plus the close bound when the case asks to close).
 Exchanger NetworkExchanger(const conformance::TargetUrl& url, const TargetContext& context,
                            const CheckBounds& bounds);
+
+// The pause a 429 or 503 answer asks for with Retry-After (seconds),
+// bounded to 1..10 s: a target asking for an hour gets 10 s at a time.
+std::optional<std::chrono::seconds> RetryAfter(const conformance::RawAnswer& answer);
 
 // `send` for one thread at a time (minimization, after the campaign) that
 // keeps the campaign's manners: at most `rate` requests per second (0: no

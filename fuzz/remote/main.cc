@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -126,19 +127,17 @@ int ReplayOne(const FuzzCase& c, std::uint64_t seed, const Exchanger& send,
 }
 
 // Minimizes a finding against the target and writes its reproducers.
-void Finish(Finding& f, std::size_t number, const Options& options, const Exchanger& send,
+void Finish(Finding& f, std::size_t number, bool minimize, const Exchanger& send,
             const TargetContext& context, const CheckBounds& bounds,
             const conformance::Target& target, const std::string& directory) {
   const bool sequence = f.check == "stateful" || f.check == "still_alive";
-  if (options.minimize && !sequence) {
+  if (minimize && !sequence) {
     auto still_fails = [&](const FuzzCase& candidate) {
+      if (RouteOf(candidate) != f.route) return false;
       const CaseOutcome outcome = RunCase(candidate, f.seed, send, context, bounds);
-      for (const Violation& v : outcome.violations) {
-        if (v.check == f.check && RouteOf(candidate) == f.route && outcome.status == f.status) {
-          return true;
-        }
-      }
-      return false;
+      return outcome.status == f.status &&
+             std::any_of(outcome.violations.begin(), outcome.violations.end(),
+                         [&](const Violation& v) { return v.check == f.check; });
     };
     const Minimized minimized = Minimize(f.first, still_fails, MinimizeLimits{});
     f.reproducer = minimized.reproducer;
@@ -276,12 +275,11 @@ int Main(int argc, char** argv) {
                                   std::to_string(options.seed);
     mkdir(UserPath(options.findings_dir).c_str(), 0755);
     mkdir(directory.c_str(), 0755);
-    const bool alive = stats.stopped != "target stopped answering";
-    Options finishing = options;
-    finishing.minimize = options.minimize && alive;
+    // Minimizing against a target that stopped answering only waits.
+    const bool minimize = options.minimize && stats.stopped != "target stopped answering";
     const Exchanger paced = SerialPaced(send, options.rate);
     for (std::size_t i = 0; i < findings.size(); ++i) {
-      Finish(findings[i], i + 1, finishing, paced, context, bounds, target, directory);
+      Finish(findings[i], i + 1, minimize, paced, context, bounds, target, directory);
     }
   }
   std::cout << TextReport(stats, findings);

@@ -1,5 +1,6 @@
 #include "fuzz/remote/stateful.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "conformance/json_text.h"
@@ -209,9 +210,8 @@ SequenceResult RunCanary(const Exchanger& send, const TargetContext& context) {
       sequence.Violate(canary, 0, "the canary hello world got no answer", true, "still_alive");
       return result;
     }
-    const auto retry = answer->Header("Retry-After");
-    if ((answer->status == 429 || answer->status == 503) && retry && attempt < 3) {
-      std::this_thread::sleep_for(std::chrono::seconds(std::clamp(std::atoi(retry->c_str()), 1, 5)));
+    if (const auto pause = RetryAfter(*answer); pause && attempt < 3) {
+      std::this_thread::sleep_for(std::min(*pause, std::chrono::seconds(5)));
       continue;
     }
     if (answer->status != 200 || StringMember(answer->body, "stdout").find("hello") ==
