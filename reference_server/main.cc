@@ -39,7 +39,8 @@ std::vector<std::pair<std::string, std::string>> Enforcement(const sandbox::Sand
   const std::string cgroup = "cgroup v" + std::to_string(cgroups.version());
   return {
       {"namespaces", "user, pid, mount, network, ipc, uts, cgroup"},
-      {"network", "zerotrust: own network namespace, loopback only; semitrusted: host network"},
+      {"network_zerotrust", "own network namespace, loopback only"},
+      {"network_semitrusted", sandbox.SemitrustedPolicy()},
       {"seccomp", "syscall denylist filter, no_new_privs"},
       {"capabilities", "all dropped"},
       {"memory", cgroups.memory() ? cgroup + " memory limit" : "RLIMIT_AS"},
@@ -93,6 +94,7 @@ int main(int argc, char** argv) {
   sandbox::Policy policy;
   policy.limits.memory_bytes = flags.memory_mb * sandbox::kMiB;
   policy.first_host_uid = flags.sandbox_uid_base;
+  policy.network_helper.binary = flags.network_helper;
   sandbox::Sandbox sandbox(policy);
   if (!sandbox.error().empty()) {
     return Fail(kStartError, "the sandbox cannot run programs on this host: " + sandbox.error());
@@ -137,7 +139,8 @@ int main(int argc, char** argv) {
                           {"max_queue", std::to_string(flags.max_queue)},
                           {"languages", std::to_string(registry.value().Installed().size())},
                           {"api_keys", std::to_string(keys.size())},
-                          {"cgroups", sandbox.cgroups().report()}});
+                          {"cgroups", sandbox.cgroups().report()},
+                          {"semitrusted", sandbox.SemitrustedPolicy()}});
   server.Run();
   return 0;
 }

@@ -45,6 +45,10 @@ const char kUsage[] =
     "                             some languages have a higher floor)\n"
     "  --sandbox-uid-base N       first host uid given to runs (default 200000;\n"
     "                             runs use 10000 uids from there)\n"
+    "  --network-helper PATH      slirp4netns, the user-mode network stack of\n"
+    "                             semitrusted runs (default /usr/bin/slirp4netns;\n"
+    "                             missing: semitrusted runs fail with\n"
+    "                             network_unavailable)\n"
     "  --help                     this text\n"
     "\n"
     "DURATION: a number of seconds, or a number followed by ms, s, m or h.\n";
@@ -136,7 +140,7 @@ std::variant<ServerFlags, std::string> ParseServerFlags(const std::vector<std::s
         "--job-retention", "--shutdown-drain", "--request-timeout", "--idle-timeout",
         "--max-body-bytes", "--max-header-bytes", "--max-connections", "--io-threads",
         "--max-answer-bytes",
-        "--languages", "--memory-mb", "--sandbox-uid-base"};
+        "--languages", "--memory-mb", "--sandbox-uid-base", "--network-helper"};
     if (kValueFlags.count(name) == 0) return "unknown flag " + name + " (see --help)";
     if (!take()) return name + ": needs a value";
     if (name == "--listen") {
@@ -195,6 +199,9 @@ std::variant<ServerFlags, std::string> ParseServerFlags(const std::vector<std::s
                                      flags.sandbox_uid_base)) {
         return bad("must be a whole number from 1000 to 4294867295");
       }
+    } else if (name == "--network-helper") {
+      if (!value.starts_with("/")) return bad("must be an absolute path");
+      flags.network_helper = value;
     }
   }
   return flags;

@@ -32,6 +32,7 @@ struct ServerFlags {
   std::string languages_file;  // "": the one beside the binary
   std::size_t memory_mb = 512;
   std::uint32_t sandbox_uid_base = 200000;
+  std::string network_helper = "/usr/bin/slirp4netns";
 };
 
 extern const char kUsage[];

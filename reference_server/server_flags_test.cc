@@ -27,6 +27,7 @@ TEST(ServerFlagsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(flags.job_retention, std::chrono::hours(1));
   EXPECT_EQ(flags.max_queue, 64u);
   EXPECT_EQ(flags.workers, 0);  // the number of cores
+  EXPECT_EQ(flags.network_helper, "/usr/bin/slirp4netns");
 }
 
 TEST(ServerFlagsTest, ParsesEveryFlagInBothSpellings) {
@@ -35,7 +36,8 @@ TEST(ServerFlagsTest, ParsesEveryFlagInBothSpellings) {
        "--workers=3", "--max-queue", "0", "--job-retention", "15m", "--shutdown-drain", "500ms",
        "--request-timeout", "2", "--idle-timeout=1h", "--max-body-bytes", "4096",
        "--max-header-bytes", "2048", "--max-connections", "10", "--io-threads", "4",
-       "--languages", "l.json", "--memory-mb", "256", "--sandbox-uid-base", "500000"});
+       "--languages", "l.json", "--memory-mb", "256", "--sandbox-uid-base", "500000",
+       "--network-helper", "/opt/slirp4netns"});
   EXPECT_EQ(flags.host, "0.0.0.0");
   EXPECT_EQ(flags.port, 0);
   EXPECT_EQ(flags.api_keys, (std::vector<std::string>{"a", "b"}));
@@ -53,6 +55,7 @@ TEST(ServerFlagsTest, ParsesEveryFlagInBothSpellings) {
   EXPECT_EQ(flags.languages_file, "l.json");
   EXPECT_EQ(flags.memory_mb, 256u);
   EXPECT_EQ(flags.sandbox_uid_base, 500000u);
+  EXPECT_EQ(flags.network_helper, "/opt/slirp4netns");
   EXPECT_TRUE(Parse({"--help"}).help);
 }
 
@@ -92,6 +95,8 @@ TEST(ServerFlagsTest, ErrorsNameTheFlagAndTheValue) {
   EXPECT_EQ(ErrorOf({"--api-key"}), "--api-key: needs a value");
   EXPECT_EQ(ErrorOf({"stray"}), "unexpected argument 'stray' (flags start with --)");
   EXPECT_NE(ErrorOf({"--max-body-bytes", "10"}).find("--max-body-bytes"), std::string::npos);
+  EXPECT_EQ(ErrorOf({"--network-helper", "slirp4netns"}),
+            "--network-helper: must be an absolute path, got 'slirp4netns'");
 }
 
 }  // namespace

@@ -429,6 +429,54 @@ TEST_F(ReferenceServerTest, ExtensionsListLanguagesAndHealth) {
   EXPECT_EQ(Str(body, "status"), "ok");
   EXPECT_EQ(body["workers"].GetInt(), 2);
   EXPECT_TRUE(body["enforced"].HasMember("memory"));
+  // The semitrusted policy in force is stated.
+  const std::string semitrusted = Str(body["enforced"], "network_semitrusted");
+  if (access("/usr/bin/slirp4netns", X_OK) == 0) {
+    EXPECT_NE(semitrusted.find("public unicast addresses only"), std::string::npos) << semitrusted;
+    EXPECT_NE(semitrusted.find("169.254.169.254"), std::string::npos) << semitrusted;
+  } else {
+    EXPECT_EQ(semitrusted.rfind("unavailable", 0), 0u) << semitrusted;
+  }
+}
+
+// The check that found the hole: a semitrusted program fetching the
+// server's own port on the host's loopback.
+TEST_F(ReferenceServerTest, SemitrustedProgramsCannotReachTheServersLoopbackPort) {
+  if (access("/usr/bin/slirp4netns", X_OK) != 0) GTEST_SKIP() << "slirp4netns is not installed";
+  HttpClient client = shared_->Client();
+  const std::string port = std::to_string(shared_->process->port());
+  // 10.0.2.2 is the user-mode stack's gateway, which is the host's loopback
+  // unless the stack is told otherwise.
+  const std::string code =
+      "for host in 127.0.0.1 10.0.2.2; do (exec 3<>/dev/tcp/$host/" + port +
+      ") 2>/dev/null && echo $host reached || echo $host refused; done";
+  const HttpResponse answer = client.PostJson(
+      "/execute", kKey,
+      R"({"language":"bash","network_mode":"semitrusted","code":")" + code + R"("})");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  const rapidjson::Document body = Json(answer);
+  EXPECT_EQ(Str(body, "stdout"), "127.0.0.1 refused\n10.0.2.2 refused\n") << answer.body;
+  EXPECT_EQ(Str(body, "network_mode"), "semitrusted");
+}
+
+TEST(ReferenceServerNetworkTest, WithoutItsNetworkHelperSemitrustedAnswers503NeverHostNetwork) {
+  Server server({"--network-helper", "/nonexistent/slirp4netns"});
+  ASSERT_EQ(server.process->error(), "");
+  EXPECT_NE(server.process->Log().find("semitrusted"), std::string::npos);
+  HttpClient client = server.Client();
+  const HttpResponse refused = client.PostJson(
+      "/execute", kKey, R"({"language":"bash","network_mode":"semitrusted","code":"echo ran"})");
+  ExpectError(refused, 503, "network_unavailable");
+  EXPECT_NE(refused.body.find("/nonexistent/slirp4netns"), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.body.find("stdout"), std::string::npos) << refused.body;
+  // Zerotrust does not need the helper.
+  const HttpResponse zerotrust =
+      client.PostJson("/execute", kKey, R"({"language":"bash","code":"echo ran"})");
+  ASSERT_EQ(zerotrust.status, 200) << zerotrust.body;
+  EXPECT_EQ(Str(Json(zerotrust), "stdout"), "ran\n");
+  const rapidjson::Document health = Json(client.Send("GET", "/health"));
+  EXPECT_EQ(Str(health["enforced"], "network_semitrusted").rfind("unavailable", 0), 0u);
+  EXPECT_TRUE(server.WaitForNoSandboxProcess());
 }
 
 TEST_F(ReferenceServerTest, ExpectContinueIsHonoured) {

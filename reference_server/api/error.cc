@@ -33,6 +33,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kInternal: return "internal_error";
     case ErrorCode::kShuttingDown: return "shutting_down";
     case ErrorCode::kServerBusy: return "server_busy";
+    case ErrorCode::kNetworkUnavailable: return "network_unavailable";
   }
   return "internal_error";
 }
@@ -52,7 +53,8 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kInternal: return 500;
     case ErrorCode::kShuttingDown:
-    case ErrorCode::kServerBusy: return 503;
+    case ErrorCode::kServerBusy:
+    case ErrorCode::kNetworkUnavailable: return 503;
     default: return 400;
   }
 }

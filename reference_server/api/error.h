@@ -37,6 +37,7 @@ enum class ErrorCode {
   kInternal,              // 500
   kShuttingDown,          // 503
   kServerBusy,            // 503: too many answers are waiting to be read
+  kNetworkUnavailable,    // 503: a semitrusted run's network could not be set up
 };
 
 // The snake_case name used on the wire, e.g. "invalid_filename".

@@ -22,7 +22,7 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kQueueFull,            ErrorCode::kInternal,
     ErrorCode::kShuttingDown,         ErrorCode::kBadRequest,
     ErrorCode::kRequestTimeout,       ErrorCode::kHeadersTooLarge,
-    ErrorCode::kServerBusy,
+    ErrorCode::kServerBusy,           ErrorCode::kNetworkUnavailable,
 };
 
 TEST(ErrorCodeTest, NamesAreUniqueSnakeCase) {
@@ -54,6 +54,8 @@ TEST(ErrorCodeTest, StatusesFollowTheDocumentedMapping) {
   EXPECT_EQ(HttpStatusFor(ErrorCode::kBadRequest), 400);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kRequestTimeout), 408);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kHeadersTooLarge), 431);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kNetworkUnavailable), 503);
+  EXPECT_EQ(ErrorCodeName(ErrorCode::kNetworkUnavailable), "network_unavailable");
   for (ErrorCode code : kAllCodes) {
     EXPECT_GE(HttpStatusFor(code), 400);
     EXPECT_LE(HttpStatusFor(code), 599);

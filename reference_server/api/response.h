@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "reference_server/api/error.h"
 #include "reference_server/api/request.h"
 
 // The response shapes of docs/API.md. The documentation shows two
@@ -40,6 +41,10 @@ struct ExecutionResult {
   // Reference extension, sent only when non-empty: why a requested artifact
   // is missing ("return_wasm_artifact: no WebAssembly recipe for python").
   std::vector<std::string> warnings;
+  // Not serialized: the program could not run at all, for a reason a client
+  // should get as an error answer (network_unavailable). A synchronous
+  // request is answered with this error instead of a result.
+  std::optional<ApiError> refused;
 };
 
 enum class JobStatus { kPending, kRunning, kCompleted, kTimeout, kCancelled };

@@ -168,6 +168,11 @@ Router::Abandon Router::Start(const std::string& owner, jobs::JobSpec spec, bool
   jobs::JobStore::FinalCallback on_final;
   if (!async) {
     on_final = [reply](const api::JobView& view) {
+      if (view.result->refused) {
+        Answer answer = ErrorAnswer(*view.result->refused);
+        answer.job_id = view.job_id;
+        return reply(std::move(answer));
+      }
       Answer answer = JsonAnswer(200, api::ToJson(*view.result));
       answer.job_id = view.job_id;
       reply(std::move(answer));

@@ -162,6 +162,34 @@ TEST_F(RouterTest, SynchronousExecutionAnswersWithTheResult) {
   EXPECT_EQ(answer.job_id, body["job_id"].GetString());
 }
 
+TEST_F(RouterTest, ARunWithoutItsNetworkIsAnErrorAnswerNeverAResult) {
+  const Answer answer = Call("POST", "/execute",
+                             R"({"language":"python","code":"nonet","network_mode":"semitrusted"})");
+  ASSERT_EQ(answer.status, 503u) << answer.body;
+  const rapidjson::Document body = Json(answer);
+  EXPECT_EQ(answer.error_code, "network_unavailable");
+  EXPECT_STREQ(body["field"].GetString(), "network_mode");
+  EXPECT_STREQ(body["error"].GetString(),
+               "network_mode: semitrusted networking could not be set up: fake");
+  EXPECT_FALSE(answer.job_id.empty());
+
+  // Asynchronously, the job ends with the same reason in its result.
+  const std::string id = SubmitAsync("nonet");
+  // The worker ends it at once; bounded wait for that.
+  Answer job;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    job = Call("GET", "/jobs/" + id);
+    if (Json(job)["status"] != "pending" && Json(job)["status"] != "running") break;
+    std::this_thread::yield();
+  } while (std::chrono::steady_clock::now() < deadline);
+  const rapidjson::Document view = Json(job);
+  ASSERT_STREQ(view["status"].GetString(), "completed") << job.body;
+  EXPECT_FALSE(view["result"]["success"].GetBool());
+  EXPECT_STREQ(view["result"]["error"].GetString(),
+               "network_unavailable: semitrusted networking could not be set up: fake");
+}
+
 TEST_F(RouterTest, InvalidRequestsNameTheField) {
   const Answer missing = Call("POST", "/execute", R"({"code":"x"})");
   EXPECT_EQ(missing.status, 400u);

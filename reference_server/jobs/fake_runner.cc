@@ -49,6 +49,14 @@ RunOutcome FakeRunner::Run(const JobSpec& spec, const std::string& job_id, int c
   if (StartsWith(code, "fail")) {
     return {ResultFor(spec, job_id, 1, "", "Process exited with code 1"), Ending::kFinished};
   }
+  if (StartsWith(code, "nonet")) {
+    const std::string why = "semitrusted networking could not be set up: fake";
+    RunOutcome outcome{ResultFor(spec, job_id, -1, "", "network_unavailable: " + why),
+                       Ending::kFinished};
+    outcome.result.refused =
+        api::MakeError(api::ErrorCode::kNetworkUnavailable, "network_mode", why);
+    return outcome;
+  }
   if (!StartsWith(code, "block")) {
     return {ResultFor(spec, job_id, 0, code, std::nullopt), Ending::kFinished};
   }

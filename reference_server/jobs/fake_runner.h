@@ -19,6 +19,8 @@ namespace jobs {
 //                 stdout "partial output") or Release() is called (finished);
 //   "timeout..."  ends as if its ttl ran out (Ending::kTimedOut);
 //   "fail..."     finishes with exit code 1;
+//   "nonet..."    could not run: network_unavailable, as a semitrusted run
+//                 whose network cannot be set up;
 //   anything else finishes at once, echoing the code to stdout.
 // Every job it was given is recorded, in order.
 class FakeRunner final : public Runner {

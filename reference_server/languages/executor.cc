@@ -40,6 +40,7 @@ namespace {
 std::string Why(const Language& language, const sandbox::Limits& limits,
                 const sandbox::RunResult& run) {
   const bool build_failed = !language.build.empty() && run.step == 0;
+  if (run.network_unavailable) return "network_unavailable: " + run.setup_error;
   if (!run.setup_error.empty()) return "Sandbox error: " + run.setup_error;
   if (run.cancelled) return "Job cancelled by user";
   if (run.timed_out) {
@@ -92,6 +93,10 @@ api::ExecutionResult ToExecutionResult(const Language& language,
   if (request.return_wasm_artifact && language.wasm_build.empty()) {
     result.warnings.push_back("return_wasm_artifact: no WebAssembly recipe for " +
                               language.name);
+  }
+  if (run.network_unavailable) {
+    result.refused = api::MakeError(api::ErrorCode::kNetworkUnavailable, "network_mode",
+                                    run.setup_error);
   }
   result.execution_mode = "pooled";
   result.network_mode = request.network_mode;

@@ -71,6 +71,19 @@ bool IsFilesystem(const std::string& path, long magic) {
 
 // A server that died without cleaning up (killed, crashed) leaves
 // execprobe-<pid> directories whose runs are gone: remove them.
+// Removes a cgroup of a dead server's run, killing what is still in it
+// (a network helper whose parent-death signal has not landed yet, say):
+// nothing of a dead server's runs may live on.
+void RemoveLeftoverRun(const std::string& dir) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::ifstream procs(dir + "/cgroup.procs");
+    pid_t pid = 0;
+    while (procs >> pid) kill(pid, SIGKILL);
+    if (rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the kernel reaps the killed
+  }
+}
+
 void RemoveStaleParents(const std::string& base) {
   DIR* dir = opendir(base.c_str());
   if (dir == nullptr) return;
@@ -91,7 +104,7 @@ void RemoveStaleParents(const std::string& base) {
         if (std::string(entry->d_name).starts_with("run-")) children.push_back(entry->d_name);
       }
       closedir(runs);
-      for (const std::string& child : children) rmdir((parent + "/" + child).c_str());
+      for (const std::string& child : children) RemoveLeftoverRun(parent + "/" + child);
     }
     rmdir(parent.c_str());
   }

@@ -37,7 +37,6 @@ struct ChildPlan {
   const std::vector<std::string>* artifact_names = nullptr;
   std::size_t artifact_max_bytes = 0;
 
-  bool new_network = true;
   std::string hostname;
   // Where the new root is assembled, and its parts (all under staging).
   std::string staging, dev_dir, proc_dir, tmp_dir, work_dir, old_root;

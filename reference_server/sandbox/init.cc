@@ -218,9 +218,7 @@ int RunInit(void* raw_plan) {
   if (sethostname(plan.hostname.data(), plan.hostname.size()) != 0) {
     Die(plan, Stage::kHostname, errno);
   }
-  if (plan.new_network) {
-    if (const int error = BringUpLoopback()) Die(plan, Stage::kLoopback, error);
-  }
+  if (const int error = BringUpLoopback()) Die(plan, Stage::kLoopback, error);
   int error = 0;
   const Stage stage = BuildRootAndPivot(plan, error);
   if (stage != Stage::kDone) Die(plan, stage, error);

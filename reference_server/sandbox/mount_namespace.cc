@@ -49,7 +49,9 @@ std::vector<MountStep> PlanRoot(const Policy& policy, Network network,
   steps.push_back({Kind::kFile, staging + "/etc/hosts",
                    "127.0.0.1\tlocalhost " + policy.hostname + "\n::1\tlocalhost\n"});
   if (network == Network::kSemiTrusted) {
-    steps.push_back({Kind::kBindFile, staging + "/etc/resolv.conf", "/etc/resolv.conf"});
+    // The user-mode stack's resolver, which forwards to the host's.
+    steps.push_back({Kind::kFile, staging + "/etc/resolv.conf",
+                     std::string("nameserver ") + kHelperResolver + "\n"});
   }
   for (const char* device : kDevices) {
     steps.push_back({Kind::kDevice, staging + "/dev/" + device, std::string("/dev/") + device});

@@ -1,6 +1,7 @@
 #ifndef REFERENCE_SERVER_SANDBOX_POLICY_H_
 #define REFERENCE_SERVER_SANDBOX_POLICY_H_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -25,8 +26,25 @@ struct Limits {
 
 enum class Network {
   kZeroTrust,    // a network namespace of its own, loopback only
-  kSemiTrusted,  // the host's network namespace (outbound as the host routes)
+  // A network namespace of its own too, with an outbound path through a
+  // user-mode network stack, to public unicast addresses only
+  // (network_helper.h, egress_policy.h).
+  kSemiTrusted,
 };
+
+// How a semitrusted run's outbound path is made: slirp4netns, limited
+// (docs/SANDBOX.md, "Semitrusted networking").
+struct HelperSettings {
+  std::string binary = "/usr/bin/slirp4netns";
+  std::size_t memory_bytes = 64 * kMiB;
+  int max_processes = 4;  // slirp4netns and its short-lived configuring child
+  std::chrono::milliseconds ready_timeout{10000};
+};
+
+// The program's view of the outbound path, as slirp4netns --configure
+// sets it: tap0 is 10.0.2.100/24, the gateway 10.0.2.2, the resolver:
+inline constexpr const char* kHelperInterface = "tap0";
+inline constexpr const char* kHelperResolver = "10.0.2.3";
 
 // A path of the host made visible, read-only, at the same place inside.
 struct Bind {
@@ -44,6 +62,8 @@ struct Policy {
   // processes only and no run can signal another's.
   std::uint32_t first_host_uid = 200000;
   std::uint32_t host_uid_count = 10000;
+  // The user-mode network stack of semitrusted runs.
+  HelperSettings network_helper;
 
   static std::vector<Bind> DefaultBinds();
 };

@@ -63,6 +63,12 @@ struct RunResult {
   // Set when the sandbox itself could not be set up (not the program's
   // fault): e.g. "mount /usr: Permission denied".
   std::string setup_error;
+  // The setup error is that a semitrusted run's network could not be made;
+  // the program did not run (it never falls back to the host's network).
+  bool network_unavailable = false;
+  // Destinations the egress policy refused to a semitrusted run (a few),
+  // e.g. "connect: 10.9.9.9:80: 10.9.9.9 is private (10.0.0.0/8)".
+  std::vector<std::string> network_refusals;
 };
 
 }  // namespace sandbox

@@ -19,7 +19,9 @@
 #include "reference_server/sandbox/child_plan.h"
 #include "reference_server/sandbox/child_report.h"
 #include "reference_server/sandbox/init.h"
+#include "reference_server/sandbox/egress_policy.h"
 #include "reference_server/sandbox/mount_namespace.h"
+#include "reference_server/sandbox/network_helper.h"
 #include "reference_server/sandbox/output_capture.h"
 #include "reference_server/sandbox/seccomp_filter.h"
 #include "reference_server/sandbox/user_namespace.h"
@@ -157,6 +159,20 @@ Sandbox::Sandbox(Policy policy) : policy_(std::move(policy)) {
   seccomp_ = BuildSeccompProgram(error_);
   cgroups_ = std::make_unique<CgroupHost>();
   last_capability_ = ReadLastCapability();
+  if (access(policy_.network_helper.binary.c_str(), X_OK) != 0) {
+    semitrusted_error_ = policy_.network_helper.binary + ": " + strerror(errno) +
+                         " (Debian's slirp4netns; tools/setup installs it)";
+  } else {
+    helper_filter_ = BuildHelperFilter(semitrusted_error_);
+  }
+}
+
+std::string Sandbox::SemitrustedPolicy() const {
+  if (!semitrusted_error_.empty()) {
+    return "unavailable, semitrusted runs fail with network_unavailable: " + semitrusted_error_;
+  }
+  return "own network namespace; " + policy_.network_helper.binary + " (user-mode stack, " +
+         "egress judged by a seccomp supervisor); " + DescribeEgressPolicy();
 }
 
 std::uint32_t Sandbox::NextHostUid() {
@@ -186,7 +202,6 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   const auto start = std::chrono::steady_clock::now();
 
   ChildPlan plan;
-  plan.new_network = network == Network::kZeroTrust;
   plan.hostname = policy_.hostname;
   plan.staging = kStaging;
   plan.dev_dir = plan.staging + "/dev";
@@ -234,8 +249,8 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
     return result;
   }
   // The cgroup namespace comes later, from init, once it is in its cgroup.
-  int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
-  if (plan.new_network) flags |= CLONE_NEWNET;
+  const int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
+                    CLONE_NEWUTS | SIGCHLD;
   const pid_t init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
   const int clone_errno = errno;
   munmap(stack, kInitStackBytes);  // the child has its own copy
@@ -251,17 +266,30 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
 
   const std::uint32_t host_uid = NextHostUid();
   std::string map_error = WriteIdMaps(init, host_uid);
+  const std::string run_name = "run-" + std::to_string(runs_.fetch_add(1));
   std::optional<RunCgroup> cgroup;
   if (map_error.empty() && (cgroups_->memory() || cgroups_->pids())) {
-    cgroup.emplace(*cgroups_, "run-" + std::to_string(runs_.fetch_add(1)), limits.memory_bytes,
-                   limits.max_processes);
+    cgroup.emplace(*cgroups_, run_name, limits.memory_bytes, limits.max_processes);
     map_error = cgroup->error();
     if (map_error.empty() && !cgroup->AddProcess(init)) map_error = "joining the run's cgroup";
+  }
+  // Destroyed before the run's cgroup: the helper is killed once init is reaped.
+  NetworkHelper network_helper;
+  if (map_error.empty() && network == Network::kSemiTrusted) {
+    std::string network_error = semitrusted_error_;
+    if (network_error.empty()) {
+      network_error = network_helper.Start(policy_.network_helper, helper_filter_, init,
+                                           *cgroups_, run_name + "-network");
+    }
+    if (!network_error.empty()) {
+      map_error = "semitrusted networking could not be set up: " + network_error;
+      result.network_unavailable = true;
+    }
   }
   if (!map_error.empty()) {
     kill(init, SIGKILL);
     waitpid(init, nullptr, 0);
-    result.setup_error = "setting up the run: " + map_error;
+    result.setup_error = result.network_unavailable ? map_error : "setting up the run: " + map_error;
     return result;
   }
   const std::string cgroup_name = "cgroup v" + std::to_string(cgroups_->version());
@@ -295,6 +323,11 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   while (wait4(init, &init_status, 0, &usage) < 0 && errno == EINTR) {
   }
   ApplyReports(reports.text, result);
+  // The program is gone: its network goes too.
+  if (const EgressSupervisor* supervisor = network_helper.supervisor()) {
+    result.network_refusals = supervisor->refused();
+  }
+  network_helper.Stop();
   if (wants_artifact && !result.timed_out && !result.cancelled) {
     result.artifacts = ParseArtifacts(spec.artifacts, artifact_bytes.text);
   }

@@ -15,9 +15,10 @@
 
 namespace sandbox {
 
-// Runs programs, one per call, each in new user, pid, mount, network (with
-// Network::kZeroTrust), ipc and uts namespaces, on a fresh read-only root,
-// with rlimits, no capabilities, no_new_privs and a seccomp filter. See
+// Runs programs, one per call, each in new user, pid, mount, network, ipc
+// and uts namespaces, on a fresh read-only root, with rlimits, no
+// capabilities, no_new_privs and a seccomp filter; a semitrusted run also
+// gets its own user-mode network stack (network_helper.h). See
 // docs/SANDBOX.md. Thread-safe: runs may go on in parallel.
 class Sandbox {
  public:
@@ -29,6 +30,11 @@ class Sandbox {
   const Policy& policy() const { return policy_; }
   // Which cgroup controllers bound the runs, said once at start-up.
   const CgroupHost& cgroups() const { return *cgroups_; }
+  // "" when semitrusted runs can get their network; otherwise why not (they
+  // then fail with RunResult::network_unavailable).
+  const std::string& semitrusted_error() const { return semitrusted_error_; }
+  // The semitrusted policy in force, for /health and the start-up report.
+  std::string SemitrustedPolicy() const;
 
   // Runs spec.argv under `limits` and `network` (which override the
   // policy's). `cancel_fd` (optional): when it becomes readable, the run is
@@ -42,6 +48,8 @@ class Sandbox {
   Policy policy_;
   std::string error_;
   std::vector<sock_filter> seccomp_;
+  std::string semitrusted_error_;
+  std::vector<sock_filter> helper_filter_;
   std::unique_ptr<CgroupHost> cgroups_;
   std::atomic<std::uint64_t> runs_{0};
   int last_capability_ = 40;

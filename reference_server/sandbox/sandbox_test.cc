@@ -1,14 +1,22 @@
-// Runs real programs in the sandbox: what works, and every wall and limit
-// tried by a hostile program. Needs root on the host (tagged no-sandbox:
-// Bazel's own sandbox cannot map the run's host uids).
+// Runs real programs in the sandbox, in both network modes: what works, and
+// every wall and limit tried by a hostile program. Needs root on the host
+// (tagged no-sandbox: Bazel's own sandbox cannot map the run's host uids).
+// The test program runs in a network namespace of its own, with loopback
+// only.
 #include "reference_server/sandbox/sandbox.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <gtest/gtest.h>
+#include <limits.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,11 +25,14 @@
 #include <poll.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 namespace sandbox {
 namespace {
@@ -39,9 +50,48 @@ Policy TestPolicy() {
   return policy;
 }
 
+// Sets loopback up in the calling thread's network namespace. Returns errno
+// or 0.
+int SetLoopbackUp() {
+  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno;
+  ifreq request{};
+  strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+  int result = ioctl(fd, SIOCGIFFLAGS, &request);
+  if (result == 0) {
+    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP | IFF_RUNNING);
+    result = ioctl(fd, SIOCSIFFLAGS, &request);
+  }
+  const int saved = result == 0 ? 0 : errno;
+  close(fd);
+  return saved;
+}
+
+// The network interfaces this process sees, space-separated.
+std::string InterfaceNames() {
+  std::string names;
+  if (struct if_nameindex* interfaces = if_nameindex()) {
+    for (const struct if_nameindex* i = interfaces; i->if_index != 0; ++i) {
+      names += (names.empty() ? "" : " ") + std::string(i->if_name);
+    }
+    if_freenameindex(interfaces);
+  }
+  return names;
+}
+
 class SandboxEnvironment : public testing::Environment {
  public:
-  void SetUp() override { shared_sandbox = new Sandbox(TestPolicy()); }
+  void SetUp() override {
+    // The whole program gets a network namespace of its own with only
+    // loopback, so that no packet of any run leaves the machine in either
+    // mode (semitrusted runs reach out through this namespace). Done here,
+    // on the main thread before any other starts: a namespace is per thread.
+    ASSERT_EQ(unshare(CLONE_NEWNET), 0) << strerror(errno);
+    const int error = SetLoopbackUp();
+    ASSERT_EQ(error, 0) << strerror(error);
+    ASSERT_EQ(InterfaceNames(), "lo");
+    shared_sandbox = new Sandbox(TestPolicy());
+  }
   void TearDown() override {
     delete shared_sandbox;
     shared_sandbox = nullptr;
@@ -58,35 +108,61 @@ Limits QuickLimits() {
   return limits;
 }
 
-RunResult Shell(const std::string& script, const Limits& limits = QuickLimits(),
-                Network network = Network::kZeroTrust, std::vector<WorkFile> files = {},
-                std::vector<std::pair<std::string, std::string>> env = {}) {
-  RunSpec spec;
-  spec.steps = {{"/bin/sh", "-c", script}};
-  spec.files = std::move(files);
-  spec.env = std::move(env);
-  RunResult result = Shared().Run(spec, limits, network);
-  EXPECT_EQ(result.setup_error, "") << script;
-  return result;
-}
-
-// Processes on the host owned by the uids runs are given: none may remain.
-int LeftoverProcesses() {
-  const Policy& policy = Shared().policy();
+// Host processes for which `counts(path)` holds, path being "/proc/PID".
+template <typename Predicate>
+int CountProcesses(Predicate counts) {
   int count = 0;
   DIR* proc = opendir("/proc");
   while (dirent* entry = readdir(proc)) {
-    struct stat st;
-    const std::string path = std::string("/proc/") + entry->d_name;
-    if (entry->d_name[0] < '0' || entry->d_name[0] > '9' || stat(path.c_str(), &st) != 0) continue;
-    if (st.st_uid >= policy.first_host_uid &&
-        st.st_uid < policy.first_host_uid + policy.host_uid_count) {
-      ++count;
-    }
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    if (counts(std::string("/proc/") + entry->d_name)) ++count;
   }
   closedir(proc);
   return count;
 }
+
+// Processes on the host owned by the uids runs are given.
+int RunProcesses() {
+  const Policy& policy = Shared().policy();
+  return CountProcesses([&policy](const std::string& path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 && st.st_uid >= policy.first_host_uid &&
+           st.st_uid < policy.first_host_uid + policy.host_uid_count;
+  });
+}
+
+bool IsNetworkHelper(const std::string& path) {
+  char exe[PATH_MAX];
+  const ssize_t length = readlink((path + "/exe").c_str(), exe, sizeof exe);
+  return length >= 0 &&
+         std::string_view(exe, static_cast<std::size_t>(length)) == "/usr/bin/slirp4netns";
+}
+
+// Live network helpers (slirp4netns, for semitrusted runs) whose parent is
+// `parent`; a dead one has no exe link. The parent check leaves other test
+// programs' helpers out.
+std::vector<pid_t> NetworkHelpersOf(pid_t parent) {
+  std::vector<pid_t> helpers;
+  const std::string wanted = std::to_string(parent);
+  CountProcesses([&](const std::string& path) {
+    if (!IsNetworkHelper(path)) return false;
+    std::ifstream status(path + "/status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.starts_with("PPid:") &&
+          line.substr(line.find_first_not_of(" \t", 5)) == wanted) {
+        helpers.push_back(static_cast<pid_t>(std::stoi(path.substr(6))));
+        return true;
+      }
+    }
+    return false;
+  });
+  return helpers;
+}
+
+int NetworkHelpers() { return static_cast<int>(NetworkHelpersOf(getpid()).size()); }
+
+// None may remain after a test.
+int LeftoverProcesses() { return RunProcesses() + NetworkHelpers(); }
 
 // Run cgroups still present under the sandbox's cgroup directories.
 int LeftoverCgroups() {
@@ -111,9 +187,10 @@ std::string HostMounts() {
   return text.str();
 }
 
-// After every test: no process of a run, no run cgroup, and no mount
-// added or removed on the host.
-class SandboxTest : public testing::Test {
+// After every test: no process of a run or network helper, no run cgroup,
+// and no mount added or removed on the host.
+template <typename Base>
+class CheckedForLeftovers : public Base {
  protected:
   void SetUp() override {
     ASSERT_EQ(Shared().error(), "");
@@ -129,7 +206,42 @@ class SandboxTest : public testing::Test {
   std::string mounts_before_;
 };
 
-TEST_F(SandboxTest, SaysHowMemoryAndProcessesAreBounded) {
+// Every wall but the network's holds in both network modes: these tests run
+// once per mode.
+class SandboxTest : public CheckedForLeftovers<testing::TestWithParam<Network>> {
+ protected:
+  static RunResult Shell(const std::string& script, const Limits& limits = QuickLimits(),
+                         std::vector<WorkFile> files = {},
+                         std::vector<std::pair<std::string, std::string>> env = {}) {
+    RunSpec spec;
+    spec.steps = {{"/bin/sh", "-c", script}};
+    spec.files = std::move(files);
+    spec.env = std::move(env);
+    RunResult result = Shared().Run(spec, limits, GetParam());
+    EXPECT_EQ(result.setup_error, "") << script;
+    return result;
+  }
+
+  static RunResult ShellWithArtifacts(const std::string& script, std::vector<std::string> artifacts,
+                                      const Limits& limits = QuickLimits()) {
+    RunSpec spec;
+    spec.steps = {{"/bin/sh", "-c", script}};
+    spec.artifacts = std::move(artifacts);
+    return Shared().Run(spec, limits, GetParam());
+  }
+};
+
+std::string ModeName(const testing::TestParamInfo<Network>& info) {
+  return info.param == Network::kZeroTrust ? "ZeroTrust" : "SemiTrusted";
+}
+
+INSTANTIATE_TEST_SUITE_P(, SandboxTest,
+                         testing::Values(Network::kZeroTrust, Network::kSemiTrusted), ModeName);
+
+// What one network mode in particular promises.
+class SandboxNetworkTest : public CheckedForLeftovers<testing::Test> {};
+
+TEST_P(SandboxTest, SaysHowMemoryAndProcessesAreBounded) {
   const RunResult r = Shell("true");
   const CgroupHost& cgroups = Shared().cgroups();
   std::printf("start-up report: %s\nrun: %s\n", cgroups.report().c_str(),
@@ -141,7 +253,7 @@ TEST_F(SandboxTest, SaysHowMemoryAndProcessesAreBounded) {
 
 // --- What a program may do -------------------------------------------------
 
-TEST_F(SandboxTest, RunsAProgramAndCapturesBothStreams) {
+TEST_P(SandboxTest, RunsAProgramAndCapturesBothStreams) {
   const RunResult r = Shell("echo out; echo err >&2; exit 3");
   EXPECT_TRUE(r.exited);
   EXPECT_EQ(r.exit_code, 3);
@@ -151,32 +263,31 @@ TEST_F(SandboxTest, RunsAProgramAndCapturesBothStreams) {
   EXPECT_GE(r.wall_ms, 0);
 }
 
-TEST_F(SandboxTest, IsRootOfItsOwnNamespacesOnly) {
+TEST_P(SandboxTest, IsRootOfItsOwnNamespacesOnly) {
   const RunResult r = Shell("id -u; id -g; hostname; echo $$; ls /proc | grep -c '^[0-9]'");
   // uid/gid 0 inside, own hostname, pid 2 (init is 1), and only the run's
   // processes in /proc: init, sh, ls, grep.
   EXPECT_EQ(r.stdout_text, "0\n0\nsandbox\n2\n4\n") << r.stderr_text;
 }
 
-TEST_F(SandboxTest, GetsOnlyItsOwnEnvironment) {
+TEST_P(SandboxTest, GetsOnlyItsOwnEnvironment) {
   setenv("SANDBOX_TEST_HOST_SECRET", "leak", 1);
-  const RunResult r = Shell("env | sort", QuickLimits(), Network::kZeroTrust, {},
-                            {{"GREETING", "hi there"}, {"HOME", "/tmp"}});
+  const RunResult r =
+      Shell("env | sort", QuickLimits(), {}, {{"GREETING", "hi there"}, {"HOME", "/tmp"}});
   EXPECT_EQ(r.stdout_text.find("SANDBOX_TEST_HOST_SECRET"), std::string::npos);
   EXPECT_NE(r.stdout_text.find("GREETING=hi there\n"), std::string::npos);
   EXPECT_NE(r.stdout_text.find("HOME=/tmp\n"), std::string::npos);  // overrides the default
   EXPECT_NE(r.stdout_text.find("PATH=/usr/local/bin:/usr/bin:/bin\n"), std::string::npos);
 }
 
-TEST_F(SandboxTest, FindsItsFilesInTheWorkDirectory) {
-  const RunResult r = Shell("pwd; cat data.csv; ./tool.sh; ls -l data.csv | cut -c1-10",
-                            QuickLimits(), Network::kZeroTrust,
-                            {{"data.csv", "a,b\n1,2\n", false},
-                             {"tool.sh", "#!/bin/sh\necho tool ran\n", true}});
+TEST_P(SandboxTest, FindsItsFilesInTheWorkDirectory) {
+  const RunResult r =
+      Shell("pwd; cat data.csv; ./tool.sh; ls -l data.csv | cut -c1-10", QuickLimits(),
+            {{"data.csv", "a,b\n1,2\n", false}, {"tool.sh", "#!/bin/sh\necho tool ran\n", true}});
   EXPECT_EQ(r.stdout_text, "/work\na,b\n1,2\ntool ran\n-rw-r--r--\n") << r.stderr_text;
 }
 
-TEST_F(SandboxTest, WritesInWorkAndTmpButNowhereElse) {
+TEST_P(SandboxTest, WritesInWorkAndTmpButNowhereElse) {
   const RunResult r = Shell(
       "echo x > /work/a && echo work ok; echo x > /tmp/a && echo tmp ok;"
       "echo x > /usr/evil 2>/dev/null || echo usr refused;"
@@ -194,11 +305,11 @@ TEST_F(SandboxTest, WritesInWorkAndTmpButNowhereElse) {
   EXPECT_NE(stat("/etc/evil", &st), 0);
 }
 
-TEST_F(SandboxTest, RunsStepsInOrderAndStopsAtAFailingOne) {
+TEST_P(SandboxTest, RunsStepsInOrderAndStopsAtAFailingOne) {
   RunSpec spec;
   spec.steps = {{"/bin/sh", "-c", "echo built > out.txt; echo building >&2"},
                 {"/bin/sh", "-c", "cat out.txt"}};
-  RunResult r = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
+  RunResult r = Shared().Run(spec, QuickLimits(), GetParam());
   EXPECT_EQ(r.step, 1);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.stdout_text, "built\n");
@@ -206,7 +317,7 @@ TEST_F(SandboxTest, RunsStepsInOrderAndStopsAtAFailingOne) {
 
   spec.steps = {{"/bin/sh", "-c", "echo 'main.c:1: error' >&2; exit 1"},
                 {"/bin/sh", "-c", "echo must not run"}};
-  r = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
+  r = Shared().Run(spec, QuickLimits(), GetParam());
   EXPECT_EQ(r.step, 0);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.stdout_text, "");
@@ -215,7 +326,7 @@ TEST_F(SandboxTest, RunsStepsInOrderAndStopsAtAFailingOne) {
 
 // --- Walls ---------------------------------------------------------------
 
-TEST_F(SandboxTest, SeesNoHostSecrets) {
+TEST_P(SandboxTest, SeesNoHostSecrets) {
   // init is a copy of this (host) process until the program execs: its
   // environment and memory must stay unreadable.
   setenv("SANDBOX_TEST_HOST_SECRET", "leak", 1);
@@ -230,7 +341,7 @@ TEST_F(SandboxTest, SeesNoHostSecrets) {
       << r.stderr_text;
 }
 
-TEST_F(SandboxTest, ZeroTrustReachesNoNetworkNotEvenTheHostsLoopback) {
+TEST_F(SandboxNetworkTest, ZeroTrustReachesNoNetworkNotEvenTheHostsLoopback) {
   // A listener on the host's loopback, which the sandbox must not reach.
   const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
@@ -256,7 +367,7 @@ TEST_F(SandboxTest, ZeroTrustReachesNoNetworkNotEvenTheHostsLoopback) {
   close(listener);
 }
 
-TEST_F(SandboxTest, SeccompRefusesNamespaceAndMountEscapes) {
+TEST_P(SandboxTest, SeccompRefusesNamespaceAndMountEscapes) {
   const RunResult r = Shell(
       "unshare -U true 2>/dev/null || echo unshare refused;"
       "unshare -n true 2>/dev/null || echo unshare net refused;"
@@ -271,7 +382,7 @@ TEST_F(SandboxTest, SeccompRefusesNamespaceAndMountEscapes) {
   EXPECT_NE(std::string(host), "evil");
 }
 
-TEST_F(SandboxTest, HasNoCapabilitiesAndNoNewPrivileges) {
+TEST_P(SandboxTest, HasNoCapabilitiesAndNoNewPrivileges) {
   const RunResult r = Shell("grep -E '^(CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "
                             "/proc/self/status | tr -s '\\t' ' '");
   EXPECT_EQ(r.stdout_text,
@@ -279,25 +390,17 @@ TEST_F(SandboxTest, HasNoCapabilitiesAndNoNewPrivileges) {
             "CapAmb: 0000000000000000\nNoNewPrivs: 1\nSeccomp: 2\n");
 }
 
-TEST_F(SandboxTest, WorkFileNamesCannotEscapeTheWorkDirectory) {
+TEST_P(SandboxTest, WorkFileNamesCannotEscapeTheWorkDirectory) {
   RunSpec spec;
   spec.steps = {{"/bin/true"}};
   spec.files = {{"../escape", "x", false}};
-  const RunResult r = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
+  const RunResult r = Shared().Run(spec, QuickLimits(), GetParam());
   EXPECT_NE(r.setup_error.find("writing the work files"), std::string::npos) << r.setup_error;
   spec.files = {{"a", "1", false}, {"a", "2", false}};  // the second must not overwrite
-  EXPECT_NE(Shared().Run(spec, QuickLimits(), Network::kZeroTrust).setup_error, "");
+  EXPECT_NE(Shared().Run(spec, QuickLimits(), GetParam()).setup_error, "");
 }
 
-RunResult ShellWithArtifacts(const std::string& script, std::vector<std::string> artifacts,
-                             const Limits& limits = QuickLimits()) {
-  RunSpec spec;
-  spec.steps = {{"/bin/sh", "-c", script}};
-  spec.artifacts = std::move(artifacts);
-  return Shared().Run(spec, limits, Network::kZeroTrust);
-}
-
-TEST_F(SandboxTest, ArtifactsAreRegularFilesOfTheWorkDirectoryOnly) {
+TEST_P(SandboxTest, ArtifactsAreRegularFilesOfTheWorkDirectoryOnly) {
   Limits limits = QuickLimits();
   limits.max_file_bytes = 1000;
   const RunResult r = ShellWithArtifacts(
@@ -318,7 +421,7 @@ TEST_F(SandboxTest, ArtifactsAreRegularFilesOfTheWorkDirectoryOnly) {
   EXPECT_EQ(r.artifacts[6].content.size(), 999u);
 }
 
-TEST_F(SandboxTest, InheritsNoHostFileDescriptors) {
+TEST_P(SandboxTest, InheritsNoHostFileDescriptors) {
   // A host descriptor without O_CLOEXEC, as another thread might hold.
   const int leaked = open("/etc/hostname", O_RDONLY);
   ASSERT_GE(leaked, 3);
@@ -328,7 +431,7 @@ TEST_F(SandboxTest, InheritsNoHostFileDescriptors) {
   EXPECT_EQ(r.stdout_text, "0 1 2 3 ") << r.stderr_text;
 }
 
-TEST_F(SandboxTest, CannotReadTheHostsCommandLine) {
+TEST_P(SandboxTest, CannotReadTheHostsCommandLine) {
   // init is a copy of this process; its argv and environment are zeroed.
   const RunResult r = Shell("tr -d '\\0' < /proc/1/cmdline | wc -c");
   EXPECT_EQ(r.stdout_text, "0\n") << r.stderr_text;
@@ -336,30 +439,37 @@ TEST_F(SandboxTest, CannotReadTheHostsCommandLine) {
 
 // If the host process dies (crash, kill -9), its runs die with it, and the
 // next sandbox on the host removes the cgroups it left.
-TEST_F(SandboxTest, RunsDieWithTheirHost) {
+TEST_P(SandboxTest, RunsDieWithTheirHost) {
   const Policy policy = Shared().policy();
   const pid_t host = fork();
   if (host == 0) {
     Sandbox sandbox(policy);
     RunSpec spec;
     spec.steps = {{"/bin/sleep", "60"}};
-    sandbox.Run(spec, QuickLimits(), Network::kZeroTrust);
+    sandbox.Run(spec, QuickLimits(), GetParam());
     _exit(0);
   }
   bool running = false;  // bounded wait until the run's processes exist
   for (int i = 0; i < 1000 && !running; ++i) {
-    running = LeftoverProcesses() >= 2;
+    running = RunProcesses() >= 2;
     if (!running) poll(nullptr, 0, 10);
   }
   ASSERT_TRUE(running);
+  const std::vector<pid_t> helpers = NetworkHelpersOf(host);
+  EXPECT_EQ(helpers.size(), GetParam() == Network::kSemiTrusted ? 1u : 0u);
   kill(host, SIGKILL);
   waitpid(host, nullptr, 0);
+  const auto helpers_alive = [&helpers] {
+    return std::count_if(helpers.begin(), helpers.end(), [](pid_t pid) {
+      return IsNetworkHelper("/proc/" + std::to_string(pid));
+    });
+  };
   bool gone = false;
   for (int i = 0; i < 1000 && !gone; ++i) {
-    gone = LeftoverProcesses() == 0;
+    gone = RunProcesses() == 0 && helpers_alive() == 0;
     if (!gone) poll(nullptr, 0, 10);
   }
-  EXPECT_TRUE(gone) << "the run outlived its host";
+  EXPECT_TRUE(gone) << "the run or its network helper outlived its host";
   RemoveStaleCgroups();  // what the next server start does
   if (!Shared().cgroups().memory_parent().empty()) {
     const std::string dead = Shared().cgroups().memory_parent();
@@ -370,18 +480,18 @@ TEST_F(SandboxTest, RunsDieWithTheirHost) {
   }
 }
 
-TEST_F(SandboxTest, PtraceIsRefused) {
+TEST_P(SandboxTest, PtraceIsRefused) {
   RunSpec spec;
   spec.steps = {{"/usr/bin/python3", "-c",
                  "import ctypes\n"
                  "libc = ctypes.CDLL(None, use_errno=True)\n"
                  "print(libc.ptrace(0, 0, 0, 0), ctypes.get_errno())\n"  // PTRACE_TRACEME
                  "print(libc.ptrace(16, 1, 0, 0), ctypes.get_errno())\n"}};  // ATTACH to init
-  const RunResult r = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
+  const RunResult r = Shared().Run(spec, QuickLimits(), GetParam());
   EXPECT_EQ(r.stdout_text, "-1 1\n-1 1\n") << r.stderr_text;  // EPERM
 }
 
-TEST_F(SandboxTest, KillMinusOneReachesOnlyTheRunItself) {
+TEST_P(SandboxTest, KillMinusOneReachesOnlyTheRunItself) {
   const pid_t sentinel = fork();  // a host process the run must not reach
   if (sentinel == 0) {
     pause();
@@ -395,7 +505,7 @@ TEST_F(SandboxTest, KillMinusOneReachesOnlyTheRunItself) {
   waitpid(sentinel, nullptr, 0);
 }
 
-TEST_F(SandboxTest, SetuidBinariesGainNothing) {
+TEST_P(SandboxTest, SetuidBinariesGainNothing) {
   const RunResult r = Shell(
       "grep -q ' /usr [^ ]* ro,nosuid,nodev' /proc/self/mounts && echo usr nosuid;"
       "ls -l /usr/bin/su | cut -c4;"  // the setuid bit is there on disk
@@ -404,7 +514,7 @@ TEST_F(SandboxTest, SetuidBinariesGainNothing) {
   EXPECT_EQ(r.stdout_text, "usr nosuid\ns\nsu refused\n0\n") << r.stderr_text;
 }
 
-TEST_F(SandboxTest, ARunCannotSeeAnotherRunsFiles) {
+TEST_P(SandboxTest, ARunCannotSeeAnotherRunsFiles) {
   // Run A keeps a secret in its /work until cancelled.
   int cancel[2];
   ASSERT_EQ(pipe(cancel), 0);
@@ -412,12 +522,12 @@ TEST_F(SandboxTest, ARunCannotSeeAnotherRunsFiles) {
   std::thread holder([&] {
     RunSpec spec;
     spec.steps = {{"/bin/sh", "-c", "echo run-a-secret > secret; echo ready; exec sleep 60"}};
-    a = Shared().Run(spec, QuickLimits(), Network::kZeroTrust, cancel[0]);
+    a = Shared().Run(spec, QuickLimits(), GetParam(), cancel[0]);
   });
   // Wait (bounded) until A's sleep is running: its process appears on the host.
   bool a_running = false;
   for (int i = 0; i < 1000 && !a_running; ++i) {
-    a_running = LeftoverProcesses() >= 2;  // init and sleep
+    a_running = RunProcesses() >= 2;  // init and sleep
     if (!a_running) poll(nullptr, 0, 10);
   }
   ASSERT_TRUE(a_running);
@@ -435,7 +545,7 @@ TEST_F(SandboxTest, ARunCannotSeeAnotherRunsFiles) {
 
 // --- Limits ---------------------------------------------------------------
 
-TEST_F(SandboxTest, WallTimeKillsTheWholeRun) {
+TEST_P(SandboxTest, WallTimeKillsTheWholeRun) {
   Limits limits = QuickLimits();
   limits.wall_seconds = 1;
   const RunResult r = Shell("echo before; sleep 30; echo after", limits);
@@ -445,7 +555,7 @@ TEST_F(SandboxTest, WallTimeKillsTheWholeRun) {
   EXPECT_LT(r.wall_ms, 10000);
 }
 
-TEST_F(SandboxTest, ACpuSpinPastTheTtlIsKilled) {
+TEST_P(SandboxTest, ACpuSpinPastTheTtlIsKilled) {
   Limits limits = QuickLimits();
   limits.wall_seconds = 1;
   const RunResult r = Shell("echo spinning; while :; do :; done", limits);
@@ -454,14 +564,14 @@ TEST_F(SandboxTest, ACpuSpinPastTheTtlIsKilled) {
   EXPECT_LT(r.wall_ms, 10000);
 }
 
-TEST_F(SandboxTest, BackgroundProcessesDieWithTheProgram) {
+TEST_P(SandboxTest, BackgroundProcessesDieWithTheProgram) {
   const RunResult r = Shell("sleep 60 & sleep 60 & echo started");
   EXPECT_EQ(r.stdout_text, "started\n");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_LT(r.wall_ms, 10000);  // not held open by the sleeping children
 }
 
-TEST_F(SandboxTest, CpuTimeLimitStopsASpin) {
+TEST_P(SandboxTest, CpuTimeLimitStopsASpin) {
   Limits limits = QuickLimits();
   limits.cpu_seconds = 1;
   const RunResult r = Shell("while :; do :; done", limits);
@@ -471,7 +581,7 @@ TEST_F(SandboxTest, CpuTimeLimitStopsASpin) {
   EXPECT_GE(r.cpu_ms, 900);
 }
 
-TEST_F(SandboxTest, OutputFloodIsCappedAndNeverBlocks) {
+TEST_P(SandboxTest, OutputFloodIsCappedAndNeverBlocks) {
   Limits limits = QuickLimits();
   limits.max_output_bytes = 1000;
   const RunResult r = Shell("head -c 5000000 /dev/zero; head -c 3000000 /dev/zero >&2; echo done >&2",
@@ -488,7 +598,7 @@ TEST_F(SandboxTest, OutputFloodIsCappedAndNeverBlocks) {
 // namespace with builtins only (a fork could be refused by then): never
 // more than the limit (plus the sandbox's init). Whether the shell itself
 // still gets to fork is a race, so the count is the test, not the timing.
-TEST_F(SandboxTest, ForkBombIsContained) {
+TEST_P(SandboxTest, ForkBombIsContained) {
   Limits limits = QuickLimits();
   limits.wall_seconds = 10;
   limits.max_processes = 16;
@@ -503,14 +613,14 @@ TEST_F(SandboxTest, ForkBombIsContained) {
   EXPECT_LE(processes, limits.max_processes + 1);
 }
 
-TEST_F(SandboxTest, FileSizeLimitStopsAHugeFile) {
+TEST_P(SandboxTest, FileSizeLimitStopsAHugeFile) {
   Limits limits = QuickLimits();
   limits.max_file_bytes = 1024 * 1024;
   const RunResult r = Shell("head -c 2000000 /dev/zero > big; echo $?; wc -c < big", limits);
   EXPECT_EQ(r.stdout_text.substr(r.stdout_text.find('\n') + 1), "1048576\n") << r.stdout_text;
 }
 
-TEST_F(SandboxTest, TmpAndWorkAreSizeLimited) {
+TEST_P(SandboxTest, TmpAndWorkAreSizeLimited) {
   Limits limits = QuickLimits();
   limits.tmp_bytes = 1024 * 1024;
   limits.work_dir_bytes = 1024 * 1024;
@@ -521,7 +631,7 @@ TEST_F(SandboxTest, TmpAndWorkAreSizeLimited) {
   EXPECT_EQ(r.stdout_text, "tmp full\nwork full\n");
 }
 
-TEST_F(SandboxTest, OpenFilesAreLimited) {
+TEST_P(SandboxTest, OpenFilesAreLimited) {
   Limits limits = QuickLimits();
   limits.max_open_files = 64;
   RunSpec spec;
@@ -532,18 +642,18 @@ TEST_F(SandboxTest, OpenFilesAreLimited) {
                  "  while True: files.append(open('/dev/null'))\n"
                  "except OSError as e:\n"
                  "  print(resource.getrlimit(resource.RLIMIT_NOFILE)[0], len(files) < 64, e.errno)\n"}};
-  const RunResult r = Shared().Run(spec, limits, Network::kZeroTrust);
+  const RunResult r = Shared().Run(spec, limits, GetParam());
   EXPECT_EQ(r.stdout_text, "64 True 24\n") << r.stderr_text;  // EMFILE
 }
 
-TEST_F(SandboxTest, MemoryLimitStopsAnAllocation) {
+TEST_P(SandboxTest, MemoryLimitStopsAnAllocation) {
   Limits limits = QuickLimits();
   limits.memory_bytes = 256 * kMiB;
   RunSpec spec;
   spec.steps = {{"/usr/bin/python3", "-c",
                 "try:\n  x = bytearray(1024 * 1024 * 1024)\n  print('allocated')\n"
                "except MemoryError:\n  print('refused')\n"}};
-  const RunResult r = Shared().Run(spec, limits, Network::kZeroTrust);
+  const RunResult r = Shared().Run(spec, limits, GetParam());
   if (Shared().cgroups().memory()) {
     // The cgroup bounds what is really used: the allocation is killed.
     EXPECT_TRUE(r.memory_limit_hit) << r.stdout_text << r.stderr_text << r.setup_error;
@@ -555,12 +665,12 @@ TEST_F(SandboxTest, MemoryLimitStopsAnAllocation) {
   }
 }
 
-TEST_F(SandboxTest, MemoryWithinTheLimitIsUsable) {
+TEST_P(SandboxTest, MemoryWithinTheLimitIsUsable) {
   Limits limits = QuickLimits();
   limits.memory_bytes = 256 * kMiB;
   RunSpec spec;
   spec.steps = {{"/usr/bin/python3", "-c", "x = bytearray(64 * 1024 * 1024); print(len(x))"}};
-  const RunResult r = Shared().Run(spec, limits, Network::kZeroTrust);
+  const RunResult r = Shared().Run(spec, limits, GetParam());
   EXPECT_EQ(r.stdout_text, "67108864\n") << r.stderr_text << r.setup_error;
   EXPECT_FALSE(r.memory_limit_hit);
 }

@@ -1,0 +1,245 @@
+#include "reference_server/sandbox/network_helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+
+namespace sandbox {
+namespace {
+
+// The descriptors the helper is started with.
+enum HelperFd : int {
+  kReadyFd = 3,   // slirp4netns writes one byte once the interface is up
+  kExitFd = 4,    // slirp4netns exits when its other end closes
+  kStatusFd = 5,  // the filter's listener number, before exec
+  kGoFd = 6,      // one byte: the server holds the listener; exec
+  kFirstUnused = 7,
+};
+
+constexpr std::size_t kMaxOutputShown = 400;
+
+// Everything the child needs, prepared before fork(): the parent may be
+// multi-threaded, so the child only makes system calls.
+struct ChildArgs {
+  std::array<int, kFirstUnused> fds;  // what becomes 0..6
+  const char* binary;
+  char* const* argv;
+  char* const* envp;
+  const sock_fprog* filter;
+};
+
+void WriteAll(int fd, const char* text) {
+  if (write(fd, text, strlen(text)) < 0) {
+    // Nothing to do: this is the last word of a dying child.
+  }
+}
+
+[[noreturn]] void Die(const char* step) {
+  const int error = errno;
+  WriteAll(STDERR_FILENO, step);
+  WriteAll(STDERR_FILENO, ": ");
+  WriteAll(STDERR_FILENO, strerror(error));  // glibc's table: no allocation
+  WriteAll(STDERR_FILENO, "\n");
+  _exit(127);
+}
+
+[[noreturn]] void RunChild(const ChildArgs& args) {
+  // Its own session: kill(0) and kill(-pgid) reach only the helper's group.
+  setsid();
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  std::array<int, kFirstUnused> moved;
+  for (int i = 0; i < kFirstUnused; ++i) {
+    moved[i] = fcntl(args.fds[i], F_DUPFD, kFirstUnused);
+    if (moved[i] < 0) _exit(127);
+  }
+  for (int i = 0; i < kFirstUnused; ++i) {
+    if (dup2(moved[i], i) < 0) _exit(127);
+  }
+  close_range(kFirstUnused, ~0U, 0);
+  const rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) Die("no_new_privs");
+  const int listener = static_cast<int>(syscall(
+      SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, args.filter));
+  if (listener < 0) Die("seccomp user notification");
+  if (write(kStatusFd, &listener, sizeof listener) != sizeof listener) _exit(127);
+  char go = 0;
+  if (read(kGoFd, &go, 1) != 1) _exit(127);
+  // The helper must not hold its own judge's descriptor.
+  close(listener);
+  close(kStatusFd);
+  close(kGoFd);
+  execve(args.binary, args.argv, args.envp);
+  Die(args.binary);
+}
+
+struct Fd {
+  int fd = -1;
+  ~Fd() { Reset(); }
+  void Reset() {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
+  int Release() {
+    const int released = fd;
+    fd = -1;
+    return released;
+  }
+};
+
+bool OpenPipe(Fd& read_end, Fd& write_end) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return false;
+  read_end.fd = fds[0];
+  write_end.fd = fds[1];
+  return true;
+}
+
+// Waits for `fd` to become readable; false on timeout.
+bool WaitReadable(int fd, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    const int n = poll(&p, 1, static_cast<int>(left.count()));
+    if (n > 0) return true;
+    if (n < 0 && errno != EINTR) return true;  // let the read report it
+  }
+}
+
+}  // namespace
+
+std::string NetworkHelper::Start(const HelperSettings& settings,
+                                 const std::vector<sock_filter>& filter, pid_t target,
+                                 const CgroupHost& cgroups, const std::string& cgroup_name) {
+  Fd devnull, ready_read, ready_write, exit_read, exit_write, status_read, status_write, go_read,
+      go_write, log;
+  devnull.fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  log.fd = memfd_create("network-helper-log", MFD_CLOEXEC);
+  if (devnull.fd < 0 || log.fd < 0 || !OpenPipe(ready_read, ready_write) ||
+      !OpenPipe(exit_read, exit_write) || !OpenPipe(status_read, status_write) ||
+      !OpenPipe(go_read, go_write)) {
+    return std::string("creating the helper's descriptors: ") + strerror(errno);
+  }
+  std::vector<std::string> arguments = {
+      settings.binary,
+      "--configure",
+      "--mtu=65520",
+      // Without it, 10.0.2.2 is the host's 127.0.0.1.
+      "--disable-host-loopback",
+      "--enable-sandbox",
+      "--enable-seccomp",
+      "--ready-fd=" + std::to_string(kReadyFd),
+      "--exit-fd=" + std::to_string(kExitFd),
+      std::to_string(target),
+      kHelperInterface,
+  };
+  std::vector<std::string> environment = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"};
+  std::vector<char*> argv, envp;
+  for (std::string& argument : arguments) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  for (std::string& variable : environment) envp.push_back(variable.data());
+  envp.push_back(nullptr);
+  const sock_fprog program{static_cast<unsigned short>(filter.size()),
+                           const_cast<sock_filter*>(filter.data())};
+  const ChildArgs args{{devnull.fd, devnull.fd, log.fd, ready_write.fd, exit_read.fd,
+                        status_write.fd, go_read.fd},
+                       settings.binary.c_str(),
+                       argv.data(),
+                       envp.data(),
+                       &program};
+
+  const pid_t pid = fork();
+  if (pid < 0) return std::string("fork: ") + strerror(errno);
+  if (pid == 0) RunChild(args);
+  pid_ = pid;
+  log_ = log.Release();
+  exit_write_ = exit_write.Release();
+  ready_write.Reset();
+  exit_read.Reset();
+  status_write.Reset();
+  go_read.Reset();
+
+  int listener_number = -1;
+  if (!WaitReadable(status_read.fd, settings.ready_timeout) ||
+      read(status_read.fd, &listener_number, sizeof listener_number) !=
+          sizeof listener_number) {
+    return Fail("the helper did not start");
+  }
+  Fd pidfd, listener;
+  pidfd.fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd.fd >= 0) listener.fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.fd, listener_number, 0));
+  if (listener.fd < 0) return Fail(std::string("taking the helper's listener: ") + strerror(errno));
+  if (cgroups.memory() || cgroups.pids()) {
+    cgroup_.emplace(cgroups, cgroup_name, settings.memory_bytes, settings.max_processes);
+    if (!cgroup_->error().empty()) return Fail(cgroup_->error());
+    if (!cgroup_->AddProcess(pid)) return Fail("joining the helper's cgroup");
+  }
+  supervisor_ = std::make_unique<EgressSupervisor>(listener.Release(), pidfd.Release(), pid,
+                                                   CurrentEgressRules);
+  const char go = 'g';
+  if (write(go_write.fd, &go, 1) != 1) return Fail("starting the helper");
+  go_write.Reset();
+
+  char ready = 0;
+  if (!WaitReadable(ready_read.fd, settings.ready_timeout)) {
+    return Fail("the helper's interface was not up within " +
+                std::to_string(settings.ready_timeout.count()) + " ms");
+  }
+  if (read(ready_read.fd, &ready, 1) != 1) return Fail("the helper exited");
+  supervisor_->EndSetup();
+  return "";
+}
+
+std::string NetworkHelper::HelperOutput() const {
+  if (log_ < 0) return "";
+  char buffer[kMaxOutputShown + 1];
+  const ssize_t n = pread(log_, buffer, kMaxOutputShown, 0);
+  if (n <= 0) return "";
+  std::string text(buffer, static_cast<std::size_t>(n));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  for (char& c : text) {
+    if (c == '\n') c = ';';
+  }
+  return text;
+}
+
+std::string NetworkHelper::Fail(const std::string& why) {
+  const std::string output = HelperOutput();
+  Stop();
+  return why + (output.empty() ? "" : " (" + output + ")");
+}
+
+void NetworkHelper::Stop() {
+  if (pid_ > 0) {
+    if (exit_write_ >= 0) close(exit_write_);
+    exit_write_ = -1;
+    // The whole session: slirp4netns and the child that configures the
+    // interface, should it still be there.
+    kill(-pid_, SIGKILL);
+    kill(pid_, SIGKILL);
+    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+  supervisor_.reset();
+  cgroup_.reset();
+  if (log_ >= 0) close(log_);
+  log_ = -1;
+}
+
+}  // namespace sandbox

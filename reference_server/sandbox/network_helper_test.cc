@@ -1,0 +1,257 @@
+// The network helper's own walls, tried by a stand-in that does what a
+// compromised slirp4netns could: signal the server, reach the host's
+// loopback or abstract sockets, send to private addresses, take pidfds.
+// Also how starting a helper fails. Needs root (tagged no-sandbox); runs in
+// a network namespace of its own, so nothing can leave the machine.
+#include "reference_server/sandbox/network_helper.h"
+
+#include <gtest/gtest.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace sandbox {
+namespace {
+
+// Enters a network namespace of its own with loopback up, before any thread.
+class OwnNetworkEnvironment : public testing::Environment {
+ public:
+  void SetUp() override {
+    ASSERT_EQ(unshare(CLONE_NEWNET), 0) << strerror(errno);
+    const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifreq request{};
+    strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+    ASSERT_EQ(ioctl(fd, SIOCGIFFLAGS, &request), 0);
+    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP);
+    ASSERT_EQ(ioctl(fd, SIOCSIFFLAGS, &request), 0);
+    close(fd);
+  }
+};
+const auto* const kEnvironment = testing::AddGlobalTestEnvironment(new OwnNetworkEnvironment);
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void WriteExecutable(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  chmod(path.c_str(), 0755);
+}
+
+// Waits (bounded) for `pid` to exit, without reaping it.
+bool WaitForExit(pid_t pid, std::chrono::seconds limit) {
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) return false;
+  pollfd p{pidfd, POLLIN, 0};
+  const bool exited = poll(&p, 1, static_cast<int>(limit.count() * 1000)) == 1;
+  close(pidfd);
+  return exited;
+}
+
+// Every attempt prints "NAME allowed" or "NAME refused ERRNO". The script
+// gets slirp4netns's arguments, and ignores them but for the ready
+// descriptor (3): the supervisor judges everything from that byte on.
+constexpr char kHostileHelper[] = R"py(#!/usr/bin/python3
+import ctypes, errno, fcntl, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+SERVER = @SERVER@
+results = []
+def attempt(name, action):
+    try:
+        action()
+        results.append(name + ' allowed')
+    except OSError as e:
+        results.append(name + ' refused ' + errno.errorcode.get(e.errno, str(e.errno)))
+def syscall(number, *args):
+    if libc.syscall(number, *[ctypes.c_long(a) for a in args]) < 0:
+        raise OSError(ctypes.get_errno(), 'syscall')
+def connect(family, kind, address, blocking=False):
+    s = socket.socket(family, kind)
+    s.setblocking(blocking)
+    try:
+        s.connect(address)
+    except BlockingIOError:
+        pass  # EINPROGRESS: the supervisor passed it on
+    finally:
+        s.close()
+def sendto(address):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try: s.sendto(b'x', address)
+    finally: s.close()
+def sendmsg(address):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try: s.sendmsg([b'x'], [], 0, address)
+    finally: s.close()
+def setown():
+    s = socket.socket()
+    try: fcntl.fcntl(s, fcntl.F_SETOWN, SERVER)
+    finally: s.close()
+
+os.write(3, b'1')
+attempt('kill-server', lambda: os.kill(SERVER, 0))
+attempt('kill-everyone', lambda: os.kill(-1, 0))
+attempt('kill-itself', lambda: os.kill(os.getpid(), 0))
+attempt('unix-abstract', lambda: connect(socket.AF_UNIX, socket.SOCK_STREAM, '\0@ABSTRACT@'))
+attempt('tcp-loopback', lambda: connect(socket.AF_INET, socket.SOCK_STREAM, ('127.0.0.1', @PORT@)))
+attempt('tcp-mapped-loopback', lambda: connect(socket.AF_INET6, socket.SOCK_STREAM, ('::ffff:127.0.0.1', @PORT@)))
+attempt('tcp-public', lambda: connect(socket.AF_INET, socket.SOCK_STREAM, ('203.0.113.10', 80)))
+attempt('tcp-public-blocking', lambda: connect(socket.AF_INET, socket.SOCK_STREAM, ('203.0.113.10', 80), True))
+attempt('udp-private', lambda: sendto(('10.1.2.3', 53)))
+attempt('udp-metadata', lambda: sendto(('169.254.169.254', 80)))
+attempt('udp-public', lambda: sendto(('203.0.113.10', 53)))
+attempt('sendmsg-public', lambda: sendmsg(('203.0.113.10', 53)))
+attempt('pidfd-open', lambda: syscall(434, SERVER, 0))
+attempt('ptrace-attach', lambda: syscall(101, 16, SERVER, 0, 0))
+attempt('f-setown', setown)
+attempt('io-uring', lambda: syscall(425, 1, 0))
+with open('@RESULTS@', 'w') as f:
+    f.write('\n'.join(results) + '\n')
+)py";
+
+void Replace(std::string& text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
+    text.replace(at, from.size(), to);
+    at += to.size();
+  }
+}
+
+class NetworkHelperTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    filter_ = BuildHelperFilter(error);
+    ASSERT_EQ(error, "");
+  }
+
+  HelperSettings Settings(const std::string& binary) {
+    HelperSettings settings;
+    settings.binary = binary;
+    settings.ready_timeout = std::chrono::milliseconds(2000);
+    return settings;
+  }
+
+  std::vector<sock_filter> filter_;
+  CgroupHost cgroups_;
+};
+
+TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
+  // A loopback listener and an abstract unix socket of the host.
+  const int tcp = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in loopback{};
+  loopback.sin_family = AF_INET;
+  loopback.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(tcp, reinterpret_cast<sockaddr*>(&loopback), sizeof loopback), 0);
+  ASSERT_EQ(listen(tcp, 4), 0);
+  socklen_t length = sizeof loopback;
+  getsockname(tcp, reinterpret_cast<sockaddr*>(&loopback), &length);
+  const std::string abstract = "helper-test-" + std::to_string(getpid());
+  const int unix_socket = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un unix_address{};
+  unix_address.sun_family = AF_UNIX;
+  memcpy(unix_address.sun_path + 1, abstract.data(), abstract.size());
+  const auto unix_length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + abstract.size());
+  ASSERT_EQ(bind(unix_socket, reinterpret_cast<sockaddr*>(&unix_address), unix_length), 0);
+  ASSERT_EQ(listen(unix_socket, 4), 0);
+
+  const std::string results = TempPath("hostile-results");
+  unlink(results.c_str());
+  std::string script = kHostileHelper;
+  Replace(script, "@SERVER@", std::to_string(getpid()));
+  Replace(script, "@ABSTRACT@", abstract);
+  Replace(script, "@PORT@", std::to_string(ntohs(loopback.sin_port)));
+  Replace(script, "@RESULTS@", results);
+  const std::string binary = TempPath("hostile-helper");
+  WriteExecutable(binary, script);
+
+  NetworkHelper helper;
+  ASSERT_EQ(helper.Start(Settings(binary), filter_, getpid(), cgroups_, "run-helper-test"), "");
+  const pid_t pid = helper.pid();
+  if (cgroups_.memory()) {
+    EXPECT_NE(ReadAll("/proc/" + std::to_string(pid) + "/cgroup").find("/run-helper-test"),
+              std::string::npos)
+        << "the helper is not in its own limited cgroup";
+  }
+  ASSERT_TRUE(WaitForExit(pid, std::chrono::seconds(30)));
+  EXPECT_EQ(ReadAll(results),
+            "kill-server refused EPERM\n"
+            "kill-everyone refused EPERM\n"
+            "kill-itself allowed\n"
+            "unix-abstract refused EACCES\n"
+            "tcp-loopback refused EACCES\n"
+            "tcp-mapped-loopback refused EACCES\n"
+            // Passed on to the kernel, which has no route in this namespace.
+            "tcp-public refused ENETUNREACH\n"
+            "tcp-public-blocking refused EACCES\n"
+            "udp-private refused EACCES\n"
+            "udp-metadata refused EACCES\n"
+            "udp-public refused ENETUNREACH\n"
+            "sendmsg-public refused EACCES\n"
+            "pidfd-open refused EPERM\n"
+            "ptrace-attach refused EPERM\n"
+            "f-setown refused EPERM\n"
+            "io-uring refused EPERM\n");
+  const std::vector<std::string> refused = helper.supervisor()->refused();
+  ASSERT_FALSE(refused.empty());
+  EXPECT_EQ(refused.front(), "kill: signal to pid " + std::to_string(getpid()));
+  bool said_loopback = false;
+  for (const std::string& why : refused) said_loopback |= why.find("is loopback") != std::string::npos;
+  EXPECT_TRUE(said_loopback);
+
+  // Nothing reached the host's sockets.
+  for (int fd : {tcp, unix_socket}) {
+    pollfd p{fd, POLLIN, 0};
+    EXPECT_EQ(poll(&p, 1, 0), 0) << "a connection arrived";
+    close(fd);
+  }
+  helper.Stop();
+  EXPECT_NE(kill(pid, 0), 0) << "the helper outlived Stop()";
+}
+
+TEST_F(NetworkHelperTest, AHelperThatCannotStartSaysWhyAndLeavesNothing) {
+  NetworkHelper missing;
+  const std::string error =
+      missing.Start(Settings("/nonexistent/slirp4netns"), filter_, getpid(), cgroups_, "run-missing");
+  EXPECT_EQ(error, "the helper exited (/nonexistent/slirp4netns: No such file or directory)");
+  EXPECT_EQ(missing.pid(), -1);
+
+  NetworkHelper failing;
+  EXPECT_EQ(failing.Start(Settings("/bin/false"), filter_, getpid(), cgroups_, "run-false"),
+            "the helper exited");
+
+  // Never ready: killed at the deadline.
+  const std::string binary = TempPath("silent-helper");
+  WriteExecutable(binary, "#!/bin/sh\nexec sleep 600\n");
+  NetworkHelper silent;
+  EXPECT_EQ(silent.Start(Settings(binary), filter_, getpid(), cgroups_, "run-silent"),
+            "the helper's interface was not up within 2000 ms");
+  EXPECT_EQ(silent.pid(), -1);
+  for (const char* name : {"run-missing", "run-false", "run-silent"}) {
+    if (cgroups_.memory()) {
+      struct stat st;
+      EXPECT_NE(stat((cgroups_.memory_parent() + "/" + name).c_str(), &st), 0) << name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sandbox
