@@ -29,6 +29,8 @@ enum HelperFd : int {
 };
 
 constexpr std::size_t kMaxOutputShown = 400;
+// Killed helpers waiting to be reaped before a run's end waits for them.
+constexpr std::size_t kMaxDying = 64;
 
 // Everything the child needs, prepared before fork(): the parent may be
 // multi-threaded, so the child only makes system calls.
@@ -224,14 +226,19 @@ std::string NetworkHelper::Fail(const std::string& why) {
   return why + (output.empty() ? "" : " (" + output + ")");
 }
 
+void NetworkHelper::Kill() {
+  if (pid_ <= 0) return;
+  if (exit_write_ >= 0) close(exit_write_);
+  exit_write_ = -1;
+  // The whole session: slirp4netns and the child that configures the
+  // interface, should it still be there.
+  kill(-pid_, SIGKILL);
+  kill(pid_, SIGKILL);
+}
+
 void NetworkHelper::Stop() {
   if (pid_ > 0) {
-    if (exit_write_ >= 0) close(exit_write_);
-    exit_write_ = -1;
-    // The whole session: slirp4netns and the child that configures the
-    // interface, should it still be there.
-    kill(-pid_, SIGKILL);
-    kill(pid_, SIGKILL);
+    Kill();
     while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
     }
     pid_ = -1;
@@ -240,6 +247,49 @@ void NetworkHelper::Stop() {
   cgroup_.reset();
   if (log_ >= 0) close(log_);
   log_ = -1;
+}
+
+HelperReaper::HelperReaper() : thread_([this] { Serve(); }) {}
+
+HelperReaper::~HelperReaper() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void HelperReaper::Bury(std::unique_ptr<NetworkHelper> helper) {
+  helper->Kill();
+  {
+    std::unique_lock lock(mutex_);
+    // Back-pressure: runs do not outpace the kernel's teardown for long.
+    changed_.wait(lock, [this] { return dying_.size() < kMaxDying; });
+    dying_.push_back(std::move(helper));
+  }
+  changed_.notify_all();
+}
+
+void HelperReaper::AwaitBuried() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return dying_.empty() && busy_ == 0; });
+}
+
+void HelperReaper::Serve() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [this] { return stopping_ || !dying_.empty(); });
+    if (dying_.empty()) return;  // stopping, and everything is reaped
+    std::unique_ptr<NetworkHelper> helper = std::move(dying_.front());
+    dying_.pop_front();
+    ++busy_;
+    lock.unlock();
+    helper.reset();  // Stop(): reaps, stops the supervisor, removes the cgroup
+    lock.lock();
+    --busy_;
+    changed_.notify_all();
+  }
 }
 
 }  // namespace sandbox

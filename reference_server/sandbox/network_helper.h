@@ -4,9 +4,13 @@
 #include <linux/filter.h>
 #include <sys/types.h>
 
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "reference_server/sandbox/cgroup.h"
@@ -32,7 +36,11 @@ class NetworkHelper {
   // interface is up. "" on success, else why not (the helper is then gone).
   std::string Start(const HelperSettings& settings, const std::vector<sock_filter>& filter,
                     pid_t target, const CgroupHost& cgroups, const std::string& cgroup_name);
+  // Kills the helper and its process group at once; Stop() still reaps.
+  void Kill();
   // Kills the helper and its process group, reaps it, removes its cgroup.
+  // Reaping can take tens of milliseconds: the kernel unregisters the
+  // run's interface as the helper's descriptors close.
   void Stop();
 
   pid_t pid() const { return pid_; }
@@ -47,6 +55,32 @@ class NetworkHelper {
   int log_ = -1;         // its stderr (a memfd: writes never block)
   std::optional<RunCgroup> cgroup_;
   std::unique_ptr<EgressSupervisor> supervisor_;
+};
+
+// Reaps killed helpers on a thread of its own, so that a run's answer does
+// not wait for the kernel to take its interface down. A helper handed over
+// is killed at once; everything handed over is reaped and its cgroup
+// removed before the destructor returns.
+class HelperReaper {
+ public:
+  HelperReaper();
+  ~HelperReaper();
+  HelperReaper(const HelperReaper&) = delete;
+  HelperReaper& operator=(const HelperReaper&) = delete;
+
+  void Bury(std::unique_ptr<NetworkHelper> helper);
+  // Waits until every helper handed over so far is reaped.
+  void AwaitBuried();
+
+ private:
+  void Serve();
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<NetworkHelper>> dying_;
+  std::size_t busy_ = 0;  // being reaped right now
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 }  // namespace sandbox

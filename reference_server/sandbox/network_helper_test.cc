@@ -20,7 +20,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace sandbox {
 namespace {
@@ -247,6 +249,38 @@ TEST_F(NetworkHelperTest, AHelperThatCannotStartSaysWhyAndLeavesNothing) {
   EXPECT_EQ(silent.pid(), -1);
   for (const char* name : {"run-missing", "run-false", "run-silent"}) {
     if (cgroups_.memory()) {
+      struct stat st;
+      EXPECT_NE(stat((cgroups_.memory_parent() + "/" + name).c_str(), &st), 0) << name;
+    }
+  }
+}
+
+TEST_F(NetworkHelperTest, TheReaperKillsAtOnceAndReapsEverythingItIsHanded) {
+  // Ready at once, then would live for ten minutes.
+  const std::string binary = TempPath("lingering-helper");
+  WriteExecutable(binary, "#!/bin/sh\nprintf 1 >&3\nexec sleep 600\n");
+  std::vector<pid_t> pids;
+  {
+    HelperReaper reaper;
+    for (int i = 0; i < 3; ++i) {
+      auto helper = std::make_unique<NetworkHelper>();
+      ASSERT_EQ(helper->Start(Settings(binary), filter_, getpid(), cgroups_,
+                              "run-reaped-" + std::to_string(i)),
+                "");
+      pids.push_back(helper->pid());
+      reaper.Bury(std::move(helper));
+    }
+    reaper.AwaitBuried();
+    for (pid_t pid : pids) EXPECT_NE(kill(pid, 0), 0) << pid << " was not reaped";
+    // A reaper destroyed with helpers still handed over reaps them first.
+    auto last = std::make_unique<NetworkHelper>();
+    ASSERT_EQ(last->Start(Settings(binary), filter_, getpid(), cgroups_, "run-reaped-last"), "");
+    pids.push_back(last->pid());
+    reaper.Bury(std::move(last));
+  }
+  EXPECT_NE(kill(pids.back(), 0), 0) << "the last helper was not reaped";
+  if (cgroups_.memory()) {
+    for (const char* name : {"run-reaped-0", "run-reaped-1", "run-reaped-2", "run-reaped-last"}) {
       struct stat st;
       EXPECT_NE(stat((cgroups_.memory_parent() + "/" + name).c_str(), &st), 0) << name;
     }

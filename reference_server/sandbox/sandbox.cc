@@ -273,13 +273,13 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
     map_error = cgroup->error();
     if (map_error.empty() && !cgroup->AddProcess(init)) map_error = "joining the run's cgroup";
   }
-  // Destroyed before the run's cgroup: the helper is killed once init is reaped.
-  NetworkHelper network_helper;
+  std::unique_ptr<NetworkHelper> network_helper;
   if (map_error.empty() && network == Network::kSemiTrusted) {
     std::string network_error = semitrusted_error_;
     if (network_error.empty()) {
-      network_error = network_helper.Start(policy_.network_helper, helper_filter_, init,
-                                           *cgroups_, run_name + "-network");
+      network_helper = std::make_unique<NetworkHelper>();
+      network_error = network_helper->Start(policy_.network_helper, helper_filter_, init,
+                                            *cgroups_, run_name + "-network");
     }
     if (!network_error.empty()) {
       map_error = "semitrusted networking could not be set up: " + network_error;
@@ -324,10 +324,12 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   }
   ApplyReports(reports.text, result);
   // The program is gone: its network goes too.
-  if (const EgressSupervisor* supervisor = network_helper.supervisor()) {
-    result.network_refusals = supervisor->refused();
+  if (network_helper != nullptr) {
+    if (const EgressSupervisor* supervisor = network_helper->supervisor()) {
+      result.network_refusals = supervisor->refused();
+    }
+    reaper_->Bury(std::move(network_helper));
   }
-  network_helper.Stop();
   if (wants_artifact && !result.timed_out && !result.cancelled) {
     result.artifacts = ParseArtifacts(spec.artifacts, artifact_bytes.text);
   }

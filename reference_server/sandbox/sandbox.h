@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "reference_server/sandbox/cgroup.h"
+#include "reference_server/sandbox/network_helper.h"
 #include "reference_server/sandbox/policy.h"
 #include "reference_server/sandbox/run.h"
 
@@ -35,6 +36,9 @@ class Sandbox {
   const std::string& semitrusted_error() const { return semitrusted_error_; }
   // The semitrusted policy in force, for /health and the start-up report.
   std::string SemitrustedPolicy() const;
+  // Waits until the network helpers of finished runs are reaped (they are
+  // killed as their run ends; reaping happens off the run's path).
+  void AwaitNetworkHelpersReaped() { reaper_->AwaitBuried(); }
 
   // Runs spec.argv under `limits` and `network` (which override the
   // policy's). `cancel_fd` (optional): when it becomes readable, the run is
@@ -51,6 +55,8 @@ class Sandbox {
   std::string semitrusted_error_;
   std::vector<sock_filter> helper_filter_;
   std::unique_ptr<CgroupHost> cgroups_;
+  // After cgroups_: reaping removes helper cgroups, so it ends first.
+  std::unique_ptr<HelperReaper> reaper_ = std::make_unique<HelperReaper>();
   std::atomic<std::uint64_t> runs_{0};
   int last_capability_ = 40;
   std::atomic<std::uint32_t> next_uid_{0};

@@ -197,6 +197,8 @@ class CheckedForLeftovers : public Base {
     mounts_before_ = HostMounts();
   }
   void TearDown() override {
+    // Helpers are killed as their run ends, and reaped off its path.
+    Shared().AwaitNetworkHelpersReaped();
     EXPECT_EQ(LeftoverProcesses(), 0);
     EXPECT_EQ(LeftoverCgroups(), 0);
     EXPECT_EQ(HostMounts(), mounts_before_);
