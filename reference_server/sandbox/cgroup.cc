@@ -69,12 +69,11 @@ bool IsFilesystem(const std::string& path, long magic) {
   return statfs(path.c_str(), &fs) == 0 && fs.f_type == magic;
 }
 
-// A server that died without cleaning up (killed, crashed) leaves
-// execprobe-<pid> directories whose runs are gone: remove them.
-// Removes a cgroup of a dead server's run, killing what is still in it
-// (a network helper whose parent-death signal has not landed yet, say):
-// nothing of a dead server's runs may live on.
-void RemoveLeftoverRun(const std::string& dir) {
+// Kills whatever is still in the cgroup `dir`, then removes it, retrying
+// briefly while the kernel reaps. Used for runs that ended (their pid
+// namespace is dead; a network helper's escaped descendant is not) and for
+// the runs of a dead server: nothing of either may live on.
+void KillAndRemove(const std::string& dir) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::ifstream procs(dir + "/cgroup.procs");
     pid_t pid = 0;
@@ -84,6 +83,8 @@ void RemoveLeftoverRun(const std::string& dir) {
   }
 }
 
+// A server that died without cleaning up (killed, crashed) leaves
+// execprobe-<pid> directories whose runs are gone: remove them.
 void RemoveStaleParents(const std::string& base) {
   DIR* dir = opendir(base.c_str());
   if (dir == nullptr) return;
@@ -104,7 +105,7 @@ void RemoveStaleParents(const std::string& base) {
         if (std::string(entry->d_name).starts_with("run-")) children.push_back(entry->d_name);
       }
       closedir(runs);
-      for (const std::string& child : children) RemoveLeftoverRun(parent + "/" + child);
+      for (const std::string& child : children) KillAndRemove(parent + "/" + child);
     }
     rmdir(parent.c_str());
   }
@@ -221,14 +222,9 @@ RunCgroup::RunCgroup(const CgroupHost& host, const std::string& name, std::size_
 }
 
 RunCgroup::~RunCgroup() {
-  // The run's processes are dead, but the kernel may take a moment to
-  // release the cgroup; retry briefly.
   for (const std::string* dir : {&memory_dir_, &pids_dir_}) {
     if (dir->empty() || (dir == &pids_dir_ && pids_dir_ == memory_dir_)) continue;
-    for (int attempt = 0; attempt < 100; ++attempt) {
-      if (rmdir(dir->c_str()) == 0 || errno == ENOENT) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    KillAndRemove(*dir);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <linux/kcmp.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -19,7 +20,9 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <string_view>
 
 namespace sandbox {
 namespace {
@@ -27,6 +30,16 @@ namespace {
 // The most a datagram can carry, with room for TCP Fast Open data.
 constexpr std::size_t kMaxSendBytes = 256 * 1024;
 constexpr std::size_t kKeptRefusals = 8;
+// What the supervisor passes on of a sendto's flags. MSG_ZEROCOPY above all
+// must not pass: the kernel would send from the supervisor's own pages,
+// reused by the server once sendto returns.
+constexpr int kSendFlags = MSG_DONTWAIT | MSG_MORE | MSG_FASTOPEN | MSG_OOB | MSG_EOR |
+                           MSG_CONFIRM | MSG_NOSIGNAL | MSG_DONTROUTE;
+// A connect or send never holds the supervisor longer, whatever the helper
+// does to its socket meanwhile.
+constexpr timeval kSocketTimeout{1, 0};
+// The host's addresses and resolvers are read again after this long.
+constexpr auto kRulesLifetime = std::chrono::seconds(1);
 
 std::vector<sock_filter> Export(scmp_filter_ctx ctx, std::string& error) {
   std::vector<sock_filter> program;
@@ -54,20 +67,13 @@ bool ReadMemory(pid_t pid, std::uint64_t address, void* out, std::size_t length)
   return process_vm_readv(pid, &local, 1, &remote, 1, 0) == static_cast<ssize_t>(length);
 }
 
-pid_t ParentOf(pid_t pid) {
+// A number field of /proc/PID/status ("PPid", "Tgid"), or -1.
+pid_t StatusField(pid_t pid, std::string_view key) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("PPid:")) return static_cast<pid_t>(std::atoi(line.c_str() + 5));
-  }
-  return -1;
-}
-
-pid_t ThreadGroupOf(pid_t tid) {
-  std::ifstream status("/proc/" + std::to_string(tid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("Tgid:")) return static_cast<pid_t>(std::atoi(line.c_str() + 5));
+  for (std::string line; std::getline(status, line);) {
+    if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == ':') {
+      return static_cast<pid_t>(std::atoi(line.c_str() + key.size() + 1));
+    }
   }
   return -1;
 }
@@ -88,20 +94,21 @@ std::vector<sock_filter> BuildHelperFilter(std::string& error) {
     return {};
   }
   bool ok = true;
-  const auto add = [&](std::uint32_t action, int number, unsigned count,
-                       const scmp_arg_cmp* compare = nullptr) {
-    ok = ok && seccomp_rule_add_array(ctx, action, number, count, compare) == 0;
+  const auto add = [&](std::uint32_t action, int number, std::vector<scmp_arg_cmp> compare = {}) {
+    ok = ok && seccomp_rule_add_array(ctx, action, number, static_cast<unsigned>(compare.size()),
+                                      compare.empty() ? nullptr : compare.data()) == 0;
   };
+  const std::uint32_t refuse = SCMP_ACT_ERRNO(EPERM);
   for (int number : {SCMP_SYS(connect), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg), SCMP_SYS(kill),
                      SCMP_SYS(tkill), SCMP_SYS(tgkill), SCMP_SYS(rt_sigqueueinfo),
                      SCMP_SYS(rt_tgsigqueueinfo)}) {
-    add(SCMP_ACT_NOTIFY, number, 0);
+    add(SCMP_ACT_NOTIFY, number);
   }
   // send() is sendto() without an address: the socket's destination was
   // judged at connect().
-  const scmp_arg_cmp has_address = SCMP_A4(SCMP_CMP_NE, 0);
-  add(SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1, &has_address);
-  // The helper is uid 0 without capabilities: these would let it reach
+  add(SCMP_ACT_NOTIFY, SCMP_SYS(sendto), {SCMP_A4(SCMP_CMP_NE, 0)});
+
+  // The helper is uid 0 without capabilities. These would let it reach
   // other root processes (the server among them) or the kernel's bigger
   // surfaces, and slirp4netns uses none of them.
   for (int number : {SCMP_SYS(pidfd_open), SCMP_SYS(pidfd_send_signal), SCMP_SYS(pidfd_getfd),
@@ -109,17 +116,46 @@ std::vector<sock_filter> BuildHelperFilter(std::string& error) {
                      SCMP_SYS(process_madvise), SCMP_SYS(kcmp), SCMP_SYS(io_uring_setup),
                      SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register), SCMP_SYS(bpf),
                      SCMP_SYS(perf_event_open), SCMP_SYS(userfaultfd)}) {
-    add(SCMP_ACT_ERRNO(EPERM), number, 0);
+    add(refuse, number);
   }
+  // Same-uid calls on another process: limits, priorities, CPUs, I/O
+  // priority, memory placement. Its own (pid 0) stay allowed.
+  for (int number : {SCMP_SYS(prlimit64), SCMP_SYS(sched_setaffinity),
+                     SCMP_SYS(sched_setscheduler), SCMP_SYS(sched_setparam),
+                     SCMP_SYS(sched_setattr), SCMP_SYS(migrate_pages), SCMP_SYS(move_pages)}) {
+    add(refuse, number, {SCMP_A0(SCMP_CMP_NE, 0)});
+  }
+  add(refuse, SCMP_SYS(setpriority), {SCMP_A1(SCMP_CMP_NE, 0)});
+  add(refuse, SCMP_SYS(ioprio_set), {SCMP_A1(SCMP_CMP_NE, 0)});
   // SIGIO to a chosen process is a signal too.
   for (int command : {F_SETOWN, F_SETOWN_EX, F_SETSIG}) {
-    const scmp_arg_cmp is_command = SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(command));
-    add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fcntl), 1, &is_command);
+    add(refuse, SCMP_SYS(fcntl), {SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(command))});
   }
   for (unsigned long request : {static_cast<unsigned long>(FIOSETOWN),
                                 static_cast<unsigned long>(SIOCSPGRP)}) {
-    const scmp_arg_cmp is_request = SCMP_A1(SCMP_CMP_EQ, request);
-    add(SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1, &is_request);
+    add(refuse, SCMP_SYS(ioctl), {SCMP_A1(SCMP_CMP_EQ, request)});
+  }
+  // Ways to put a packet on the wire to an address connect() did not name:
+  // source routing makes the first hop the destination; SCTP and MPTCP
+  // connect to further addresses by themselves; DCCP and packet sockets
+  // are not slirp4netns's. Families other than unix, IPv4, IPv6 and
+  // netlink are refused whole.
+  add(refuse, SCMP_SYS(setsockopt),
+      {SCMP_A1(SCMP_CMP_EQ, IPPROTO_IP), SCMP_A2(SCMP_CMP_EQ, IP_OPTIONS)});
+  for (int option : {IPV6_RTHDR, IPV6_2292RTHDR, IPV6_2292PKTOPTIONS}) {
+    add(refuse, SCMP_SYS(setsockopt),
+        {SCMP_A1(SCMP_CMP_EQ, IPPROTO_IPV6), SCMP_A2(SCMP_CMP_EQ, static_cast<scmp_datum_t>(option))});
+  }
+  for (int protocol : {IPPROTO_SCTP, IPPROTO_MPTCP}) {
+    add(refuse, SCMP_SYS(socket), {SCMP_A2(SCMP_CMP_EQ, static_cast<scmp_datum_t>(protocol))});
+  }
+  for (int type : {SOCK_DCCP, SOCK_PACKET}) {
+    add(refuse, SCMP_SYS(socket), {SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, static_cast<scmp_datum_t>(type))});
+  }
+  add(refuse, SCMP_SYS(socket), {SCMP_A0(SCMP_CMP_GT, AF_NETLINK)});
+  for (int family = 0; family < AF_NETLINK; ++family) {
+    if (family == AF_UNIX || family == AF_INET || family == AF_INET6) continue;
+    add(refuse, SCMP_SYS(socket), {SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family))});
   }
   std::vector<sock_filter> program;
   if (!ok) {
@@ -160,7 +196,10 @@ EgressRules CurrentEgressRules() {
 
 EgressSupervisor::EgressSupervisor(int listener, int helper_pidfd, pid_t helper,
                                    RulesSource rules)
-    : listener_(listener), pidfd_(helper_pidfd), helper_(helper), rules_(std::move(rules)) {
+    : listener_(listener),
+      pidfd_(helper_pidfd),
+      helper_(helper),
+      rules_source_(std::move(rules)) {
   stop_ = eventfd(0, EFD_CLOEXEC);
   thread_ = std::thread([this] { Serve(); });
 }
@@ -187,6 +226,127 @@ void EgressSupervisor::Refuse(std::string why) {
   if (refused_.size() < kKeptRefusals) refused_.push_back(std::move(why));
 }
 
+const EgressRules& EgressSupervisor::Rules() {
+  const auto now = std::chrono::steady_clock::now();
+  if (!rules_read_ || now - *rules_read_ > kRulesLifetime) {
+    rules_ = rules_source_();
+    rules_read_ = now;
+  }
+  return rules_;
+}
+
+// Signals: the arguments are registers, so the checks cannot be raced, and
+// a pid that is not the helper's own is pinned with a pidfd before it is
+// judged, so a reused pid cannot slip through.
+void EgressSupervisor::JudgeSignal(const seccomp_notif& notif, seccomp_notif_resp& resp) {
+  const int nr = notif.data.nr;
+  const auto target = static_cast<pid_t>(notif.data.args[0]);
+  const auto pass = [&] { resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; };
+  if (nr == SCMP_SYS(tkill)) {
+    if (target == static_cast<pid_t>(notif.pid)) return pass();  // raise(): the calling thread
+  } else if (nr != SCMP_SYS(kill)) {
+    // tgkill and rt_tgsigqueueinfo reach only threads of the group named,
+    // rt_sigqueueinfo only that process.
+    if (target == helper_) return pass();
+  } else if (target == 0 || target == helper_ || target == -helper_) {
+    return pass();  // itself, or its own process group (it leads its session)
+  } else if (target > 0) {
+    // One of its children (the interface's configurator): sent by the
+    // supervisor itself, through a pidfd.
+    const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, target, 0));
+    if (pidfd >= 0) {
+      const bool child = StatusField(target, "PPid") == helper_ &&
+                         syscall(SYS_pidfd_send_signal, pidfd, 0, nullptr, 0) == 0;
+      const int sent =
+          child ? static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd,
+                                           static_cast<int>(notif.data.args[1]), nullptr, 0))
+                : -1;
+      const int error = errno;
+      close(pidfd);
+      if (child) {
+        resp.error = sent == 0 ? 0 : -error;
+        return;
+      }
+    }
+  }
+  resp.error = -EPERM;
+  Refuse(SyscallName(nr) + ": signal to pid " + std::to_string(target));
+}
+
+void EgressSupervisor::JudgeSend(const seccomp_notif& notif, seccomp_notif_resp& resp) {
+  const int nr = notif.data.nr;
+  const auto& args = notif.data.args;
+  const auto refuse = [&](int error, const std::string& why) {
+    resp.error = -error;
+    Refuse(SyscallName(nr) + ": " + why);
+  };
+  if (nr == SCMP_SYS(sendmsg) || nr == SCMP_SYS(sendmmsg)) {
+    return refuse(EACCES, "not used by the helper once its interface is up");
+  }
+  const bool is_connect = nr == SCMP_SYS(connect);
+  // The descriptor is looked up in the helper's table: the caller must share it.
+  if (static_cast<pid_t>(notif.pid) != helper_ &&
+      syscall(SYS_kcmp, helper_, notif.pid, KCMP_FILES, 0, 0) != 0) {
+    return refuse(EACCES, "the caller does not share the helper's descriptors");
+  }
+  const std::uint64_t address_pointer = is_connect ? args[1] : args[4];
+  const std::uint64_t address_length = is_connect ? args[2] : args[5];
+  sockaddr_storage address{};
+  if (address_length > sizeof address) return refuse(EINVAL, "address too long");
+  if (!ReadMemory(notif.pid, address_pointer, &address, address_length)) {
+    return refuse(EFAULT, "unreadable address");
+  }
+  std::vector<char> payload;
+  int flags = 0;
+  if (!is_connect) {
+    flags = static_cast<int>(args[3]);
+    if ((flags & ~kSendFlags) != 0) return refuse(EINVAL, "send flags beyond the allowed ones");
+    if (args[2] > kMaxSendBytes) return refuse(EMSGSIZE, "datagram too large");
+    payload.resize(args[2]);
+    if (!ReadMemory(notif.pid, args[1], payload.data(), payload.size())) {
+      return refuse(EFAULT, "unreadable data");
+    }
+  }
+  // The reads above were of the process the notification named.
+  if (ioctl(listener_, SECCOMP_IOCTL_NOTIF_ID_VALID, &notif.id) != 0) {
+    resp.error = -ESRCH;
+    return;
+  }
+  const bool disconnect = is_connect && address.ss_family == AF_UNSPEC;
+  if (!disconnect) {
+    const auto to = EndpointFromSockaddr(&address, address_length);
+    if (!to) {
+      return refuse(EACCES, "address family " + std::to_string(address.ss_family) +
+                                " is not routed");
+    }
+    if (const auto why = RefusalReason(*to, Rules())) {
+      return refuse(EACCES, ToString(*to) + ": " + *why);
+    }
+  }
+  const int fd =
+      static_cast<int>(syscall(SYS_pidfd_getfd, pidfd_, static_cast<int>(args[0]), 0));
+  if (fd < 0) return refuse(EBADF, std::string("pidfd_getfd: ") + strerror(errno));
+  int type = 0;
+  socklen_t type_length = sizeof type;
+  getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_length);
+  // slirp4netns's sockets are non-blocking; a blocking connect would hold
+  // this thread (and the timeout below bounds one that turns blocking).
+  if (is_connect && type == SOCK_STREAM && (fcntl(fd, F_GETFL) & O_NONBLOCK) == 0) {
+    close(fd);
+    return refuse(EACCES, "blocking connect");
+  }
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &kSocketTimeout, sizeof kSocketTimeout);
+  const auto* target = reinterpret_cast<const sockaddr*>(&address);
+  const auto target_length = static_cast<socklen_t>(address_length);
+  const ssize_t result = is_connect ? connect(fd, target, target_length)
+                                    : sendto(fd, payload.data(), payload.size(),
+                                             flags | MSG_DONTWAIT | MSG_NOSIGNAL, target,
+                                             target_length);
+  resp.val = result < 0 ? -1 : result;
+  resp.error = result < 0 ? -errno : 0;
+  close(fd);
+}
+
 void EgressSupervisor::Serve() {
   seccomp_notif_sizes sizes{};
   if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) return;
@@ -196,96 +356,8 @@ void EgressSupervisor::Serve() {
       std::max<std::size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp)));
   auto* notif = reinterpret_cast<seccomp_notif*>(notif_buffer.data());
   auto* resp = reinterpret_cast<seccomp_notif_resp*>(resp_buffer.data());
-
-  const auto in_family = [this](pid_t pid) {
-    return pid == helper_ || (pid > 0 && ParentOf(pid) == helper_);
-  };
-  // Judges one notification; fills *resp.
-  const auto judge = [&]() {
-    resp->id = notif->id;
-    resp->val = 0;
-    resp->error = 0;
-    resp->flags = 0;
-    const int nr = notif->data.nr;
-    const auto& args = notif->data.args;
-    const auto cont = [&] { resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; };
-    const auto refuse = [&](int error, const std::string& why) {
-      resp->error = -error;
-      Refuse(SyscallName(nr) + ": " + why);
-    };
-    // Signals: arguments are registers, so the check cannot be raced.
-    if (nr == SCMP_SYS(kill)) {
-      const auto pid = static_cast<pid_t>(args[0]);
-      if (pid == 0 || pid == -helper_ || in_family(pid)) return cont();
-      return refuse(EPERM, "signal to pid " + std::to_string(pid));
-    }
-    if (nr == SCMP_SYS(tkill)) {
-      const auto tid = static_cast<pid_t>(args[0]);
-      if (in_family(ThreadGroupOf(tid))) return cont();
-      return refuse(EPERM, "signal to thread " + std::to_string(tid));
-    }
-    if (nr == SCMP_SYS(tgkill) || nr == SCMP_SYS(rt_sigqueueinfo) ||
-        nr == SCMP_SYS(rt_tgsigqueueinfo)) {
-      const auto pid = static_cast<pid_t>(args[0]);
-      if (in_family(pid)) return cont();
-      return refuse(EPERM, "signal to pid " + std::to_string(pid));
-    }
-    if (!setup_done_.load()) return cont();
-    if (nr == SCMP_SYS(sendmsg) || nr == SCMP_SYS(sendmmsg)) {
-      return refuse(EACCES, "not used by the helper once its interface is up");
-    }
-    const bool is_connect = nr == SCMP_SYS(connect);
-    if (!is_connect && nr != SCMP_SYS(sendto)) return cont();  // the filter sends no other
-    const std::uint64_t address_pointer = is_connect ? args[1] : args[4];
-    const std::uint64_t address_length = is_connect ? args[2] : args[5];
-    sockaddr_storage address{};
-    if (address_length > sizeof address) return refuse(EINVAL, "address too long");
-    if (!ReadMemory(notif->pid, address_pointer, &address, address_length)) {
-      return refuse(EFAULT, "unreadable address");
-    }
-    std::vector<char> payload;
-    if (!is_connect) {
-      if (args[2] > kMaxSendBytes) return refuse(EMSGSIZE, "datagram too large");
-      payload.resize(args[2]);
-      if (!ReadMemory(notif->pid, args[1], payload.data(), payload.size())) {
-        return refuse(EFAULT, "unreadable data");
-      }
-    }
-    // The reads above were of the process the notification named.
-    if (ioctl(listener_, SECCOMP_IOCTL_NOTIF_ID_VALID, &notif->id) != 0) return;
-    const bool disconnect = is_connect && address.ss_family == AF_UNSPEC;
-    if (!disconnect) {
-      const auto to = EndpointFromSockaddr(&address, address_length);
-      if (!to) {
-        return refuse(EACCES, "address family " + std::to_string(address.ss_family) +
-                                  " is not routed");
-      }
-      if (const auto why = RefusalReason(*to, rules_())) {
-        return refuse(EACCES, ToString(*to) + ": " + *why);
-      }
-    }
-    const int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd_, static_cast<int>(args[0]), 0));
-    if (fd < 0) return refuse(EBADF, std::string("pidfd_getfd: ") + strerror(errno));
-    int type = 0;
-    socklen_t type_length = sizeof type;
-    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_length);
-    // A blocking connect would hold this thread; slirp4netns's are not.
-    if (is_connect && type == SOCK_STREAM && (fcntl(fd, F_GETFL) & O_NONBLOCK) == 0) {
-      close(fd);
-      return refuse(EACCES, "blocking connect");
-    }
-    const auto* target = reinterpret_cast<const sockaddr*>(&address);
-    const auto target_length = static_cast<socklen_t>(address_length);
-    const ssize_t result =
-        is_connect ? connect(fd, target, target_length)
-                   : sendto(fd, payload.data(), payload.size(),
-                            static_cast<int>(args[3]) | MSG_DONTWAIT | MSG_NOSIGNAL, target,
-                            target_length);
-    resp->val = result < 0 ? -1 : result;
-    resp->error = result < 0 ? -errno : 0;
-    close(fd);
-  };
-
+  const std::set<int> signals = {SCMP_SYS(kill), SCMP_SYS(tkill), SCMP_SYS(tgkill),
+                                 SCMP_SYS(rt_sigqueueinfo), SCMP_SYS(rt_tgsigqueueinfo)};
   pollfd fds[2] = {{listener_, POLLIN, 0}, {stop_, POLLIN, 0}};
   for (;;) {
     if (poll(fds, 2, -1) < 0) {
@@ -298,7 +370,14 @@ void EgressSupervisor::Serve() {
     memset(notif, 0, notif_buffer.size());
     if (ioctl(listener_, SECCOMP_IOCTL_NOTIF_RECV, notif) != 0) continue;
     memset(resp, 0, resp_buffer.size());
-    judge();
+    resp->id = notif->id;
+    if (signals.count(notif->data.nr) != 0) {
+      JudgeSignal(*notif, *resp);
+    } else if (!setup_done_.load()) {
+      resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    } else {
+      JudgeSend(*notif, *resp);
+    }
     // ENOENT: the caller died or was interrupted meanwhile; nothing to answer.
     ioctl(listener_, SECCOMP_IOCTL_NOTIF_SEND, resp);
   }

@@ -2,11 +2,14 @@
 #define REFERENCE_SERVER_SANDBOX_EGRESS_SUPERVISOR_H_
 
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,7 +21,9 @@ namespace sandbox {
 // The seccomp filter the network helper runs under (BPF, built once):
 // every connect, sendto with an address, sendmsg and sendmmsg, and every
 // signal sent, stops in the kernel until an EgressSupervisor has judged it;
-// pidfds, ptrace, process_vm_*, io_uring and F_SETOWN are refused outright.
+// pidfds, ptrace, process_vm_*, io_uring, F_SETOWN, calls on other
+// processes' limits and priorities, source routing, SCTP, MPTCP, DCCP and
+// families other than unix, IPv4, IPv6 and netlink are refused outright.
 // Empty on failure, with `error` set.
 std::vector<sock_filter> BuildHelperFilter(std::string& error);
 
@@ -31,8 +36,9 @@ EgressRules CurrentEgressRules();
 // allows. A destination allowed is reached by the supervisor itself, on a
 // copy of the helper's socket (pidfd_getfd) and a copy of the address: a
 // compromised helper cannot change the address between the check and the
-// use. Until EndSetup(), calls pass unjudged: the helper has not yet seen
-// a packet of the run, and configures its interface with them.
+// use. Until EndSetup(), connect, sendto and sendmsg pass unjudged: the
+// helper has not yet seen a packet of the run, and configures its
+// interface with them. Signals are judged from the start.
 class EgressSupervisor {
  public:
   using RulesSource = std::function<EgressRules()>;
@@ -50,12 +56,19 @@ class EgressSupervisor {
 
  private:
   void Serve();
+  void JudgeSignal(const seccomp_notif& notif, seccomp_notif_resp& resp);
+  void JudgeSend(const seccomp_notif& notif, seccomp_notif_resp& resp);
+  // The host's addresses and resolvers, read at most once a second: a
+  // datagram flood must not become a netlink dump per datagram.
+  const EgressRules& Rules();
   void Refuse(std::string why);
 
   int listener_;
   int pidfd_;
   pid_t helper_;
-  RulesSource rules_;
+  RulesSource rules_source_;
+  EgressRules rules_;  // the supervisor thread's only
+  std::optional<std::chrono::steady_clock::time_point> rules_read_;
   int stop_ = -1;  // eventfd
   std::atomic<bool> setup_done_{false};
   std::atomic<int> refusals_{0};

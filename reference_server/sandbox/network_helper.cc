@@ -31,6 +31,7 @@ enum HelperFd : int {
 constexpr std::size_t kMaxOutputShown = 400;
 // Killed helpers waiting to be reaped before a run's end waits for them.
 constexpr std::size_t kMaxDying = 64;
+constexpr auto kMaxBuryWait = std::chrono::seconds(10);
 
 // Everything the child needs, prepared before fork(): the parent may be
 // multi-threaded, so the child only makes system calls.
@@ -40,6 +41,7 @@ struct ChildArgs {
   char* const* argv;
   char* const* envp;
   const sock_fprog* filter;
+  rlim_t address_space_limit;  // 0: none (a memory cgroup bounds it)
 };
 
 void WriteAll(int fd, const char* text) {
@@ -49,10 +51,10 @@ void WriteAll(int fd, const char* text) {
 }
 
 [[noreturn]] void Die(const char* step) {
-  const int error = errno;
+  const char* name = strerrorname_np(errno);  // a table: no locale, no lock
   WriteAll(STDERR_FILENO, step);
   WriteAll(STDERR_FILENO, ": ");
-  WriteAll(STDERR_FILENO, strerror(error));  // glibc's table: no allocation
+  WriteAll(STDERR_FILENO, name != nullptr ? name : "unknown error");
   WriteAll(STDERR_FILENO, "\n");
   _exit(127);
 }
@@ -61,6 +63,10 @@ void WriteAll(int fd, const char* text) {
   // Its own session: kill(0) and kill(-pgid) reach only the helper's group.
   setsid();
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The forking thread's mask would outlive exec.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   std::array<int, kFirstUnused> moved;
   for (int i = 0; i < kFirstUnused; ++i) {
     moved[i] = fcntl(args.fds[i], F_DUPFD, kFirstUnused);
@@ -72,6 +78,10 @@ void WriteAll(int fd, const char* text) {
   close_range(kFirstUnused, ~0U, 0);
   const rlimit no_core{0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
+  if (args.address_space_limit != 0) {
+    const rlimit space{args.address_space_limit, args.address_space_limit};
+    setrlimit(RLIMIT_AS, &space);
+  }
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) Die("no_new_privs");
   const int listener = static_cast<int>(syscall(
       SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, args.filter));
@@ -109,9 +119,8 @@ bool OpenPipe(Fd& read_end, Fd& write_end) {
   return true;
 }
 
-// Waits for `fd` to become readable; false on timeout.
-bool WaitReadable(int fd, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+// Waits for `fd` to become readable; false once `deadline` has passed.
+bool WaitReadable(int fd, std::chrono::steady_clock::time_point deadline) {
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -163,7 +172,9 @@ std::string NetworkHelper::Start(const HelperSettings& settings,
                        settings.binary.c_str(),
                        argv.data(),
                        envp.data(),
-                       &program};
+                       &program,
+                       // Without a memory cgroup, a generous address-space bound.
+                       cgroups.memory() ? 0 : 4 * settings.memory_bytes};
 
   const pid_t pid = fork();
   if (pid < 0) return std::string("fork: ") + strerror(errno);
@@ -176,8 +187,10 @@ std::string NetworkHelper::Start(const HelperSettings& settings,
   status_write.Reset();
   go_read.Reset();
 
+  // One deadline for the whole start.
+  const auto deadline = std::chrono::steady_clock::now() + settings.ready_timeout;
   int listener_number = -1;
-  if (!WaitReadable(status_read.fd, settings.ready_timeout) ||
+  if (!WaitReadable(status_read.fd, deadline) ||
       read(status_read.fd, &listener_number, sizeof listener_number) !=
           sizeof listener_number) {
     return Fail("the helper did not start");
@@ -198,7 +211,7 @@ std::string NetworkHelper::Start(const HelperSettings& settings,
   go_write.Reset();
 
   char ready = 0;
-  if (!WaitReadable(ready_read.fd, settings.ready_timeout)) {
+  if (!WaitReadable(ready_read.fd, deadline)) {
     return Fail("the helper's interface was not up within " +
                 std::to_string(settings.ready_timeout.count()) + " ms");
   }
@@ -237,14 +250,16 @@ void NetworkHelper::Kill() {
 }
 
 void NetworkHelper::Stop() {
+  Kill();
+  // Before the reap: the supervisor compares pids with the helper's, which
+  // must not be reused meanwhile.
+  supervisor_.reset();
   if (pid_ > 0) {
-    Kill();
     while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
     }
     pid_ = -1;
   }
-  supervisor_.reset();
-  cgroup_.reset();
+  cgroup_.reset();  // kills a descendant that left the helper's session
   if (log_ >= 0) close(log_);
   log_ = -1;
 }
@@ -264,8 +279,9 @@ void HelperReaper::Bury(std::unique_ptr<NetworkHelper> helper) {
   helper->Kill();
   {
     std::unique_lock lock(mutex_);
-    // Back-pressure: runs do not outpace the kernel's teardown for long.
-    changed_.wait(lock, [this] { return dying_.size() < kMaxDying; });
+    // Back-pressure: runs do not outpace the kernel's teardown for long,
+    // nor wait for it without bound.
+    changed_.wait_for(lock, kMaxBuryWait, [this] { return dying_.size() < kMaxDying; });
     dying_.push_back(std::move(helper));
   }
   changed_.notify_all();

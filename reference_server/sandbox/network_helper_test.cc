@@ -6,12 +6,11 @@
 #include "reference_server/sandbox/network_helper.h"
 
 #include <gtest/gtest.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -24,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "reference_server/sandbox/network.h"
+
 namespace sandbox {
 namespace {
 
@@ -32,13 +33,8 @@ class OwnNetworkEnvironment : public testing::Environment {
  public:
   void SetUp() override {
     ASSERT_EQ(unshare(CLONE_NEWNET), 0) << strerror(errno);
-    const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ifreq request{};
-    strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-    ASSERT_EQ(ioctl(fd, SIOCGIFFLAGS, &request), 0);
-    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP);
-    ASSERT_EQ(ioctl(fd, SIOCSIFFLAGS, &request), 0);
-    close(fd);
+    const int error = BringUpLoopback();
+    ASSERT_EQ(error, 0) << strerror(error);
   }
 };
 const auto* const kEnvironment = testing::AddGlobalTestEnvironment(new OwnNetworkEnvironment);
@@ -74,9 +70,10 @@ bool WaitForExit(pid_t pid, std::chrono::seconds limit) {
 // gets slirp4netns's arguments, and ignores them but for the ready
 // descriptor (3): the supervisor judges everything from that byte on.
 constexpr char kHostileHelper[] = R"py(#!/usr/bin/python3
-import ctypes, errno, fcntl, os, socket
+import ctypes, errno, fcntl, os, resource, socket
 libc = ctypes.CDLL(None, use_errno=True)
 SERVER = @SERVER@
+PUBLIC = ('203.0.113.10', 53)
 results = []
 def attempt(name, action):
     try:
@@ -96,9 +93,9 @@ def connect(family, kind, address, blocking=False):
         pass  # EINPROGRESS: the supervisor passed it on
     finally:
         s.close()
-def sendto(address):
+def sendto(address, flags=0):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try: s.sendto(b'x', address)
+    try: s.sendto(b'x', flags, address)
     finally: s.close()
 def sendmsg(address):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -108,8 +105,34 @@ def setown():
     s = socket.socket()
     try: fcntl.fcntl(s, fcntl.F_SETOWN, SERVER)
     finally: s.close()
+def ip_options():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try: s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, b'\x01' * 4)
+    finally: s.close()
+def open_socket(*args):
+    socket.socket(*args).close()
+def in_child(action):
+    # The child has its own descriptor table: the supervisor must not look
+    # its descriptor up in the helper's.
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            action()
+            os.write(write, b'allowed')
+        except OSError as e:
+            os.write(write, ('refused ' + errno.errorcode.get(e.errno, str(e.errno))).encode())
+        os._exit(0)
+    os.close(write)
+    word = os.read(read, 100).decode()
+    os.waitpid(pid, 0)
+    if word != 'allowed':
+        raise OSError(getattr(errno, word.split()[1]), 'in child')
 
 os.write(3, b'1')
+# Released once the server has seen the ready byte: from then on it judges.
+with open('@RELEASE@') as release:
+    release.read(1)
 attempt('kill-server', lambda: os.kill(SERVER, 0))
 attempt('kill-everyone', lambda: os.kill(-1, 0))
 attempt('kill-itself', lambda: os.kill(os.getpid(), 0))
@@ -117,11 +140,23 @@ attempt('unix-abstract', lambda: connect(socket.AF_UNIX, socket.SOCK_STREAM, '\0
 attempt('tcp-loopback', lambda: connect(socket.AF_INET, socket.SOCK_STREAM, ('127.0.0.1', @PORT@)))
 attempt('tcp-mapped-loopback', lambda: connect(socket.AF_INET6, socket.SOCK_STREAM, ('::ffff:127.0.0.1', @PORT@)))
 attempt('tcp-public', lambda: connect(socket.AF_INET, socket.SOCK_STREAM, ('203.0.113.10', 80)))
+attempt('tcp-public-from-child', lambda: in_child(lambda: connect(socket.AF_INET, socket.SOCK_STREAM, ('203.0.113.10', 80))))
 attempt('tcp-public-blocking', lambda: connect(socket.AF_INET, socket.SOCK_STREAM, ('203.0.113.10', 80), True))
 attempt('udp-private', lambda: sendto(('10.1.2.3', 53)))
 attempt('udp-metadata', lambda: sendto(('169.254.169.254', 80)))
-attempt('udp-public', lambda: sendto(('203.0.113.10', 53)))
-attempt('sendmsg-public', lambda: sendmsg(('203.0.113.10', 53)))
+attempt('udp-public', lambda: sendto(PUBLIC))
+attempt('udp-public-zerocopy', lambda: sendto(PUBLIC, 0x4000000))
+attempt('sendmsg-public', lambda: sendmsg(PUBLIC))
+attempt('ip-options', ip_options)
+attempt('sctp-socket', lambda: open_socket(socket.AF_INET, socket.SOCK_STREAM, 132))
+attempt('alg-socket', lambda: open_socket(38, socket.SOCK_SEQPACKET, 0))
+attempt('tkill-server', lambda: syscall(200, SERVER, 0))
+attempt('tgkill-server', lambda: syscall(234, SERVER, SERVER, 0))
+attempt('kill-server-from-child', lambda: in_child(lambda: os.kill(SERVER, 0)))
+attempt('prlimit-server', lambda: resource.prlimit(SERVER, resource.RLIMIT_NOFILE))
+attempt('setpriority-server', lambda: os.setpriority(os.PRIO_PROCESS, SERVER, os.getpriority(os.PRIO_PROCESS, SERVER)))
+attempt('setaffinity-server', lambda: os.sched_setaffinity(SERVER, os.sched_getaffinity(SERVER)))
+attempt('prlimit-itself', lambda: resource.prlimit(0, resource.RLIMIT_NOFILE))
 attempt('pidfd-open', lambda: syscall(434, SERVER, 0))
 attempt('ptrace-attach', lambda: syscall(101, 16, SERVER, 0, 0))
 attempt('f-setown', setown)
@@ -182,18 +217,27 @@ TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
   Replace(script, "@ABSTRACT@", abstract);
   Replace(script, "@PORT@", std::to_string(ntohs(loopback.sin_port)));
   Replace(script, "@RESULTS@", results);
+  const std::string release = TempPath("hostile-release");
+  unlink(release.c_str());
+  ASSERT_EQ(mkfifo(release.c_str(), 0600), 0);
+  Replace(script, "@RELEASE@", release);
   const std::string binary = TempPath("hostile-helper");
   WriteExecutable(binary, script);
 
   NetworkHelper helper;
   ASSERT_EQ(helper.Start(Settings(binary), filter_, getpid(), cgroups_, "run-helper-test"), "");
   const pid_t pid = helper.pid();
+  // Read-write: never blocks, and keeps the byte until the helper reads it.
+  const int release_fd = open(release.c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(release_fd, 0);
+  ASSERT_EQ(write(release_fd, "g", 1), 1);
   if (cgroups_.memory()) {
     EXPECT_NE(ReadAll("/proc/" + std::to_string(pid) + "/cgroup").find("/run-helper-test"),
               std::string::npos)
         << "the helper is not in its own limited cgroup";
   }
   ASSERT_TRUE(WaitForExit(pid, std::chrono::seconds(30)));
+  close(release_fd);
   EXPECT_EQ(ReadAll(results),
             "kill-server refused EPERM\n"
             "kill-everyone refused EPERM\n"
@@ -203,11 +247,23 @@ TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
             "tcp-mapped-loopback refused EACCES\n"
             // Passed on to the kernel, which has no route in this namespace.
             "tcp-public refused ENETUNREACH\n"
+            "tcp-public-from-child refused EACCES\n"
             "tcp-public-blocking refused EACCES\n"
             "udp-private refused EACCES\n"
             "udp-metadata refused EACCES\n"
             "udp-public refused ENETUNREACH\n"
+            "udp-public-zerocopy refused EINVAL\n"
             "sendmsg-public refused EACCES\n"
+            "ip-options refused EPERM\n"
+            "sctp-socket refused EPERM\n"
+            "alg-socket refused EPERM\n"
+            "tkill-server refused EPERM\n"
+            "tgkill-server refused EPERM\n"
+            "kill-server-from-child refused EPERM\n"
+            "prlimit-server refused EPERM\n"
+            "setpriority-server refused EPERM\n"
+            "setaffinity-server refused EPERM\n"
+            "prlimit-itself allowed\n"
             "pidfd-open refused EPERM\n"
             "ptrace-attach refused EPERM\n"
             "f-setown refused EPERM\n"
@@ -233,7 +289,7 @@ TEST_F(NetworkHelperTest, AHelperThatCannotStartSaysWhyAndLeavesNothing) {
   NetworkHelper missing;
   const std::string error =
       missing.Start(Settings("/nonexistent/slirp4netns"), filter_, getpid(), cgroups_, "run-missing");
-  EXPECT_EQ(error, "the helper exited (/nonexistent/slirp4netns: No such file or directory)");
+  EXPECT_EQ(error, "the helper exited (/nonexistent/slirp4netns: ENOENT)");
   EXPECT_EQ(missing.pid(), -1);
 
   NetworkHelper failing;

@@ -34,6 +34,8 @@
 #include <thread>
 #include <vector>
 
+#include "reference_server/sandbox/network.h"
+
 namespace sandbox {
 namespace {
 
@@ -48,23 +50,6 @@ Policy TestPolicy() {
   policy.first_host_uid = 300000 + static_cast<std::uint32_t>(getpid() % 10000) * 100;
   policy.host_uid_count = 100;
   return policy;
-}
-
-// Sets loopback up in the calling thread's network namespace. Returns errno
-// or 0.
-int SetLoopbackUp() {
-  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return errno;
-  ifreq request{};
-  strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-  int result = ioctl(fd, SIOCGIFFLAGS, &request);
-  if (result == 0) {
-    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP | IFF_RUNNING);
-    result = ioctl(fd, SIOCSIFFLAGS, &request);
-  }
-  const int saved = result == 0 ? 0 : errno;
-  close(fd);
-  return saved;
 }
 
 // The network interfaces this process sees, space-separated.
@@ -87,7 +72,7 @@ class SandboxEnvironment : public testing::Environment {
     // mode (semitrusted runs reach out through this namespace). Done here,
     // on the main thread before any other starts: a namespace is per thread.
     ASSERT_EQ(unshare(CLONE_NEWNET), 0) << strerror(errno);
-    const int error = SetLoopbackUp();
+    const int error = BringUpLoopback();
     ASSERT_EQ(error, 0) << strerror(error);
     ASSERT_EQ(InterfaceNames(), "lo");
     shared_sandbox = new Sandbox(TestPolicy());
