@@ -24,6 +24,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "reference_server/sandbox/seccomp_filter.h"
+
 namespace sandbox {
 namespace {
 
@@ -40,25 +42,6 @@ constexpr int kSendFlags = MSG_DONTWAIT | MSG_MORE | MSG_FASTOPEN | MSG_OOB | MS
 constexpr timeval kSocketTimeout{1, 0};
 // The host's addresses and resolvers are read again after this long.
 constexpr auto kRulesLifetime = std::chrono::seconds(1);
-
-std::vector<sock_filter> Export(scmp_filter_ctx ctx, std::string& error) {
-  std::vector<sock_filter> program;
-  const int fd = memfd_create("helper-seccomp", MFD_CLOEXEC);
-  if (fd < 0) {
-    error = std::string("memfd_create: ") + strerror(errno);
-    return program;
-  }
-  if (seccomp_export_bpf(ctx, fd) == 0) {
-    const off_t size = lseek(fd, 0, SEEK_END);
-    program.resize(static_cast<std::size_t>(size) / sizeof(sock_filter));
-    if (pread(fd, program.data(), program.size() * sizeof(sock_filter), 0) != size) {
-      program.clear();
-    }
-  }
-  close(fd);
-  if (program.empty()) error = "exporting the network helper's seccomp filter failed";
-  return program;
-}
 
 bool ReadMemory(pid_t pid, std::uint64_t address, void* out, std::size_t length) {
   if (length == 0) return true;
@@ -161,7 +144,7 @@ std::vector<sock_filter> BuildHelperFilter(std::string& error) {
   if (!ok) {
     error = "building the network helper's seccomp filter failed";
   } else {
-    program = Export(ctx, error);
+    program = ExportBpf(ctx, error);
   }
   seccomp_release(ctx);
   return program;

@@ -107,9 +107,18 @@ std::vector<sock_filter> BuildSeccompProgram(std::string& error) {
       return fail("seccomp rule for clone failed");
     }
   }
-  const int fd = memfd_create("seccomp", MFD_CLOEXEC);
-  if (fd < 0) return fail(std::string("memfd_create: ") + strerror(errno));
+  std::vector<sock_filter> program = ExportBpf(ctx, error);
+  seccomp_release(ctx);
+  return program;
+}
+
+std::vector<sock_filter> ExportBpf(scmp_filter_ctx ctx, std::string& error) {
   std::vector<sock_filter> program;
+  const int fd = memfd_create("seccomp", MFD_CLOEXEC);
+  if (fd < 0) {
+    error = std::string("memfd_create: ") + strerror(errno);
+    return program;
+  }
   if (seccomp_export_bpf(ctx, fd) == 0) {
     const off_t size = lseek(fd, 0, SEEK_END);
     program.resize(static_cast<std::size_t>(size) / sizeof(sock_filter));
@@ -118,8 +127,7 @@ std::vector<sock_filter> BuildSeccompProgram(std::string& error) {
     }
   }
   close(fd);
-  if (program.empty()) return fail("exporting the seccomp filter failed");
-  seccomp_release(ctx);
+  if (program.empty()) error = "exporting a seccomp filter failed";
   return program;
 }
 

@@ -2,6 +2,7 @@
 #define REFERENCE_SERVER_SANDBOX_SECCOMP_FILTER_H_
 
 #include <linux/filter.h>
+#include <seccomp.h>
 
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ const std::vector<DeniedSyscall>& DeniedSyscalls();
 // (libseccomp allocates, which the run's processes must not). Empty with
 // `error` set when libseccomp fails.
 std::vector<sock_filter> BuildSeccompProgram(std::string& error);
+
+// A libseccomp filter as a BPF program; empty with `error` set on failure.
+std::vector<sock_filter> ExportBpf(scmp_filter_ctx ctx, std::string& error);
 
 }  // namespace sandbox
 
