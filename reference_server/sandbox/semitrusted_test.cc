@@ -326,6 +326,16 @@ TEST_F(SemitrustedTest, ReachesNoHostOrPrivateAddress) {
       << r.stderr_text;
   ExpectNotReached({world::kHostLoopbackTcp, world::kHostInterfaceTcp, world::kPrivateTcp,
                     world::kMetadataTcp, world::kPrivateUdp});
+  // The supervisor said why (the gateway and the run's own 127.0.0.1 never
+  // reach it: slirp4netns and the namespace refuse those).
+  std::string refusals;
+  for (const std::string& refusal : r.network_refusals) refusals += refusal + "\n";
+  for (const std::string& expected :
+       {world::kHostAddress + std::string(" is an address of this host"),
+        world::kPrivateAddress + std::string(" is private (10.0.0.0/8)"),
+        world::kMetadataAddress + std::string(" is link-local")}) {
+    EXPECT_NE(refusals.find(expected), std::string::npos) << expected << " in:\n" << refusals;
+  }
 }
 
 TEST_F(SemitrustedTest, SeesNoSocketOfTheHost) {
