@@ -132,8 +132,7 @@ int main(int argc, char** argv) {
   http::Server server(server_options, router, store, log);
   if (const std::string error = server.Listen(); !error.empty()) return Fail(kStartError, error);
 
-  // Scripts and tests wait for exactly this line.
-  std::cout << "listening on " << server.url() << std::endl;
+  // The start-up report first: whoever waits for the line below finds it.
   log.Event("listening", {{"url", server.url()},
                           {"workers", std::to_string(workers)},
                           {"max_queue", std::to_string(flags.max_queue)},
@@ -141,6 +140,8 @@ int main(int argc, char** argv) {
                           {"api_keys", std::to_string(keys.size())},
                           {"cgroups", sandbox.cgroups().report()},
                           {"semitrusted", sandbox.SemitrustedPolicy()}});
+  // Scripts and tests wait for exactly this line.
+  std::cout << "listening on " << server.url() << std::endl;
   server.Run();
   return 0;
 }
