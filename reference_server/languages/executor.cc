@@ -113,7 +113,7 @@ api::ExecutionResult Execute(const Language& language, const api::ExecuteRequest
                                        : sandbox::Network::kZeroTrust;
   const sandbox::RunResult run =
       sandbox.Run(MakeRunSpec(language, request), limits, network, cancel_fd);
-  if (ending != nullptr) *ending = {run.timed_out, run.cancelled};
+  if (ending != nullptr) *ending = {run.timed_out, run.cancelled, !run.setup_error.empty()};
   return ToExecutionResult(language, request, limits, run);
 }
 

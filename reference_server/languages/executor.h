@@ -29,6 +29,7 @@ api::ExecutionResult ToExecutionResult(const Language& language,
 struct RunEnding {
   bool timed_out = false;
   bool cancelled = false;
+  bool setup_failed = false;  // the sandbox could not run the program at all
 };
 
 // MakeRunSpec + Sandbox::Run + ToExecutionResult; `ending` (optional)

@@ -123,10 +123,9 @@ int main(int argc, char** argv) {
   std::cerr << "sandbox_run: " << box.cgroups().report() << "\n";
   sandbox::Limits base;
   if (memory_mb > 0) base.memory_bytes = static_cast<std::size_t>(memory_mb) * sandbox::kMiB;
+  languages::RunEnding ending;
   const api::ExecutionResult result =
-      languages::Execute(*language.value(), request, box, base);
+      languages::Execute(*language.value(), request, box, base, -1, &ending);
   std::cout << api::ToJson(result) << "\n";
-  const bool setup_failed =
-      result.error && *result.error && result.error->value().starts_with("Sandbox error");
-  return setup_failed ? 1 : 0;
+  return ending.setup_failed ? 1 : 0;
 }
