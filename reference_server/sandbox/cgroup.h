@@ -4,7 +4,10 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <memory>
 #include <string>
+
+#include "reference_server/sandbox/cgroup_version.h"
 
 namespace sandbox {
 
@@ -19,18 +22,21 @@ class CgroupHost {
   CgroupHost(const CgroupHost&) = delete;
   CgroupHost& operator=(const CgroupHost&) = delete;
 
-  bool memory() const { return !memory_parent_.empty(); }
-  bool pids() const { return !pids_parent_.empty(); }
-  int version() const { return version_; }
+  bool memory() const { return !parents_.memory.empty(); }
+  bool pids() const { return !parents_.pids.empty(); }
+  int version() const { return version_->number(); }
   // E.g. "cgroup v1: memory, pids", or why a controller is missing.
   const std::string& report() const { return report_; }
 
-  const std::string& memory_parent() const { return memory_parent_; }
-  const std::string& pids_parent() const { return pids_parent_; }
+  const std::string& memory_parent() const { return parents_.memory; }
+  const std::string& pids_parent() const { return parents_.pids; }
+  const CgroupVersion& layout() const { return *version_; }
+  const CgroupDirs& parents() const { return parents_; }
 
  private:
-  int version_ = 0;
-  std::string memory_parent_, pids_parent_, report_;
+  std::unique_ptr<CgroupVersion> version_;
+  CgroupDirs parents_;
+  std::string report_;
 };
 
 // Removes the cgroup directories of sandbox hosts (execprobe-<pid>) whose
@@ -55,7 +61,8 @@ class RunCgroup {
 
  private:
   const CgroupHost& host_;
-  std::string memory_dir_, pids_dir_, error_;
+  CgroupDirs dirs_;
+  std::string error_;
 };
 
 }  // namespace sandbox
