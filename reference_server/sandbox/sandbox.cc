@@ -22,6 +22,7 @@
 #include "reference_server/sandbox/egress_policy.h"
 #include "reference_server/sandbox/mount_namespace.h"
 #include "reference_server/sandbox/network_helper.h"
+#include "reference_server/sandbox/run_plan.h"
 #include "reference_server/sandbox/output_capture.h"
 #include "reference_server/sandbox/seccomp_filter.h"
 #include "reference_server/sandbox/user_namespace.h"
@@ -30,7 +31,6 @@ namespace sandbox {
 namespace {
 
 constexpr std::size_t kInitStackBytes = 256 * 1024;
-constexpr const char* kStaging = "/tmp";  // covered by the new root, inside only
 // After a kill, the pipes close as soon as the kernel has torn the
 // namespace down; this bounds the wait for that.
 constexpr auto kDrainAfterKill = std::chrono::seconds(5);
@@ -40,47 +40,6 @@ int ReadLastCapability() {
   int last = 40;
   in >> last;
   return last;
-}
-
-// Closes the descriptors it holds when it goes out of scope.
-struct Pipe {
-  int read = -1;
-  int write = -1;
-  bool Open() {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return false;
-    read = fds[0];
-    write = fds[1];
-    return true;
-  }
-  void CloseRead() { if (read >= 0) close(read); read = -1; }
-  void CloseWrite() { if (write >= 0) close(write); write = -1; }
-  ~Pipe() { CloseRead(); CloseWrite(); }
-};
-
-std::string TmpfsOptions(std::size_t bytes, const char* mode) {
-  return "size=" + std::to_string(bytes) + ",mode=" + mode;
-}
-
-void FillEnvironment(const RunSpec& spec, ChildPlan& plan) {
-  std::vector<std::pair<std::string, std::string>> env = {
-      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
-      {"HOME", "/work"},
-      {"LANG", "C.UTF-8"},
-      {"TMPDIR", "/tmp"},
-  };
-  for (const auto& [name, value] : spec.env) {
-    auto it = std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == name; });
-    if (it != env.end()) {
-      it->second = value;
-    } else {
-      env.emplace_back(name, value);
-    }
-  }
-  plan.env_storage.reserve(env.size());
-  for (const auto& [name, value] : env) plan.env_storage.push_back(name + "=" + value);
-  for (std::string& entry : plan.env_storage) plan.envp.push_back(entry.data());
-  plan.envp.push_back(nullptr);
 }
 
 std::string ArtifactProblem(int error) {
@@ -183,157 +142,126 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
                        int cancel_fd) {
   RunResult result;
   result.exit_code = -1;
-  if (!error_.empty()) {
-    result.setup_error = error_;
-    return result;
-  }
-  if (spec.steps.empty()) {
-    result.setup_error = "nothing to run";
-    return result;
-  }
-  std::vector<std::vector<std::string>> all_steps = spec.steps;
-  all_steps.insert(all_steps.end(), spec.after_steps.begin(), spec.after_steps.end());
-  for (const auto& argv : all_steps) {
-    if (argv.empty() || argv[0].empty() || argv[0][0] != '/') {
-      result.setup_error = "every step's argv[0] must be an absolute path inside the sandbox";
-      return result;
-    }
-  }
+  result.setup_error = error_.empty() ? SpecProblem(spec) : error_;
+  if (!result.setup_error.empty()) return result;
   const auto start = std::chrono::steady_clock::now();
+  const std::vector<std::vector<std::string>> all_steps = AllSteps(spec);
+  ChildPlan plan = PlanRun(policy_, spec, all_steps, limits, network, cgroups_->memory(),
+                           seccomp_, last_capability_);
+  RunPipes pipes;
+  LaunchedRun run;
+  if (!Launch(plan, pipes, limits, network, run, result)) return result;
+  Collect(spec, limits, pipes, run, cancel_fd, start + std::chrono::seconds(limits.wall_seconds),
+          result);
+  result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  return result;
+}
 
-  ChildPlan plan;
-  plan.hostname = policy_.hostname;
-  plan.staging = kStaging;
-  plan.dev_dir = plan.staging + "/dev";
-  plan.proc_dir = plan.staging + "/proc";
-  plan.tmp_dir = plan.staging + "/tmp";
-  plan.work_dir = plan.staging + "/work";
-  plan.old_root = plan.staging + "/.old_root";
-  plan.root_options = TmpfsOptions(4 * kMiB, "0755");
-  plan.dev_options = TmpfsOptions(64 * 1024, "0755");
-  plan.tmp_options = TmpfsOptions(limits.tmp_bytes, "1777");
-  plan.work_options = TmpfsOptions(limits.work_dir_bytes, "0755");
-  plan.steps = PlanRoot(policy_, network, plan.staging);
-  plan.files = &spec.files;
-  plan.limits = limits;
-  plan.rlimit_memory = !cgroups_->memory();
-  plan.main_steps = spec.steps.size();
-  for (const auto& argv : all_steps) {
-    std::vector<char*>& pointers = plan.step_argvs.emplace_back();
-    for (const std::string& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
-    pointers.push_back(nullptr);
-  }
-  FillEnvironment(spec, plan);
-  plan.seccomp = &seccomp_;
-  plan.last_capability = last_capability_;
-
-  Pipe out, err, go, status, artifact;
-  const bool wants_artifact = !spec.artifacts.empty();
-  if (!out.Open() || !err.Open() || !go.Open() || !status.Open() ||
-      (wants_artifact && !artifact.Open())) {
+bool Sandbox::Launch(ChildPlan& plan, RunPipes& pipes, const Limits& limits, Network network,
+                     LaunchedRun& run, RunResult& result) {
+  const bool wants_artifact = !plan.artifact_names->empty();
+  if (!pipes.Open(wants_artifact)) {
     result.setup_error = std::string("pipe: ") + strerror(errno);
-    return result;
+    return false;
   }
-  plan.go_read = go.read;
-  plan.status_write = status.write;
-  plan.stdout_write = out.write;
-  plan.stderr_write = err.write;
-  plan.artifact_write = artifact.write;
-  plan.artifact_names = &spec.artifacts;
-  plan.artifact_max_bytes = limits.max_file_bytes;
-
+  plan.go_read = pipes.go.read;
+  plan.status_write = pipes.status.write;
+  plan.stdout_write = pipes.out.write;
+  plan.stderr_write = pipes.err.write;
+  plan.artifact_write = pipes.artifact.write;
   void* stack = mmap(nullptr, kInitStackBytes, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) {
     result.setup_error = std::string("mmap: ") + strerror(errno);
-    return result;
+    return false;
   }
   // The cgroup namespace comes later, from init, once it is in its cgroup.
   const int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
                     CLONE_NEWUTS | SIGCHLD;
-  const pid_t init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
+  run.init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
   const int clone_errno = errno;
   munmap(stack, kInitStackBytes);  // the child has its own copy
-  if (init < 0) {
+  if (run.init < 0) {
     result.setup_error = std::string("clone: ") + strerror(clone_errno);
-    return result;
+    return false;
   }
-  go.CloseRead();
-  status.CloseWrite();
-  out.CloseWrite();
-  err.CloseWrite();
-  artifact.CloseWrite();
+  pipes.CloseChildEnds();
 
-  const std::uint32_t host_uid = NextHostUid();
-  std::string map_error = WriteIdMaps(init, host_uid);
-  const std::string run_name = "run-" + std::to_string(runs_.fetch_add(1));
-  std::optional<RunCgroup> cgroup;
-  if (map_error.empty() && (cgroups_->memory() || cgroups_->pids())) {
-    cgroup.emplace(*cgroups_, run_name, limits.memory_bytes, limits.max_processes);
-    map_error = cgroup->error();
-    if (map_error.empty() && !cgroup->AddProcess(init)) map_error = "joining the run's cgroup";
+  std::string error = WriteIdMaps(run.init, NextHostUid());
+  const std::string name = "run-" + std::to_string(runs_.fetch_add(1));
+  if (error.empty() && (cgroups_->memory() || cgroups_->pids())) {
+    run.cgroup.emplace(*cgroups_, name, limits.memory_bytes, limits.max_processes);
+    error = run.cgroup->error();
+    if (error.empty() && !run.cgroup->AddProcess(run.init)) error = "joining the run's cgroup";
   }
-  std::unique_ptr<NetworkHelper> network_helper;
-  if (map_error.empty() && network == Network::kSemiTrusted) {
+  if (!error.empty()) error = "setting up the run: " + error;
+  if (error.empty() && network == Network::kSemiTrusted) {
     std::string network_error = semitrusted_error_;
     if (network_error.empty()) {
-      network_helper = std::make_unique<NetworkHelper>();
-      network_error = network_helper->Start(policy_.network_helper, helper_filter_, init,
-                                            *cgroups_, run_name + "-network");
+      run.network = std::make_unique<NetworkHelper>();
+      network_error = run.network->Start(policy_.network_helper, helper_filter_, run.init,
+                                         *cgroups_, name + "-network");
     }
     if (!network_error.empty()) {
-      map_error = "semitrusted networking could not be set up: " + network_error;
+      error = "semitrusted networking could not be set up: " + network_error;
       result.network_unavailable = true;
     }
   }
-  if (!map_error.empty()) {
-    kill(init, SIGKILL);
-    waitpid(init, nullptr, 0);
-    result.setup_error = result.network_unavailable ? map_error : "setting up the run: " + map_error;
-    return result;
+  if (!error.empty()) {
+    kill(run.init, SIGKILL);
+    waitpid(run.init, nullptr, 0);
+    result.setup_error = error;
+    return false;
   }
   const std::string cgroup_name = "cgroup v" + std::to_string(cgroups_->version());
   result.enforcement =
       std::string("memory: ") + (cgroups_->memory() ? cgroup_name : "RLIMIT_AS") +
       "; processes: " + (cgroups_->pids() ? cgroup_name + " + RLIMIT_NPROC" : "RLIMIT_NPROC");
   const char byte = 'g';
-  if (write(go.write, &byte, 1) != 1) kill(init, SIGKILL);
-  go.CloseWrite();
+  if (write(pipes.go.write, &byte, 1) != 1) kill(run.init, SIGKILL);
+  pipes.go.CloseWrite();
+  return true;
+}
 
+void Sandbox::Collect(const RunSpec& spec, const Limits& limits, RunPipes& pipes,
+                      LaunchedRun& run, int cancel_fd,
+                      std::chrono::steady_clock::time_point deadline, RunResult& result) {
   CappedText stdout_text{{}, limits.max_output_bytes, false};
   CappedText stderr_text{{}, limits.max_output_bytes, false};
   // Reports are a few fixed-size records; the artifact is bounded by init.
   CappedText reports{{}, 1 << 16, false};
   CappedText artifact_bytes{
       {}, spec.artifacts.size() * (limits.max_file_bytes + sizeof(ArtifactHeader)), false};
-  Stream streams[] = {{out.read, &stdout_text}, {err.read, &stderr_text},
-                      {status.read, &reports}, {artifact.read, &artifact_bytes}};
+  Stream streams[] = {{pipes.out.read, &stdout_text}, {pipes.err.read, &stderr_text},
+                      {pipes.status.read, &reports}, {pipes.artifact.read, &artifact_bytes}};
+  const bool wants_artifact = !spec.artifacts.empty();
   const int stream_count = wants_artifact ? 4 : 3;
-  const auto deadline = start + std::chrono::seconds(limits.wall_seconds);
   const PumpEnd end = PumpStreams(streams, stream_count, cancel_fd, deadline);
   if (end != PumpEnd::kEndOfFile) {
     result.timed_out = end == PumpEnd::kDeadline;
     result.cancelled = end == PumpEnd::kCancelled;
     if (end == PumpEnd::kError) result.setup_error = "reading the run's output failed";
-    kill(init, SIGKILL);  // pid 1 gone: the kernel kills the whole namespace
+    kill(run.init, SIGKILL);  // pid 1 gone: the kernel kills the whole namespace
     PumpStreams(streams, stream_count, -1, std::chrono::steady_clock::now() + kDrainAfterKill);
   }
   int init_status = 0;
   rusage usage{};
-  while (wait4(init, &init_status, 0, &usage) < 0 && errno == EINTR) {
+  while (wait4(run.init, &init_status, 0, &usage) < 0 && errno == EINTR) {
   }
   ApplyReports(reports.text, result);
   // The program is gone: its network goes too.
-  if (network_helper != nullptr) {
-    if (const EgressSupervisor* supervisor = network_helper->supervisor()) {
+  if (run.network != nullptr) {
+    if (const EgressSupervisor* supervisor = run.network->supervisor()) {
       result.network_refusals = supervisor->refused();
     }
-    reaper_->Bury(std::move(network_helper));
+    reaper_->Bury(std::move(run.network));
   }
   if (wants_artifact && !result.timed_out && !result.cancelled) {
     result.artifacts = ParseArtifacts(spec.artifacts, artifact_bytes.text);
   }
-  result.memory_limit_hit = cgroup.has_value() && cgroup->OomKilled();
+  result.memory_limit_hit = run.cgroup.has_value() && run.cgroup->OomKilled();
   if (result.timed_out || result.cancelled) {
     result.exited = false;
     result.exit_code = -1;
@@ -344,10 +272,6 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   result.stdout_truncated = stdout_text.truncated;
   result.stderr_truncated = stderr_text.truncated;
   result.cpu_ms = Milliseconds(usage.ru_utime) + Milliseconds(usage.ru_stime);
-  result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
-  return result;
 }
 
 }  // namespace sandbox

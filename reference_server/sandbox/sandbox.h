@@ -4,15 +4,19 @@
 #include <linux/filter.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "reference_server/sandbox/cgroup.h"
+#include "reference_server/sandbox/child_plan.h"
 #include "reference_server/sandbox/network_helper.h"
 #include "reference_server/sandbox/policy.h"
 #include "reference_server/sandbox/run.h"
+#include "reference_server/sandbox/run_pipes.h"
 
 namespace sandbox {
 
@@ -47,7 +51,23 @@ class Sandbox {
                 int cancel_fd = -1);
 
  private:
+  // A run between its launch and its end.
+  struct LaunchedRun {
+    pid_t init = -1;
+    std::optional<RunCgroup> cgroup;
+    std::unique_ptr<NetworkHelper> network;
+  };
+
   std::uint32_t NextHostUid();
+  // The second phase: clones init into its namespaces, maps its ids, puts
+  // it in its cgroup, starts its network, and lets it go. False, with
+  // result.setup_error (and nothing left running), when it cannot.
+  bool Launch(ChildPlan& plan, RunPipes& pipes, const Limits& limits, Network network,
+              LaunchedRun& run, RunResult& result);
+  // The third: captures the output until the run ends, its deadline passes
+  // or `cancel_fd` fires, reaps it, and fills in the result.
+  void Collect(const RunSpec& spec, const Limits& limits, RunPipes& pipes, LaunchedRun& run,
+               int cancel_fd, std::chrono::steady_clock::time_point deadline, RunResult& result);
 
   Policy policy_;
   std::string error_;
