@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <utility>
+
+#include "reference_server/sandbox/run_pipes.h"
 
 namespace sandbox {
 namespace {
@@ -111,14 +114,6 @@ struct Fd {
   }
 };
 
-bool OpenPipe(Fd& read_end, Fd& write_end) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return false;
-  read_end.fd = fds[0];
-  write_end.fd = fds[1];
-  return true;
-}
-
 // Waits for `fd` to become readable; false once `deadline` has passed.
 bool WaitReadable(int fd, std::chrono::steady_clock::time_point deadline) {
   for (;;) {
@@ -137,13 +132,12 @@ bool WaitReadable(int fd, std::chrono::steady_clock::time_point deadline) {
 std::string NetworkHelper::Start(const HelperSettings& settings,
                                  const std::vector<sock_filter>& filter, pid_t target,
                                  const CgroupHost& cgroups, const std::string& cgroup_name) {
-  Fd devnull, ready_read, ready_write, exit_read, exit_write, status_read, status_write, go_read,
-      go_write, log;
+  Fd devnull, log;
+  Pipe ready, exit, status, go;
   devnull.fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   log.fd = memfd_create("network-helper-log", MFD_CLOEXEC);
-  if (devnull.fd < 0 || log.fd < 0 || !OpenPipe(ready_read, ready_write) ||
-      !OpenPipe(exit_read, exit_write) || !OpenPipe(status_read, status_write) ||
-      !OpenPipe(go_read, go_write)) {
+  if (devnull.fd < 0 || log.fd < 0 || !ready.Open() || !exit.Open() || !status.Open() ||
+      !go.Open()) {
     return std::string("creating the helper's descriptors: ") + strerror(errno);
   }
   std::vector<std::string> arguments = {
@@ -167,8 +161,8 @@ std::string NetworkHelper::Start(const HelperSettings& settings,
   envp.push_back(nullptr);
   const sock_fprog program{static_cast<unsigned short>(filter.size()),
                            const_cast<sock_filter*>(filter.data())};
-  const ChildArgs args{{devnull.fd, devnull.fd, log.fd, ready_write.fd, exit_read.fd,
-                        status_write.fd, go_read.fd},
+  const ChildArgs args{{devnull.fd, devnull.fd, log.fd, ready.write, exit.read, status.write,
+                        go.read},
                        settings.binary.c_str(),
                        argv.data(),
                        envp.data(),
@@ -181,17 +175,17 @@ std::string NetworkHelper::Start(const HelperSettings& settings,
   if (pid == 0) RunChild(args);
   pid_ = pid;
   log_ = log.Release();
-  exit_write_ = exit_write.Release();
-  ready_write.Reset();
-  exit_read.Reset();
-  status_write.Reset();
-  go_read.Reset();
+  exit_write_ = std::exchange(exit.write, -1);
+  ready.CloseWrite();
+  exit.CloseRead();
+  status.CloseWrite();
+  go.CloseRead();
 
   // One deadline for the whole start.
   const auto deadline = std::chrono::steady_clock::now() + settings.ready_timeout;
   int listener_number = -1;
-  if (!WaitReadable(status_read.fd, deadline) ||
-      read(status_read.fd, &listener_number, sizeof listener_number) !=
+  if (!WaitReadable(status.read, deadline) ||
+      read(status.read, &listener_number, sizeof listener_number) !=
           sizeof listener_number) {
     return Fail("the helper did not start");
   }
@@ -206,16 +200,16 @@ std::string NetworkHelper::Start(const HelperSettings& settings,
   }
   supervisor_ = std::make_unique<EgressSupervisor>(listener.Release(), pidfd.Release(), pid,
                                                    CurrentEgressRules);
-  const char go = 'g';
-  if (write(go_write.fd, &go, 1) != 1) return Fail("starting the helper");
-  go_write.Reset();
+  const char byte = 'g';
+  if (write(go.write, &byte, 1) != 1) return Fail("starting the helper");
+  go.CloseWrite();
 
-  char ready = 0;
-  if (!WaitReadable(ready_read.fd, deadline)) {
+  char ready_byte = 0;
+  if (!WaitReadable(ready.read, deadline)) {
     return Fail("the helper's interface was not up within " +
                 std::to_string(settings.ready_timeout.count()) + " ms");
   }
-  if (read(ready_read.fd, &ready, 1) != 1) return Fail("the helper exited");
+  if (read(ready.read, &ready_byte, 1) != 1) return Fail("the helper exited");
   supervisor_->EndSetup();
   return "";
 }
