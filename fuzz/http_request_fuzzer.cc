@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <future>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "fuzz/fuzz_check.h"
 #include "fuzz/recording_runner.h"
 #include "reference_server/http/api_keys.h"
+#include "reference_server/http/framing.h"
 #include "reference_server/http/router.h"
 #include "reference_server/http/routes.h"
 #include "reference_server/jobs/clock.h"
@@ -97,16 +99,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(16 * 1024);
   parser.body_limit(20 * 1024 * 1024);
-  parser.eager(true);
+  // Header first, as the session reads it: the framing rules judge the
+  // header before any of the body is read.
+  parser.eager(false);
   boost::beast::error_code ec;
   std::size_t used = 0;
+  std::optional<http::FrameFacts> facts;
   while (used < size && !parser.is_done()) {
     const std::size_t n = parser.put(boost::asio::buffer(data + used, size - used), ec);
     if (ec == bhttp::error::need_more) break;
     if (ec || n == 0) return 0;  // Beast's own concern, fuzzed upstream
     used += n;
+    if (!facts && parser.is_header_done()) {
+      facts = http::FactsOf(parser);
+      if (const auto problem = http::FramingProblem(*facts)) {
+        FUZZ_CHECK(problem->code == api::ErrorCode::kBadRequest && problem->field.empty() &&
+                       !problem->message.empty(),
+                   "a framing problem is a 400 of the request as a whole");
+        return 0;  // refused, and the connection closed, before routing
+      }
+      parser.eager(true);
+    }
   }
   if (!parser.is_done()) return 0;
+  // What the framing rules let through.
+  FUZZ_CHECK(!facts->transfer_encoding || facts->chunked, "only chunked bodies pass");
+  FUZZ_CHECK(facts->version == 10 || facts->version == 11, "only HTTP/1.x passes");
   const auto& message = parser.get();
 
   http::Request request;

@@ -70,9 +70,10 @@ JOBS=(
   reference_server/jobs/job_store.cc
   reference_server/jobs/runner.cc
 )
-# //reference_server/http:api_keys and :router.
+# //reference_server/http:api_keys, :framing and :router.
 HTTP=(
   reference_server/http/api_keys.cc
+  reference_server/http/framing.cc
   reference_server/http/router.cc
   reference_server/http/routes.cc
 )

@@ -120,38 +120,15 @@ void Session::OnHeader(beast::error_code ec) {
   if (ec) {
     const bool got_some = parser_->got_some();
     if (closing_ && got_some) return RefuseShuttingDown();
-    if (ec == bhttp::error::header_limit) {
-      return Refuse(MakeError(ErrorCode::kHeadersTooLarge, "",
-                              "the request header is over " +
-                                  std::to_string(options_.max_header_bytes) + " bytes"));
-    }
-    if (ec == bhttp::error::body_limit) {
-      return Refuse(MakeError(ErrorCode::kPayloadTooLarge, "body",
-                              "the request body is over " +
-                                  std::to_string(options_.max_body_bytes) + " bytes"));
-    }
-    if (timed_out && got_some) {
-      return Refuse(MakeError(ErrorCode::kRequestTimeout, "",
-                              "the request header did not arrive in time"));
-    }
-    if (ec == bhttp::error::end_of_stream || timed_out || !got_some ||
-        ec == net::error::operation_aborted || ec == net::error::connection_reset) {
-      return CloseNow();  // the client left, or never spoke
-    }
-    if (ec == bhttp::error::buffer_overflow) {
-      return Refuse(MakeError(ErrorCode::kBadRequest, "",
-                              "a chunk header or trailer is over " +
-                                  std::to_string(options_.max_header_bytes) + " bytes"));
-    }
-    return Refuse(MakeError(ErrorCode::kBadRequest, "",
-                            "malformed HTTP request: " + ec.message()));
+    const auto answer = ReadFailureAnswer(ReadPhase::kHeader, ec, got_some, timed_out, Limits());
+    return answer ? Refuse(*answer) : CloseNow();  // no answer: the client left, or never spoke
   }
   state_ = State::kReading;
   const auto& header = parser_->get();
   record_.method = std::string(header.method_string());
   target_ = OriginForm(std::string_view(header.target().data(), header.target().size()));
   record_.path = std::string(PathOf(target_));
-  if (auto malformed = CheckFraming(header)) return Refuse(*malformed);
+  if (auto malformed = FramingProblem(FactsOf(*parser_))) return Refuse(*malformed);
   std::optional<Answer> screened = router_.Screen(
       record_.method, target_,
       std::string(header[bhttp::field::authorization]),
@@ -187,25 +164,12 @@ void Session::OnBody(beast::error_code ec) {
   const bool timed_out = DisarmReadDeadline();
   if (!ec) return Dispatch();
   if (closing_) return RefuseShuttingDown();
-  if (ec == bhttp::error::buffer_overflow) {
-    return Refuse(MakeError(ErrorCode::kBadRequest, "body",
-                            "a chunk header or trailer is over " +
-                                std::to_string(options_.max_header_bytes) + " bytes"));
-  }
-  if (ec == bhttp::error::body_limit) {
-    return Refuse(MakeError(ErrorCode::kPayloadTooLarge, "body",
-                            "the request body is over " + std::to_string(options_.max_body_bytes) +
-                                " bytes"));
-  }
-  if (timed_out) {
-    return Refuse(MakeError(ErrorCode::kRequestTimeout, "body",
-                            "the request body did not arrive in time"));
-  }
-  if (ec == bhttp::error::partial_message || ec == bhttp::error::end_of_stream ||
-      ec == net::error::operation_aborted || ec == net::error::connection_reset) {
-    return CloseNow();
-  }
-  Refuse(MakeError(ErrorCode::kBadRequest, "body", "malformed HTTP body: " + ec.message()));
+  const auto answer = ReadFailureAnswer(ReadPhase::kBody, ec, true, timed_out, Limits());
+  return answer ? Refuse(*answer) : CloseNow();
+}
+
+ReadLimits Session::Limits() const {
+  return {options_.max_header_bytes, options_.max_body_bytes};
 }
 
 void Session::ArmReadDeadline(std::chrono::milliseconds timeout) {
@@ -295,34 +259,6 @@ void Session::OnAnswer(Answer answer) {
   stream_.socket().cancel(ignored);  // ends the disconnect watch
   const bool keep_alive = parser_ && parser_->keep_alive();
   Write(std::move(answer), !keep_alive);
-}
-
-std::optional<api::ApiError> Session::CheckFraming(
-    const bhttp::request_parser<bhttp::string_body>::value_type& header) const {
-  const auto bad = [](std::string message) {
-    return MakeError(ErrorCode::kBadRequest, "", std::move(message));
-  };
-  if (header.version() != 11 && header.version() != 10) {
-    return bad("only HTTP/1.0 and HTTP/1.1 are served");
-  }
-  // Beast takes a Transfer-Encoding that does not end in "chunked" for no
-  // body at all: the "body" would then be read as the next request
-  // (request smuggling). RFC 9112 section 6.3 requires a 400.
-  if (header.count(bhttp::field::transfer_encoding) != 0 && !parser_->chunked()) {
-    return bad("Transfer-Encoding must end with chunked");
-  }
-  if (header.version() == 11 && header.count(bhttp::field::host) != 1) {
-    return bad("an HTTP/1.1 request needs exactly one Host header");
-  }
-  if (header.count(bhttp::field::authorization) > 1) {
-    return bad("more than one Authorization header");
-  }
-  // Only POST endpoints take a body: a body elsewhere (even on /health,
-  // which needs no key) is refused before any of it is read.
-  if (header.method() != bhttp::verb::post && !parser_->is_done()) {
-    return bad(std::string(header.method_string()) + " requests take no body");
-  }
-  return std::nullopt;
 }
 
 void Session::RefuseShuttingDown() {

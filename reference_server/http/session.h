@@ -16,6 +16,7 @@
 
 #include "reference_server/http/access_log.h"
 #include "reference_server/http/byte_budget.h"
+#include "reference_server/http/framing.h"
 #include "reference_server/http/router.h"
 
 namespace http {
@@ -74,10 +75,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Answers a request that cannot be read further, then closes.
   void Refuse(const api::ApiError& error);
   void RefuseShuttingDown();
-  // A 400 for requests whose framing is unsafe or ambiguous.
-  std::optional<api::ApiError> CheckFraming(
-      const boost::beast::http::request_parser<boost::beast::http::string_body>::value_type&
-          header) const;
+  ReadLimits Limits() const;
   void Write(Answer answer, bool close_after);
   void OnWrite(bool close_after, boost::beast::error_code ec);
   // Closes politely: stops sending, reads (for a bounded time) what the
