@@ -5,7 +5,10 @@
 #include <cstring>
 #include <regex.h>
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "conformance/json_text.h"
 #include "rapidjson/pointer.h"
@@ -139,11 +142,147 @@ std::string RegexProblem(const std::string& pattern, const std::string* text) {
   return problem;
 }
 
+namespace {
+
+// Reports one broken operation.
+using Fail = std::function<void(const std::string&)>;
+
+// One operation of the table below: checks `actual` (present) against the
+// operation's `want`. `got` describes `actual` for messages.
+using CheckFunction = void (*)(std::string_view name, const rapidjson::Value& want,
+                               const rapidjson::Value& actual, const std::string& got,
+                               const MatchContext& context, const Fail& fail);
+
+void CheckEquals(std::string_view, const rapidjson::Value& want, const rapidjson::Value& actual,
+                 const std::string& got, const MatchContext& context, const Fail& fail) {
+  rapidjson::Document expected;
+  if (std::string error = ExpandTemplate(want, *context.vars, expected.GetAllocator(), &expected);
+      !error.empty()) {
+    fail("fixture error: " + error);
+  } else if (!SameJson(expected, actual)) {
+    fail("expected " + ToShortJson(expected) + ", " + got);
+  }
+}
+
+void CheckType(std::string_view, const rapidjson::Value& want, const rapidjson::Value& actual,
+               const std::string&, const MatchContext&, const Fail& fail) {
+  bool any = false;
+  if (want.IsString()) {
+    any = HasType(actual, want.GetString());
+  } else {
+    for (const auto& type : want.GetArray()) any = any || HasType(actual, type.GetString());
+  }
+  if (!any) {
+    fail("expected type " + TypeList(want) + ", got " + JsonTypeName(actual) + " " +
+         ToShortJson(actual));
+  }
+}
+
+void CheckText(std::string_view name, const rapidjson::Value& want,
+               const rapidjson::Value& actual, const std::string& got,
+               const MatchContext& context, const Fail& fail) {
+  if (!actual.IsString()) return fail("expected a string, " + got);
+  std::string error;
+  const bool regex = name == "regex";
+  // In a regex, a captured value is matched literally.
+  const std::string pattern =
+      regex ? SubstituteVars(want.GetString(), EscapedVars(*context.vars), &error)
+            : SubstituteVars(want.GetString(), *context.vars, &error);
+  const std::string text(actual.GetString(), actual.GetStringLength());
+  if (!error.empty()) {
+    fail("fixture error: " + error);
+  } else if (regex) {
+    const std::string problem = RegexProblem(pattern, &text);
+    if (problem == "no match") {
+      fail("expected to match /" + pattern + "/, " + got);
+    } else if (!problem.empty()) {
+      fail("fixture error: " + problem);
+    }
+  } else if (text.find(pattern) == std::string::npos) {
+    fail("expected to contain \"" + pattern + "\", " + got);
+  }
+}
+
+void CheckOneOf(std::string_view, const rapidjson::Value& want, const rapidjson::Value& actual,
+                const std::string& got, const MatchContext&, const Fail& fail) {
+  bool any = false;
+  for (const auto& option : want.GetArray()) any = any || SameJson(option, actual);
+  if (!any) fail("expected one of " + ToShortJson(want) + ", " + got);
+}
+
+void CheckRange(std::string_view, const rapidjson::Value& want, const rapidjson::Value& actual,
+                const std::string& got, const MatchContext& context, const Fail& fail) {
+  if (!actual.IsNumber() || !InRange(want, actual.GetDouble(), *context.vars)) {
+    fail("expected a number in " + RangeText(want, *context.vars) + ", " + got);
+  }
+}
+
+void CheckLength(std::string_view, const rapidjson::Value& want, const rapidjson::Value& actual,
+                 const std::string& got, const MatchContext& context, const Fail& fail) {
+  double length = -1;
+  if (actual.IsString()) length = actual.GetStringLength();
+  if (actual.IsArray()) length = actual.Size();
+  if (length < 0 || !InRange(want, length, *context.vars)) {
+    fail("expected a string or array of length in " + RangeText(want, *context.vars) + ", " +
+         got);
+  }
+}
+
+void CheckSchema(std::string_view, const rapidjson::Value& want, const rapidjson::Value& actual,
+                 const std::string&, const MatchContext& context, const Fail& fail) {
+  if (std::string error = context.schemas->Validate(want.GetString(), actual); !error.empty()) {
+    fail(error);
+  }
+}
+
+void CheckElements(std::string_view name, const rapidjson::Value& want,
+                   const rapidjson::Value& actual, const std::string& got,
+                   const MatchContext& context, const Fail& fail) {
+  if (!actual.IsArray()) return fail("expected an array, " + got);
+  const std::size_t matching = CountMatching(want, actual, context);
+  if (name == "some" && matching == 0) {
+    fail("no element matches " + ToShortJson(want) + "; " + got);
+  } else if (name == "none" && matching != 0) {
+    fail(std::to_string(matching) + " element(s) match " + ToShortJson(want) + ", none may; " +
+         got);
+  } else if (name == "every" && matching != actual.Size()) {
+    fail(std::to_string(actual.Size() - matching) + " element(s) do not match " +
+         ToShortJson(want) + "; " + got);
+  }
+}
+
+struct Operation {
+  std::string_view name;
+  CheckFunction check;  // nullptr: "present" and "absent", which judge existence itself
+};
+
+// Every operation, in the order of docs/CONFORMANCE.md: the dispatch, the
+// list MatcherOperations() gives, and what matchers_test compares with
+// case_format.json all come from here.
+constexpr Operation kOperations[] = {
+    {"equals", CheckEquals}, {"type", CheckType},       {"regex", CheckText},
+    {"contains", CheckText}, {"present", nullptr},      {"absent", nullptr},
+    {"one_of", CheckOneOf},  {"range", CheckRange},     {"length", CheckLength},
+    {"schema", CheckSchema}, {"some", CheckElements},   {"none", CheckElements},
+    {"every", CheckElements},
+};
+
+const Operation* FindOperation(std::string_view name) {
+  for (const Operation& operation : kOperations) {
+    if (operation.name == name) return &operation;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 const std::vector<std::string>& MatcherOperations() {
-  static const std::vector<std::string> kOperations = {
-      "equals", "type",   "regex", "contains", "present", "absent", "one_of",
-      "range",  "length", "schema", "some",   "none",    "every"};
-  return kOperations;
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const Operation& operation : kOperations) names.emplace_back(operation.name);
+    return names;
+  }();
+  return kNames;
 }
 
 const rapidjson::Value* ValueAt(const rapidjson::Value& root, const std::string& pointer) {
@@ -157,7 +296,7 @@ bool CheckOperations(const rapidjson::Value& ops, const rapidjson::Value* actual
                      const std::string& label, const MatchContext& context,
                      std::vector<std::string>* mismatches) {
   const std::size_t before = mismatches->size();
-  auto fail = [&](const std::string& text) { mismatches->push_back(label + ": " + text); };
+  const Fail fail = [&](const std::string& text) { mismatches->push_back(label + ": " + text); };
   const std::string got =
       actual == nullptr ? std::string("absent") : "got " + ToShortJson(*actual);
 
@@ -165,7 +304,12 @@ bool CheckOperations(const rapidjson::Value& ops, const rapidjson::Value* actual
     const std::string name = op.name.GetString();
     const rapidjson::Value& want = op.value;
     if (name == "path" || name == "because") continue;
-    if (name == "present" || name == "absent") {
+    const Operation* operation = FindOperation(name);
+    if (operation == nullptr) {
+      fail("fixture error: unknown operation '" + name + "'");
+      continue;
+    }
+    if (operation->check == nullptr) {  // present, absent
       const bool must_exist = (name == "present") == want.GetBool();
       if (must_exist && actual == nullptr) fail("must be present, is absent");
       if (!must_exist && actual != nullptr) fail("must be absent, " + got);
@@ -175,82 +319,7 @@ bool CheckOperations(const rapidjson::Value& ops, const rapidjson::Value* actual
       fail("must be present (to check '" + name + "'), is absent");
       break;
     }
-    if (name == "equals") {
-      rapidjson::Document expected;
-      if (std::string error = ExpandTemplate(want, *context.vars, expected.GetAllocator(), &expected);
-          !error.empty()) {
-        fail("fixture error: " + error);
-      } else if (!SameJson(expected, *actual)) {
-        fail("expected " + ToShortJson(expected) + ", " + got);
-      }
-    } else if (name == "type") {
-      bool any = false;
-      if (want.IsString()) {
-        any = HasType(*actual, want.GetString());
-      } else {
-        for (const auto& type : want.GetArray()) any = any || HasType(*actual, type.GetString());
-      }
-      if (!any) fail("expected type " + TypeList(want) + ", got " + JsonTypeName(*actual) + " " +
-                     ToShortJson(*actual));
-    } else if (name == "regex" || name == "contains") {
-      if (!actual->IsString()) {
-        fail("expected a string, " + got);
-        continue;
-      }
-      std::string error;
-      const bool regex = name == "regex";
-      // In a regex, a captured value is matched literally.
-      const std::string pattern = regex ? SubstituteVars(want.GetString(), EscapedVars(*context.vars), &error)
-                                        : SubstituteVars(want.GetString(), *context.vars, &error);
-      const std::string text(actual->GetString(), actual->GetStringLength());
-      if (!error.empty()) {
-        fail("fixture error: " + error);
-      } else if (regex) {
-        const std::string problem = RegexProblem(pattern, &text);
-        if (problem == "no match") {
-          fail("expected to match /" + pattern + "/, " + got);
-        } else if (!problem.empty()) {
-          fail("fixture error: " + problem);
-        }
-      } else if (text.find(pattern) == std::string::npos) {
-        fail("expected to contain \"" + pattern + "\", " + got);
-      }
-    } else if (name == "one_of") {
-      bool any = false;
-      for (const auto& option : want.GetArray()) any = any || SameJson(option, *actual);
-      if (!any) fail("expected one of " + ToShortJson(want) + ", " + got);
-    } else if (name == "range") {
-      if (!actual->IsNumber() || !InRange(want, actual->GetDouble(), *context.vars)) {
-        fail("expected a number in " + RangeText(want, *context.vars) + ", " + got);
-      }
-    } else if (name == "length") {
-      double length = -1;
-      if (actual->IsString()) length = actual->GetStringLength();
-      if (actual->IsArray()) length = actual->Size();
-      if (length < 0 || !InRange(want, length, *context.vars)) {
-        fail("expected a string or array of length in " + RangeText(want, *context.vars) + ", " + got);
-      }
-    } else if (name == "schema") {
-      if (std::string error = context.schemas->Validate(want.GetString(), *actual);
-          !error.empty()) {
-        fail(error);
-      }
-    } else if (name == "some" || name == "none" || name == "every") {
-      if (!actual->IsArray()) {
-        fail("expected an array, " + got);
-        continue;
-      }
-      const std::size_t matching = CountMatching(want, *actual, context);
-      if (name == "some" && matching == 0) {
-        fail("no element matches " + ToShortJson(want) + "; " + got);
-      } else if (name == "none" && matching != 0) {
-        fail(std::to_string(matching) + " element(s) match " + ToShortJson(want) +
-             ", none may; " + got);
-      } else if (name == "every" && matching != actual->Size()) {
-        fail(std::to_string(actual->Size() - matching) + " element(s) do not match " +
-             ToShortJson(want) + "; " + got);
-      }
-    }
+    operation->check(name, want, *actual, got, context, fail);
   }
   if (mismatches->size() != before) {
     if (const auto because = ops.FindMember("because"); because != ops.MemberEnd()) {
