@@ -19,6 +19,7 @@ sandbox::RunSpec MakeRunSpec(const Language& language, const api::ExecuteRequest
     spec.artifacts.push_back(language.wasm_artifact);
   }
   spec.env = request.env;
+  spec.binds = language.binds;
   spec.files.push_back({language.source, request.code, false});
   for (const api::InputFile& file : request.input_files) {
     spec.files.push_back({file.filename, file.content, false});

@@ -75,12 +75,20 @@ api::Result<Language> ParseLanguage(const rapidjson::Value& entry, const std::st
                                  ListField{"build", &language.build, false},
                                  ListField{"run", &language.run, true},
                                  ListField{"requires", &language.requirements, true},
-                                 ListField{"shebang", &language.shebang, false}}) {
+                                 ListField{"shebang", &language.shebang, false},
+                                 ListField{"binds", &language.binds, false}}) {
     auto list = StringList(entry, field.key, path, field.required);
     if (!list) return list.error();
     *field.into = std::move(list).value();
   }
   for (std::string& alias : language.aliases) alias = Lower(alias);
+  for (std::size_t i = 0; i < language.binds.size(); ++i) {
+    const std::string& bind = language.binds[i];
+    if (!bind.starts_with("/") || bind.find("/..") != std::string::npos || bind == "/") {
+      return MakeError(ErrorCode::kInvalidValue, path + ".binds[" + std::to_string(i) + "]",
+                       "must be an absolute path below / without '..'");
+    }
+  }
   const auto wasm = entry.FindMember("wasm");
   if (wasm != entry.MemberEnd()) {
     if (!wasm->value.IsObject()) return api::WrongType(path + ".wasm", "an object", wasm->value);

@@ -24,6 +24,7 @@ struct Language {
   std::vector<std::string> wasm_build;    // empty: no WebAssembly recipe
   std::string wasm_artifact;
   std::size_t memory_mb = 0;              // a floor for the memory limit
+  std::vector<std::string> binds;         // host paths it reads (its /etc), bound read-only
 
   bool installed = false;
   std::string missing;  // the first required path absent, when not installed

@@ -44,6 +44,14 @@ TEST(RegistryTest, TheDataFileListsTheRequiredLanguages) {
   }
 }
 
+TEST(RegistryTest, ALanguagesOwnConfigurationIsItsBindNotEveryones) {
+  const Registry registry = LoadAll(true);
+  EXPECT_EQ(registry.Find("java")->binds, std::vector<std::string>{"/etc/java-17-openjdk"});
+  EXPECT_EQ(registry.Find("pascal")->binds,
+            (std::vector<std::string>{"/etc/fpc.cfg", "/etc/fpc-3.2.2.cfg"}));
+  EXPECT_TRUE(registry.Find("python")->binds.empty());
+}
+
 TEST(RegistryTest, FindsByNameOrAliasCaseInsensitively) {
   const Registry registry = LoadAll(true);
   EXPECT_EQ(registry.Find("Python")->name, "python");
@@ -112,6 +120,12 @@ TEST(RegistryTest, MalformedDataNamesTheEntryAndField) {
        R"({"name":"y","aliases":["X"],"source":"y","run":["/y"],"requires":["/y"]}]})",
        "languages[1]: \"x\" is already taken"},
       {R"({"langs":[]})", "languages: must be an array of languages"},
+      {R"({"languages":[{"name":"x","source":"x","run":["/x"],"requires":["/x"],)"
+       R"("binds":["/etc/x","etc/y"]}]})",
+       "languages[0].binds[1]: must be an absolute path below / without '..'"},
+      {R"({"languages":[{"name":"x","source":"x","run":["/x"],"requires":["/x"],)"
+       R"("binds":["/etc/../root"]}]})",
+       "languages[0].binds[0]: must be an absolute path below / without '..'"},
   };
   for (const BadEntry& bad : cases) {
     auto registry = Registry::Parse(bad.json);

@@ -24,11 +24,13 @@ std::string PasswdFile() {
 
 }  // namespace
 
-std::vector<MountStep> PlanRoot(const Policy& policy, Network network,
-                                const std::string& staging) {
+std::vector<MountStep> PlanRoot(const Policy& policy, const std::vector<std::string>& extra_binds,
+                                Network network, const std::string& staging) {
   using Kind = MountStep::Kind;
   std::vector<MountStep> steps;
-  for (const Bind& bind : policy.binds) {
+  std::vector<Bind> binds = policy.binds;
+  for (const std::string& path : extra_binds) binds.push_back({path, false});
+  for (const Bind& bind : binds) {
     struct stat st;
     if (lstat(bind.path.c_str(), &st) != 0) continue;  // required ones are checked at start-up
     const std::string target = staging + bind.path;

@@ -10,10 +10,11 @@
 namespace sandbox {
 
 // Host side: the steps that build the sandbox's root under `staging` from
-// the policy's binds (a host symlink becomes the same symlink), the
-// generated /etc files and the /dev device files.
-std::vector<MountStep> PlanRoot(const Policy& policy, Network network,
-                                const std::string& staging);
+// the policy's binds and the run's own `extra_binds` (optional; a host
+// symlink becomes the same symlink), the generated /etc files and the /dev
+// device files.
+std::vector<MountStep> PlanRoot(const Policy& policy, const std::vector<std::string>& extra_binds,
+                                Network network, const std::string& staging);
 
 // Inside the new mount namespace (no allocation): mounts a tmpfs root at
 // plan.staging, carries out plan.steps, mounts /dev, /proc, /tmp and /work,

@@ -3,8 +3,10 @@
 namespace sandbox {
 
 std::vector<Bind> Policy::DefaultBinds() {
-  // What language runtimes read. /etc is curated: no shadow, no ssh keys,
-  // no host names; passwd, group, hosts and hostname are generated.
+  // What every language runtime reads. /etc is curated: no shadow, no ssh
+  // keys, no host names; passwd, group, hosts and hostname are generated. A
+  // language's own files (/etc/java-17-openjdk, ...) are its entry's
+  // "binds" in languages.json.
   return {
       {"/usr", true},
       {"/bin", false},
@@ -20,12 +22,6 @@ std::vector<Bind> Policy::DefaultBinds() {
       {"/etc/localtime", false},
       {"/etc/ssl", false},
       {"/etc/ca-certificates", false},
-      {"/etc/java-17-openjdk", false},
-      {"/etc/fpc.cfg", false},
-      {"/etc/fpc-3.2.2.cfg", false},
-      {"/etc/gnucobol", false},
-      {"/etc/perl", false},
-      {"/etc/php", false},
       {"/etc/mime.types", false},
   };
 }

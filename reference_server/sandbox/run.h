@@ -24,6 +24,9 @@ struct RunSpec {
   std::vector<std::vector<std::string>> after_steps;
   std::vector<std::pair<std::string, std::string>> env;  // added to the base env
   std::vector<WorkFile> files;                           // written into /work
+  // Host paths bound read-only at the same place for this run, besides the
+  // policy's, skipped when absent: what a language reads (its /etc files).
+  std::vector<std::string> binds;
   // Files of /work to hand back after the run (e.g. the compiled binary),
   // read without following symlinks, regular files only.
   std::vector<std::string> artifacts;

@@ -39,6 +39,11 @@ void FillEnvironment(const RunSpec& spec, ChildPlan& plan) {
 
 std::string SpecProblem(const RunSpec& spec) {
   if (spec.steps.empty()) return "nothing to run";
+  for (const std::string& bind : spec.binds) {
+    if (!bind.starts_with("/") || bind == "/" || bind.find("/..") != std::string::npos) {
+      return "bind " + bind + ": must be an absolute path below / without '..'";
+    }
+  }
   for (const auto& argv : AllSteps(spec)) {
     if (argv.empty() || argv[0].empty() || argv[0][0] != '/') {
       return "every step's argv[0] must be an absolute path inside the sandbox";
@@ -69,7 +74,7 @@ ChildPlan PlanRun(const Policy& policy, const RunSpec& spec,
   plan.dev_options = TmpfsOptions(64 * 1024, "0755");
   plan.tmp_options = TmpfsOptions(limits.tmp_bytes, "1777");
   plan.work_options = TmpfsOptions(limits.work_dir_bytes, "0755");
-  plan.steps = PlanRoot(policy, network, plan.staging);
+  plan.steps = PlanRoot(policy, spec.binds, network, plan.staging);
   plan.files = &spec.files;
   plan.limits = limits;
   plan.rlimit_memory = !memory_cgroup;

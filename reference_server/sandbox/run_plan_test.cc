@@ -28,6 +28,27 @@ TEST(RunPlanTest, RefusesWhatCannotRun) {
   EXPECT_EQ(SpecProblem(spec), "every step's argv[0] must be an absolute path inside the sandbox");
   spec.after_steps = {{}};
   EXPECT_NE(SpecProblem(spec), "");
+  spec.after_steps.clear();
+  for (const char* bad : {"etc/java", "/", "/etc/../root"}) {
+    spec.binds = {bad};
+    EXPECT_EQ(SpecProblem(spec), "bind " + std::string(bad) + ": must be an absolute path below / without '..'");
+  }
+}
+
+TEST(RunPlanTest, ALanguagesOwnBindsJoinThePolicysWhenPresent) {
+  RunSpec spec;
+  spec.steps = {{"/bin/true"}};
+  spec.binds = {"/etc/debian_version", "/nonexistent/config"};
+  const std::vector<sock_filter> seccomp;
+  const ChildPlan plan = PlanRun(Policy{}, spec, AllSteps(spec), Limits{}, Network::kZeroTrust,
+                                 true, seccomp, 40);
+  int hostname_binds = 0, missing = 0;
+  for (const MountStep& step : plan.steps) {
+    if (step.source == "/etc/debian_version" && step.kind == MountStep::Kind::kBindFile) ++hostname_binds;
+    if (step.source == "/nonexistent/config") ++missing;
+  }
+  EXPECT_EQ(hostname_binds, 1);
+  EXPECT_EQ(missing, 0);  // optional: skipped when absent
 }
 
 TEST(RunPlanTest, StepsThenAfterStepsInOrder) {
