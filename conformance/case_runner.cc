@@ -356,20 +356,20 @@ class CaseRun {
       deadline_s = deadline->value.GetDouble();
     }
     deadline_s *= target_.timeout_scale;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(
-                                             static_cast<std::int64_t>(deadline_s * 1000));
+    const auto deadline =
+        Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(deadline_s * 1000));
     const BuiltRequest request = JobRequest("GET", job, key_role, target_);
     auto interval = std::chrono::milliseconds(50);
     while (true) {
       const HttpResponse response = Send(request, name);
       const Answer answer(response);
       const bool shows_status = response.status == 200 && answer.json.IsObject() &&
-                                answer.json.HasMember("status") &&
-                                answer.json["status"].IsString();
+                                answer.json.HasMember("status") && answer.json["status"].IsString();
       if (!shows_status) return GradeAnswer(step, name, answer, request);
       NoteJobs(answer, name, key_role);
       if (const auto id = answer.json.FindMember("job_id");
-          id != answer.json.MemberEnd() && (!id->value.IsString() || id->value.GetString() != job)) {
+          id != answer.json.MemberEnd() &&
+          (!id->value.IsString() || id->value.GetString() != job)) {
         Fail(name, {"OK: GET /jobs/" + job + " answers with the same job_id"},
              {"job_id: the job was " + job + ", the answer says " + ToShortJson(id->value)},
              DescribeAnswer(response, kAnswerLimit), Curl(request));
@@ -385,17 +385,18 @@ class CaseRun {
       if (Clock::now() >= deadline) {
         std::string wanted;
         for (const std::string& s : until) wanted += (wanted.empty() ? "" : " or ") + s;
-        Fail(name, {"OK: the job reaches " + wanted + " within " + std::to_string(deadline_s) + " s"},
-             {"still " + status + " after " + std::to_string(deadline_s) + " s (seen: " +
-              history_.Describe(job) + ")"},
+        Fail(name,
+             {"OK: the job reaches " + wanted + " within " + std::to_string(deadline_s) + " s"},
+             {"still " + status + " after " + std::to_string(deadline_s) +
+              " s (seen: " + history_.Describe(job) + ")"},
              DescribeAnswer(response, kAnswerLimit), Curl(request));
         return false;
       }
       // Polling is the API's own way to wait for a job (the documentation's
       // clients poll every second); start fast, back off to 0.5 s.
-      std::this_thread::sleep_for(std::min(interval, std::chrono::duration_cast<
-                                                         std::chrono::milliseconds>(
-                                                         deadline - Clock::now())));
+      std::this_thread::sleep_for(
+          std::min(interval,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now())));
       interval = std::min(interval * 3 / 2, std::chrono::milliseconds(500));
     }
   }
@@ -424,11 +425,16 @@ class CaseRun {
 
 const char* GradeName(Grade grade) {
   switch (grade) {
-    case Grade::kOk: return "OK";
-    case Grade::kInformational: return "INFORMATIONAL";
-    case Grade::kNonStrict: return "NON-STRICT";
-    case Grade::kSkipped: return "SKIPPED";
-    case Grade::kFailed: return "FAILED";
+    case Grade::kOk:
+      return "OK";
+    case Grade::kInformational:
+      return "INFORMATIONAL";
+    case Grade::kNonStrict:
+      return "NON-STRICT";
+    case Grade::kSkipped:
+      return "SKIPPED";
+    case Grade::kFailed:
+      return "FAILED";
   }
   return "?";
 }

@@ -25,7 +25,7 @@ struct Exchange {
   std::string step;
   std::string request;  // request line
   int status = 0;
-  std::string answer;   // short description
+  std::string answer;  // short description
   double seconds = 0;
 };
 

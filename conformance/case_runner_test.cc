@@ -1,11 +1,10 @@
 #include "conformance/case_runner.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -112,9 +111,7 @@ class ScriptedServer {
 
 class CaseRunnerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(schemas_.LoadDirectory(RunfilesPath("fixtures/schemas")), "");
-  }
+  void SetUp() override { ASSERT_EQ(schemas_.LoadDirectory(RunfilesPath("fixtures/schemas")), ""); }
 
   // Loads one case (the JSON of a case object) and runs it against `server`.
   CaseResult Run(const std::string& case_json, ScriptedServer& server, Target target = {}) {
@@ -128,8 +125,8 @@ class CaseRunnerTest : public ::testing::Test {
     const std::string file = R"j({"cases": [)j" + case_json + "]}";
     cases_.clear();
     const std::string error =
-        LoadCases(DirectoryWith({{"case.json", file}}), RunfilesPath("conformance/case_format.json"),
-                  schemas_, &cases_);
+        LoadCases(DirectoryWith({{"case.json", file}}),
+                  RunfilesPath("conformance/case_format.json"), schemas_, &cases_);
     EXPECT_EQ(error, "");
     if (cases_.size() != 1) return {};
     target.primary_key = "key-one";
@@ -214,10 +211,11 @@ TEST_F(CaseRunnerTest, AJobStuckBeforeTheDeadlineFailsAndIsCancelled) {
 }
 
 TEST_F(CaseRunnerTest, AChangedJobIdFails) {
-  ScriptedServer server([](const std::string& method, const std::string&, const std::string&) -> Reply {
-    if (method == "POST") return {202, R"j({"job_id":"j-1","status":"pending"})j"};
-    return {200, R"j({"job_id":"j-2","status":"completed"})j"};
-  });
+  ScriptedServer server(
+      [](const std::string& method, const std::string&, const std::string&) -> Reply {
+        if (method == "POST") return {202, R"j({"job_id":"j-1","status":"pending"})j"};
+        return {200, R"j({"job_id":"j-2","status":"completed"})j"};
+      });
   const CaseResult result = Run(kPollCase, server);
   ASSERT_EQ(result.grade, Grade::kFailed);
   EXPECT_TRUE(Has(result.mismatches[0], "the job was j-1, the answer says \"j-2\""));
@@ -236,10 +234,11 @@ TEST_F(CaseRunnerTest, UnmetNeedsSkipWithTheReason) {
 // The first program variant in a language the target lists is used.
 TEST_F(CaseRunnerTest, ProgramsFollowTheTargetsLanguages) {
   std::string seen;
-  ScriptedServer server([&seen](const std::string&, const std::string&, const std::string& body) -> Reply {
-    seen = body;
-    return {200, R"j({"success":true,"stdout":"hi\n"})j"};
-  });
+  ScriptedServer server(
+      [&seen](const std::string&, const std::string&, const std::string& body) -> Reply {
+        seen = body;
+        return {200, R"j({"success":true,"stdout":"hi\n"})j"};
+      });
   constexpr char kCase[] = R"j({
     "id": "t.lang", "title": "t", "section": "s", "requirement": "It MUST print.",
     "level": "documented",
@@ -288,15 +287,16 @@ TEST_F(CaseRunnerTest, ConnectionClosedFailsAgainstAServerThatKeepsItOpen) {
   ScriptedServer server(Answering(200, false));
   const CaseResult result = Run(kCloseCase, server);
   ASSERT_EQ(result.grade, Grade::kFailed);
-  EXPECT_EQ(result.mismatches, std::vector<std::string>{
-                                   "connection: expected closed by the server within 300 ms of "
-                                   "the last answer, still open"});
+  EXPECT_EQ(result.mismatches,
+            std::vector<std::string>{"connection: expected closed by the server within 300 ms of "
+                                     "the last answer, still open"});
   EXPECT_TRUE(Has(result.actual, "connection: still open 300 ms after the last answer"));
   EXPECT_TRUE(Has(result.actual, "last answer:\n200 X\nContent-Type: application/json"));
   // The replay sends the same bytes, the key masked.
   EXPECT_TRUE(Has(result.curl, "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(server.port())));
-  EXPECT_TRUE(Has(result.curl, "Authorization: Bearer %s\\r\\nConnection: close\\r\\n\\r\\n' "
-                               "\"${API_KEY}\""));
+  EXPECT_TRUE(Has(result.curl,
+                  "Authorization: Bearer %s\\r\\nConnection: close\\r\\n\\r\\n' "
+                  "\"${API_KEY}\""));
   EXPECT_FALSE(Has(result.curl, "key-one"));
 }
 
@@ -367,8 +367,9 @@ TEST_F(CaseRunnerTest, AnAnswerOutOfOrderFailsNamingIt) {
   });
   const CaseResult result = Run(kPipelineCase, server);
   ASSERT_EQ(result.grade, Grade::kFailed);
-  EXPECT_EQ(result.mismatches, (std::vector<std::string>{"answer 1: status expected 200, got 404",
-                                                         "answer 2: status expected 404, got 200"}));
+  EXPECT_EQ(result.mismatches,
+            (std::vector<std::string>{"answer 1: status expected 200, got 404",
+                                      "answer 2: status expected 404, got 200"}));
 }
 
 // A server that closes between answers may be judged by an alternative

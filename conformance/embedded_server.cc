@@ -26,7 +26,8 @@ std::string RandomKey(const char* prefix) {
     if (n > 0) got += static_cast<std::size_t>(n);
   }
   std::string key = prefix;
-  for (const unsigned char b : bytes) key += "0123456789abcdef"[b >> 4], key += "0123456789abcdef"[b & 15];
+  for (const unsigned char b : bytes)
+    key += "0123456789abcdef"[b >> 4], key += "0123456789abcdef"[b & 15];
   return key;
 }
 
@@ -94,8 +95,7 @@ std::string EmbeddedServer::Start(const std::string& binary,
   }
   log_path_ = directory_ + "/server.log";
 
-  std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--api-keys-file",
-                                   keys_path};
+  std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--api-keys-file", keys_path};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());

@@ -45,9 +45,8 @@ bool MeetsExpectation(const rapidjson::Value& expectation, const Answer& answer,
     return false;
   }
   // A raw step's expectation may list its answers' statuses instead.
-  if (const auto statuses = expectation.FindMember("status"); statuses != expectation.MemberEnd() &&
-                                                               !StatusAllowed(statuses->value,
-                                                                              response.status)) {
+  if (const auto statuses = expectation.FindMember("status");
+      statuses != expectation.MemberEnd() && !StatusAllowed(statuses->value, response.status)) {
     mismatches->push_back("status: expected " + ToJson(statuses->value) + ", got " +
                           std::to_string(response.status));
   }
@@ -68,8 +67,9 @@ bool MeetsExpectation(const rapidjson::Value& expectation, const Answer& answer,
     for (const auto& header : headers->value.GetObject()) {
       const auto value = response.Header(header.name.GetString());
       rapidjson::Document text;
-      if (value) text.SetString(value->data(), static_cast<rapidjson::SizeType>(value->size()),
-                                text.GetAllocator());
+      if (value)
+        text.SetString(value->data(), static_cast<rapidjson::SizeType>(value->size()),
+                       text.GetAllocator());
       CheckOperations(header.value, value ? &text : nullptr,
                       std::string("header ") + header.name.GetString(), context, mismatches);
     }

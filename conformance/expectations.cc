@@ -11,8 +11,8 @@ namespace conformance {
 namespace {
 
 bool GradeNamed(const std::string& name, Grade* grade) {
-  for (const Grade g : {Grade::kOk, Grade::kInformational, Grade::kNonStrict, Grade::kSkipped,
-                        Grade::kFailed}) {
+  for (const Grade g :
+       {Grade::kOk, Grade::kInformational, Grade::kNonStrict, Grade::kSkipped, Grade::kFailed}) {
     if (name == GradeName(g)) {
       *grade = g;
       return true;

@@ -68,8 +68,8 @@ bool IsCaseId(const std::string& id) {
     if (end == start) return false;
     for (std::size_t i = start; i < end; ++i) {
       const char c = id[i];
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                      (c == '-' && parts > 0);
+      const bool ok =
+          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (c == '-' && parts > 0);
       if (!ok) return false;
     }
     ++parts;
@@ -82,9 +82,12 @@ bool IsCaseId(const std::string& id) {
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kDocumented: return "documented";
-    case Level::kReference: return "reference";
-    case Level::kOptional: return "optional";
+    case Level::kDocumented:
+      return "documented";
+    case Level::kReference:
+      return "reference";
+    case Level::kOptional:
+      return "optional";
   }
   return "?";
 }

@@ -26,7 +26,8 @@ std::string FileWith(const std::string& id, const std::string& step,
   return R"j({"description": "test", "cases": [{)j" + extra + R"j("id": ")j" + id +
          R"j(", "title": "A title", "section": "Some section",
              "requirement": "It MUST work.", "level": "documented",
-             "steps": [)j" + step + "]}]}";
+             "steps": [)j" +
+         step + "]}]}";
 }
 
 constexpr char kGoodStep[] = R"j({"request": {"method": "GET", "path": "/jobs"},
@@ -116,9 +117,8 @@ TEST_F(FixtureTest, CasesOutliveTheLoaderAndComeInFileNameOrder) {
 }
 
 TEST_F(FixtureTest, DuplicateIdIsAnError) {
-  const std::string error =
-      Load({{"a.json", FileWith("group.same", kGoodStep)},
-            {"b.json", FileWith("group.same", kGoodStep)}});
+  const std::string error = Load({{"a.json", FileWith("group.same", kGoodStep)},
+                                  {"b.json", FileWith("group.same", kGoodStep)}});
   EXPECT_EQ(error, "b.json: /cases/0 (group.same): duplicate id");
 }
 
@@ -146,12 +146,13 @@ TEST_F(FixtureTest, BadRegexInAnAlternativeOrHeaderIsAnError) {
        "expect": {"status": 200, "headers": {"Location": {"regex": "[z-a]"}}},
        "alternatives": [{"grade": "OK", "because": "b", "status": 201,
                          "json": [{"path": "/x", "every": [{"regex": "*"}]}]}]})j")}});
-  EXPECT_TRUE(Has(error, "a.json: /cases/0 (group.name)/steps/0/expect/headers/Location/regex: "
-                         "bad regex"))
+  EXPECT_TRUE(Has(error,
+                  "a.json: /cases/0 (group.name)/steps/0/expect/headers/Location/regex: "
+                  "bad regex"))
       << error;
-  EXPECT_TRUE(
-      Has(error, "a.json: /cases/0 (group.name)/steps/0/alternatives/0/json/0/every/0/regex: "
-                 "bad regex"))
+  EXPECT_TRUE(Has(error,
+                  "a.json: /cases/0 (group.name)/steps/0/alternatives/0/json/0/every/0/regex: "
+                  "bad regex"))
       << error;
 }
 
@@ -159,15 +160,17 @@ TEST_F(FixtureTest, UnknownSchemaNameIsAnError) {
   const std::string error = Load({{"a.json", FileWith("group.name", R"j(
       {"request": {"method": "GET", "path": "/"},
        "expect": {"status": 200, "json": [{"schema": "nope.json"}]}})j")}});
-  EXPECT_EQ(error,
-            "a.json: /cases/0 (group.name)/steps/0/expect/json/0/schema: no schema named nope.json");
+  EXPECT_EQ(
+      error,
+      "a.json: /cases/0 (group.name)/steps/0/expect/json/0/schema: no schema named nope.json");
 }
 
 TEST_F(FixtureTest, UnknownMemberOfACaseIsAnError) {
   const std::string error =
       Load({{"a.json", FileWith("group.name", kGoodStep, R"j("colour": "blue", )j")}});
-  EXPECT_TRUE(Has(error, "a.json: /cases/0/colour breaks the fixture format "
-                         "('additionalProperties' at /definitions/case"))
+  EXPECT_TRUE(Has(error,
+                  "a.json: /cases/0/colour breaks the fixture format "
+                  "('additionalProperties' at /definitions/case"))
       << error;
 }
 
@@ -198,7 +201,8 @@ TEST_F(FixtureTest, StepWithNeitherRequestNorPollNorWaitIsAnError) {
 }
 
 TEST_F(FixtureTest, InvalidJsonIsAnErrorNamingTheFile) {
-  const std::string error = Load({{"a.json", FileWith("a.b", kGoodStep)}, {"b.json", "{\"cases\": ["}});
+  const std::string error =
+      Load({{"a.json", FileWith("a.b", kGoodStep)}, {"b.json", "{\"cases\": ["}});
   EXPECT_TRUE(Has(error, "b.json: ")) << error;
   EXPECT_TRUE(Has(error, "at byte")) << error;
 }
@@ -219,8 +223,8 @@ TEST_F(FixtureTest, EveryProblemIsReported) {
 
 TEST_F(FixtureTest, MissingInputs) {
   std::vector<Case> cases;
-  EXPECT_EQ(LoadCases(DirectoryWith({{"a.json", FileWith("a.b", kGoodStep)}}),
-                      format_ + ".missing", schemas_, &cases),
+  EXPECT_EQ(LoadCases(DirectoryWith({{"a.json", FileWith("a.b", kGoodStep)}}), format_ + ".missing",
+                      schemas_, &cases),
             "cannot read " + format_ + ".missing");
   const std::string empty = DirectoryWith({});
   EXPECT_EQ(LoadCases(empty, format_, schemas_, &cases), "no *.json fixtures in " + empty);

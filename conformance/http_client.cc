@@ -30,7 +30,6 @@ namespace {
 // more is refused, so that a hostile target cannot exhaust the runner.
 constexpr std::uint64_t kMaxAnswerBytes = 16ull << 20;
 
-
 using Message = bhttp::request<bhttp::string_body>;
 
 // Sends `message` and reads its answer into `response` on `stream` (TCP or
@@ -40,8 +39,8 @@ using Message = bhttp::request<bhttp::string_body>;
 // whether the connection may carry another request.
 template <class Stream>
 std::string Exchange(net::io_context& io, Stream& stream, beast::flat_buffer& buffer,
-                     Message& message, std::chrono::milliseconds timeout,
-                     HttpResponse& response, bool& reusable) {
+                     Message& message, std::chrono::milliseconds timeout, HttpResponse& response,
+                     bool& reusable) {
   auto& lowest = beast::get_lowest_layer(stream);
   io.restart();
   lowest.expires_after(timeout);

@@ -1,12 +1,11 @@
 #include "conformance/http_client.h"
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -59,9 +58,10 @@ TEST(HttpClientTest, AnEarlyAnswerToALargeBodyIsRead) {
 TEST(HttpClientTest, InterimAnswersAreSkipped) {
   RawServer server(1, [](int fd) {
     ReadHeader(fd);
-    Write(fd, "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
-              "HTTP/1.1 100 Continue\r\n\r\n"
-              "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    Write(fd,
+          "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
+          "HTTP/1.1 100 Continue\r\n\r\n"
+          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   });
   HttpClient client(server.url());
   const HttpResponse response = client.Send(Post(""), kTimeout);
@@ -76,8 +76,9 @@ TEST(HttpClientTest, BytesAfterAnAnswerAreNeverTheNextAnswer) {
   RawServer server(2, [&served](int fd) {
     ReadHeader(fd);
     if (served++ == 0) {
-      Write(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
-                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
+      Write(fd,
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
       char c;
       while (read(fd, &c, 1) == 1) {
       }

@@ -66,9 +66,9 @@ std::vector<std::string> JobHistory::Violations() const {
       const int before = RankOf(seen[i - 1].status);
       if (before < 0) continue;
       if (rank < before) {
-        problems.push_back("job " + id + ": status went back from " + seen[i - 1].status +
-                           " to " + seen[i].status + " in " + seen[i].where + " (seen: " +
-                           Describe(id) + ")");
+        problems.push_back("job " + id + ": status went back from " + seen[i - 1].status + " to " +
+                           seen[i].status + " in " + seen[i].where + " (seen: " + Describe(id) +
+                           ")");
       } else if (rank == 2 && before == 2 && seen[i].status != seen[i - 1].status) {
         problems.push_back("job " + id + ": final status changed from " + seen[i - 1].status +
                            " to " + seen[i].status + " in " + seen[i].where);
@@ -94,8 +94,8 @@ std::string JobHistory::Describe(const std::string& job_id) const {
   for (std::size_t i = 0; i < seen.size();) {
     std::size_t run = 1;
     while (i + run < seen.size() && seen[i + run].status == seen[i].status) ++run;
-    text += (text.empty() ? "" : ", ") + seen[i].status +
-            (run > 1 ? " x" + std::to_string(run) : "");
+    text +=
+        (text.empty() ? "" : ", ") + seen[i].status + (run > 1 ? " x" + std::to_string(run) : "");
     i += run;
   }
   return text;

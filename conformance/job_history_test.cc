@@ -25,14 +25,14 @@ JobHistory HistoryOf(const Strings& statuses) {
 }
 
 TEST(JobHistoryTest, ForwardSequencesAreAllowed) {
-  for (const Strings& statuses : std::vector<Strings>{
-           {"pending"},
-           {"pending", "pending", "running", "running", "completed", "completed"},
-           {"pending", "completed"},  // a poll can miss running
-           {"pending", "cancelled"},
-           {"running", "timeout"},
-           {"completed"},
-           {"pending", "running", "cancelled", "cancelled"}}) {
+  for (const Strings& statuses :
+       std::vector<Strings>{{"pending"},
+                            {"pending", "pending", "running", "running", "completed", "completed"},
+                            {"pending", "completed"},  // a poll can miss running
+                            {"pending", "cancelled"},
+                            {"running", "timeout"},
+                            {"completed"},
+                            {"pending", "running", "cancelled", "cancelled"}}) {
     EXPECT_EQ(HistoryOf(statuses).Violations(), Strings{}) << ::testing::PrintToString(statuses);
   }
 }
@@ -107,8 +107,7 @@ TEST(JobHistoryTest, ListEntriesAreRecordedOnlyForKnownJobs) {
   EXPECT_EQ(history.Unfinished(), Strings{"mine"});
 
   // A list entry going back names the list as where it was seen.
-  history.RecordAnswer(Json(R"j({"jobs": [{"job_id": "mine", "status": "pending"}]})j"),
-                       "step 3");
+  history.RecordAnswer(Json(R"j({"jobs": [{"job_id": "mine", "status": "pending"}]})j"), "step 3");
   const Strings violations = history.Violations();
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_TRUE(Has(violations[0], "in step 3 (job list)"));

@@ -35,10 +35,14 @@ std::string ToValidUtf8(const std::string& text) {
     const auto c = static_cast<unsigned char>(text[i]);
     std::size_t length = 0;
     std::uint32_t min = 0;
-    if (c < 0x80) length = 1;
-    else if (c >= 0xC2 && c <= 0xDF) length = 2, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) length = 3, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) length = 4, min = 0x10000;
+    if (c < 0x80)
+      length = 1;
+    else if (c >= 0xC2 && c <= 0xDF)
+      length = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+      length = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+      length = 4, min = 0x10000;
     bool valid = length != 0 && i + length <= text.size();
     std::uint32_t code = length == 1 ? c : c & (0x7F >> length);
     for (std::size_t k = 1; valid && k < length; ++k) {
@@ -111,8 +115,8 @@ bool DepthExceeds(const rapidjson::Value& root, std::size_t limit) {
 std::string ParseJson(const std::string& text, rapidjson::Document* document) {
   document->Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (document->HasParseError()) {
-    return std::string(rapidjson::GetParseError_En(document->GetParseError())) +
-           " at byte " + std::to_string(document->GetErrorOffset());
+    return std::string(rapidjson::GetParseError_En(document->GetParseError())) + " at byte " +
+           std::to_string(document->GetErrorOffset());
   }
   // Parsing is iterative, but writing, comparing and validating values are
   // recursive: a hostile answer nested 200 000 deep would overflow the stack.
@@ -175,10 +179,18 @@ std::string XmlEscape(const std::string& raw) {
       continue;
     }
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       default:
         // XML 1.0 cannot carry most control characters, even escaped.
         if (u < 0x20 && c != '\n' && c != '\t' && c != '\r') {

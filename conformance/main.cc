@@ -57,9 +57,8 @@ struct Suite {
 
 // Phase 1: loads the fixtures and expectations; "" or why not.
 std::string LoadSuite(const Options& options, const std::string& argv0, Suite& suite) {
-  const std::string schemas_dir = options.schemas_dir.empty()
-                                      ? DataPath(argv0, "fixtures/schemas")
-                                      : UserPath(options.schemas_dir);
+  const std::string schemas_dir = options.schemas_dir.empty() ? DataPath(argv0, "fixtures/schemas")
+                                                              : UserPath(options.schemas_dir);
   if (std::string error = suite.schemas.LoadDirectory(schemas_dir); !error.empty()) return error;
   const std::string fixtures_dir = options.fixtures_dir.empty()
                                        ? DataPath(argv0, "fixtures/conformance")
@@ -85,8 +84,8 @@ std::string LoadSuite(const Options& options, const std::string& argv0, Suite& s
 
 // Phase 2: the target, started when embedded, checked (TLS settings, keys,
 // endpoints, languages), with the probe listener when it is on loopback.
-std::string PrepareTarget(const Options& options, const std::string& argv0,
-                          EmbeddedServer& server, ProbeListener& probe, Target& target) {
+std::string PrepareTarget(const Options& options, const std::string& argv0, EmbeddedServer& server,
+                          ProbeListener& probe, Target& target) {
   target.timeout_scale = options.timeout_scale;
   // A body that stops arriving is answered 408 after --request-timeout
   // (http.protocol.slow_body): 30 s by default, a few here so that the
@@ -169,7 +168,8 @@ int Report(const Options& options, const std::vector<ReportedCase>& reported, do
       !WriteFile(options.json_path, JsonReport(reported, summary, target))) {
     return Fatal("cannot write " + options.json_path);
   }
-  if (!options.junit_path.empty() && !WriteFile(options.junit_path, JunitReport(reported, summary))) {
+  if (!options.junit_path.empty() &&
+      !WriteFile(options.junit_path, JunitReport(reported, summary))) {
     return Fatal("cannot write " + options.junit_path);
   }
   if (!options.write_expectations_path.empty()) {

@@ -1,10 +1,10 @@
 #include "conformance/matchers.h"
 
+#include <regex.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <regex.h>
-
 #include <functional>
 #include <memory>
 #include <string>
@@ -178,9 +178,8 @@ void CheckType(std::string_view, const rapidjson::Value& want, const rapidjson::
   }
 }
 
-void CheckText(std::string_view name, const rapidjson::Value& want,
-               const rapidjson::Value& actual, const std::string& got,
-               const MatchContext& context, const Fail& fail) {
+void CheckText(std::string_view name, const rapidjson::Value& want, const rapidjson::Value& actual,
+               const std::string& got, const MatchContext& context, const Fail& fail) {
   if (!actual.IsString()) return fail("expected a string, " + got);
   std::string error;
   const bool regex = name == "regex";
@@ -223,8 +222,7 @@ void CheckLength(std::string_view, const rapidjson::Value& want, const rapidjson
   if (actual.IsString()) length = actual.GetStringLength();
   if (actual.IsArray()) length = actual.Size();
   if (length < 0 || !InRange(want, length, *context.vars)) {
-    fail("expected a string or array of length in " + RangeText(want, *context.vars) + ", " +
-         got);
+    fail("expected a string or array of length in " + RangeText(want, *context.vars) + ", " + got);
   }
 }
 
@@ -260,10 +258,10 @@ struct Operation {
 // list MatcherOperations() gives, and what matchers_test compares with
 // case_format.json all come from here.
 constexpr Operation kOperations[] = {
-    {"equals", CheckEquals}, {"type", CheckType},       {"regex", CheckText},
-    {"contains", CheckText}, {"present", nullptr},      {"absent", nullptr},
-    {"one_of", CheckOneOf},  {"range", CheckRange},     {"length", CheckLength},
-    {"schema", CheckSchema}, {"some", CheckElements},   {"none", CheckElements},
+    {"equals", CheckEquals},  {"type", CheckType},     {"regex", CheckText},
+    {"contains", CheckText},  {"present", nullptr},    {"absent", nullptr},
+    {"one_of", CheckOneOf},   {"range", CheckRange},   {"length", CheckLength},
+    {"schema", CheckSchema},  {"some", CheckElements}, {"none", CheckElements},
     {"every", CheckElements},
 };
 
@@ -297,8 +295,7 @@ bool CheckOperations(const rapidjson::Value& ops, const rapidjson::Value* actual
                      std::vector<std::string>* mismatches) {
   const std::size_t before = mismatches->size();
   const Fail fail = [&](const std::string& text) { mismatches->push_back(label + ": " + text); };
-  const std::string got =
-      actual == nullptr ? std::string("absent") : "got " + ToShortJson(*actual);
+  const std::string got = actual == nullptr ? std::string("absent") : "got " + ToShortJson(*actual);
 
   for (const auto& op : ops.GetObject()) {
     const std::string name = op.name.GetString();

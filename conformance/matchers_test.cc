@@ -28,8 +28,7 @@ class MatchersTest : public ::testing::Test {
   void SetUp() override {
     const std::string dir = test::DirectoryWith();
     ASSERT_NE(dir, "");
-    std::ofstream(dir + "/thing.json")
-        << R"j({"type": "object", "required": ["a"],
+    std::ofstream(dir + "/thing.json") << R"j({"type": "object", "required": ["a"],
                "properties": {"a": {"type": "integer"}}})j";
     ASSERT_EQ(schemas_.LoadDirectory(dir), "");
     vars_["name"] = "world";
@@ -40,8 +39,7 @@ class MatchersTest : public ::testing::Test {
   }
 
   // Mismatches of `ops` against `actual` (nullopt: absent) at label "/x".
-  std::vector<std::string> Check(const std::string& ops,
-                                 const std::optional<std::string>& actual) {
+  std::vector<std::string> Check(const std::string& ops, const std::optional<std::string>& actual) {
     const rapidjson::Document ops_json = Json(ops);
     std::vector<std::string> mismatches;
     bool ok;
@@ -113,8 +111,8 @@ TEST_F(MatchersTest, EqualsIntegerAndFractionAreDifferent) {
 }
 
 TEST_F(MatchersTest, EqualsObjectsAndArrays) {
-  EXPECT_TRUE(Holds(R"j({"equals": {"a": [1, "b"], "c": null}})j",
-                    R"j({"c": null, "a": [1, "b"]})j"));
+  EXPECT_TRUE(
+      Holds(R"j({"equals": {"a": [1, "b"], "c": null}})j", R"j({"c": null, "a": [1, "b"]})j"));
   EXPECT_FALSE(Holds(R"j({"equals": {"a": [1, "b"]}})j", R"j({"a": [1, "b"], "c": 1})j"));
   EXPECT_FALSE(Holds(R"j({"equals": [1, 2]})j", "[2, 1]"));
   EXPECT_FALSE(Holds(R"j({"equals": []})j", "{}"));
@@ -122,8 +120,8 @@ TEST_F(MatchersTest, EqualsObjectsAndArrays) {
 
 TEST_F(MatchersTest, EqualsSubstitutesVariables) {
   EXPECT_TRUE(Holds(R"j({"equals": "hello ${name}"})j", R"j("hello world")j"));
-  EXPECT_TRUE(Holds(R"j({"equals": {"greeting": ["${name}!"]}})j",
-                    R"j({"greeting": ["world!"]})j"));
+  EXPECT_TRUE(
+      Holds(R"j({"equals": {"greeting": ["${name}!"]}})j", R"j({"greeting": ["world!"]})j"));
   const std::vector<std::string> mismatches =
       Check(R"j({"equals": "hello ${name}"})j", R"j("hello there")j");
   ASSERT_EQ(mismatches.size(), 1u);
@@ -272,8 +270,7 @@ TEST_F(MatchersTest, RangeWithVariableBounds) {
   EXPECT_TRUE(Holds(R"j({"range": ["${created}", null]})j", "100"));
   EXPECT_TRUE(Holds(R"j({"range": ["${created}", null]})j", "101"));
   EXPECT_TRUE(Holds(R"j({"range": [null, "${created}"]})j", "99"));
-  const std::vector<std::string> mismatches =
-      Check(R"j({"range": ["${created}", null]})j", "99");
+  const std::vector<std::string> mismatches = Check(R"j({"range": ["${created}", null]})j", "99");
   ASSERT_EQ(mismatches.size(), 1u);
   EXPECT_EQ(mismatches[0], R"j(/x: expected a number in ["${created}"=100, +inf], got 99)j");
 }
@@ -295,8 +292,7 @@ TEST_F(MatchersTest, LengthOfStrings) {
   EXPECT_FALSE(Holds(R"j({"length": [1, null]})j", R"j("")j"));
   const std::vector<std::string> mismatches = Check(R"j({"length": [4, null]})j", R"j("abc")j");
   ASSERT_EQ(mismatches.size(), 1u);
-  EXPECT_EQ(mismatches[0],
-            R"j(/x: expected a string or array of length in [4, +inf], got "abc")j");
+  EXPECT_EQ(mismatches[0], R"j(/x: expected a string or array of length in [4, +inf], got "abc")j");
 }
 
 TEST_F(MatchersTest, LengthOfArrays) {
@@ -441,7 +437,6 @@ TEST_F(MatchersTest, ValueAt) {
   EXPECT_EQ(ValueAt(body, "a"), nullptr);  // not a JSON pointer
 }
 
-
 // 1 and 1.0 differ at any depth, not only at the top.
 TEST_F(MatchersTest, EqualsIsStrictAboutIntegersAtEveryDepth) {
   EXPECT_FALSE(Holds(R"j({"equals": {"a": 1}})j", R"j({"a": 1.0})j"));
@@ -464,7 +459,8 @@ TEST_F(MatchersTest, RegexTreatsVariablesLiterallyAndReportsBadPatterns) {
   rapidjson::Document ops = Json(R"j({"regex": "^after$"})j");
   rapidjson::Document value;
   const std::string with_nul("before\0after", 12);
-  value.SetString(with_nul.data(), static_cast<rapidjson::SizeType>(with_nul.size()), value.GetAllocator());
+  value.SetString(with_nul.data(), static_cast<rapidjson::SizeType>(with_nul.size()),
+                  value.GetAllocator());
   std::vector<std::string> mismatches;
   EXPECT_TRUE(CheckOperations(ops, &value, "/x", context_, &mismatches));
 }
@@ -483,7 +479,8 @@ TEST(JsonTextTest, AnswersNestedTooDeepAreRefused) {
 TEST(JsonTextTest, ShortJsonOfAHugeValueIsShort) {
   rapidjson::Document document;
   const std::string big(1 << 20, 'x');
-  document.SetString(big.data(), static_cast<rapidjson::SizeType>(big.size()), document.GetAllocator());
+  document.SetString(big.data(), static_cast<rapidjson::SizeType>(big.size()),
+                     document.GetAllocator());
   const std::string text = ToShortJson(document, 100);
   EXPECT_LT(text.size(), 150u);
   EXPECT_TRUE(Has(text, "... (1048578 bytes)")) << text;
@@ -495,7 +492,9 @@ TEST(JsonTextTest, ShortJsonOfAHugeValueIsShort) {
 // UTF-8) replaced, so that the report still parses.
 TEST(JsonTextTest, XmlEscapeLeavesOnlyXmlCharacters) {
   EXPECT_EQ(XmlEscape("<script>\"&</failure>"), "&lt;script&gt;&quot;&amp;&lt;/failure&gt;");
-  EXPECT_EQ(XmlEscape("a\x01" "b\tc\n"), "a?b\tc\n");
+  EXPECT_EQ(XmlEscape("a\x01"
+                      "b\tc\n"),
+            "a?b\tc\n");
   EXPECT_EQ(XmlEscape("x\xef\xbf\xbey\xef\xbf\xbfz"), "x?y?z");
   EXPECT_EQ(XmlEscape("\xef\xbf\xbd"), "\xef\xbf\xbd");  // U+FFFD is a character
   EXPECT_EQ(XmlEscape("\xe2\x82\xac"), "\xe2\x82\xac");  // the euro sign stays

@@ -58,7 +58,8 @@ std::string ParseOptions(int argc, const char* const* argv, Options* options) {
     std::string flag = argv[i];
     std::string value;
     bool has_value = false;
-    if (const std::size_t equals = flag.find('='); flag.rfind("--", 0) == 0 && equals != std::string::npos) {
+    if (const std::size_t equals = flag.find('=');
+        flag.rfind("--", 0) == 0 && equals != std::string::npos) {
       value = flag.substr(equals + 1);
       flag = flag.substr(0, equals);
       has_value = true;
@@ -86,20 +87,34 @@ std::string ParseOptions(int argc, const char* const* argv, Options* options) {
     } else {
       std::string* text = nullptr;
       std::vector<std::string>* list = nullptr;
-      if (flag == "--target") text = &options->target;
-      else if (flag == "--api-key") text = &options->api_key;
-      else if (flag == "--second-api-key") text = &options->second_api_key;
-      else if (flag == "--junit") text = &options->junit_path;
-      else if (flag == "--json") text = &options->json_path;
-      else if (flag == "--expectations") text = &options->expectations_path;
-      else if (flag == "--write-expectations") text = &options->write_expectations_path;
-      else if (flag == "--fixtures") text = &options->fixtures_dir;
-      else if (flag == "--schemas") text = &options->schemas_dir;
-      else if (flag == "--replay-dir") text = &options->replay_dir;
-      else if (flag == "--ca-file") text = &options->ca_file;
-      else if (flag == "--filter") list = &options->filters;
-      else if (flag == "--exclude") list = &options->excludes;
-      else if (flag == "--server-arg") list = &options->server_args;
+      if (flag == "--target")
+        text = &options->target;
+      else if (flag == "--api-key")
+        text = &options->api_key;
+      else if (flag == "--second-api-key")
+        text = &options->second_api_key;
+      else if (flag == "--junit")
+        text = &options->junit_path;
+      else if (flag == "--json")
+        text = &options->json_path;
+      else if (flag == "--expectations")
+        text = &options->expectations_path;
+      else if (flag == "--write-expectations")
+        text = &options->write_expectations_path;
+      else if (flag == "--fixtures")
+        text = &options->fixtures_dir;
+      else if (flag == "--schemas")
+        text = &options->schemas_dir;
+      else if (flag == "--replay-dir")
+        text = &options->replay_dir;
+      else if (flag == "--ca-file")
+        text = &options->ca_file;
+      else if (flag == "--filter")
+        list = &options->filters;
+      else if (flag == "--exclude")
+        list = &options->excludes;
+      else if (flag == "--server-arg")
+        list = &options->server_args;
       if (text == nullptr && list == nullptr && flag != "--jobs" && flag != "--timeout-scale") {
         return "unknown option " + flag + " (see --help)";
       }

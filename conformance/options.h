@@ -10,7 +10,7 @@ struct Options {
   std::string target;  // "" = start the embedded reference server
   std::string api_key;
   std::string second_api_key;
-  std::vector<std::string> filters;   // globs over case ids; none = all
+  std::vector<std::string> filters;  // globs over case ids; none = all
   std::vector<std::string> excludes;
   bool list = false;
   bool coverage = false;

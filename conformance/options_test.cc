@@ -41,12 +41,43 @@ TEST_F(OptionsTest, Defaults) {
 }
 
 TEST_F(OptionsTest, EveryFlag) {
-  ASSERT_EQ(Parse({"--target", "http://h:1/b", "--api-key", "k1", "--second-api-key", "k2",
-                   "--filter", "a.*", "--filter", "b.*", "--exclude", "c.*", "--list",
-                   "--coverage", "--help", "--junit", "j.xml", "--json", "r.json",
-                   "--expectations", "e.json", "--write-expectations", "w.json", "--jobs", "8",
-                   "--timeout-scale", "2.5", "--fixtures", "fx", "--schemas", "sc",
-                   "--replay-dir", "rd", "--server-arg", "--flag1", "--server-arg", "x y"}),
+  ASSERT_EQ(Parse({"--target",
+                   "http://h:1/b",
+                   "--api-key",
+                   "k1",
+                   "--second-api-key",
+                   "k2",
+                   "--filter",
+                   "a.*",
+                   "--filter",
+                   "b.*",
+                   "--exclude",
+                   "c.*",
+                   "--list",
+                   "--coverage",
+                   "--help",
+                   "--junit",
+                   "j.xml",
+                   "--json",
+                   "r.json",
+                   "--expectations",
+                   "e.json",
+                   "--write-expectations",
+                   "w.json",
+                   "--jobs",
+                   "8",
+                   "--timeout-scale",
+                   "2.5",
+                   "--fixtures",
+                   "fx",
+                   "--schemas",
+                   "sc",
+                   "--replay-dir",
+                   "rd",
+                   "--server-arg",
+                   "--flag1",
+                   "--server-arg",
+                   "x y"}),
             "");
   EXPECT_EQ(options_.target, "http://h:1/b");
   EXPECT_EQ(options_.api_key, "k1");
@@ -139,8 +170,7 @@ TEST_F(OptionsTest, UnknownFlag) {
 }
 
 TEST_F(OptionsTest, TargetNeedsAKey) {
-  EXPECT_EQ(Parse({"--target", "http://h:1"}),
-            "--target needs --api-key (or CONFORMANCE_API_KEY)");
+  EXPECT_EQ(Parse({"--target", "http://h:1"}), "--target needs --api-key (or CONFORMANCE_API_KEY)");
   EXPECT_EQ(Parse({"--target", "http://h:1", "--second-api-key", "k2"}),
             "--target needs --api-key (or CONFORMANCE_API_KEY)");
   // Listing the cases talks to no server.
@@ -171,15 +201,13 @@ TEST_F(OptionsTest, KeysFromTheEnvironment) {
 
 TEST_F(OptionsTest, UsageNamesEveryFlag) {
   const std::string usage = kUsage;
-  for (const char* flag :
-       {"--target", "--api-key", "--second-api-key", "--filter", "--exclude", "--list",
-        "--coverage", "--junit", "--json", "--jobs", "--timeout-scale", "--expectations",
-        "--write-expectations", "--replay-dir", "--fixtures", "--schemas", "--server-arg",
-        "--ca-file", "--insecure"}) {
+  for (const char* flag : {"--target", "--api-key", "--second-api-key", "--filter", "--exclude",
+                           "--list", "--coverage", "--junit", "--json", "--jobs", "--timeout-scale",
+                           "--expectations", "--write-expectations", "--replay-dir", "--fixtures",
+                           "--schemas", "--server-arg", "--ca-file", "--insecure"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }
-
 
 TEST_F(OptionsTest, TlsOptions) {
   ASSERT_EQ(Parse({"--target", "https://h", "--api-key", "k", "--ca-file", "ca.pem"}), "");

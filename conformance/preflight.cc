@@ -40,7 +40,8 @@ void ReadLanguages(const rapidjson::Value& body, std::set<std::string>* names) {
   for (const auto& entry : list->GetArray()) {
     if (entry.IsString()) names->insert(entry.GetString());
     if (!entry.IsObject()) continue;
-    if (entry.HasMember("name") && entry["name"].IsString()) names->insert(entry["name"].GetString());
+    if (entry.HasMember("name") && entry["name"].IsString())
+      names->insert(entry["name"].GetString());
     if (entry.HasMember("aliases") && entry["aliases"].IsArray()) {
       for (const auto& alias : entry["aliases"].GetArray()) {
         if (alias.IsString()) names->insert(alias.GetString());
@@ -66,8 +67,8 @@ std::string Preflight(Target* target, std::string* notes) {
       return error;
     }
   }
-  const HttpResponse languages = client.Send(Get("/languages", target->primary_key),
-                                             Timeout(*target));
+  const HttpResponse languages =
+      client.Send(Get("/languages", target->primary_key), Timeout(*target));
   rapidjson::Document body;
   if (languages.status == 200 && ParseJson(languages.body, &body).empty()) {
     std::set<std::string> names;

@@ -113,7 +113,8 @@ bool RawAnswerParser::StatusLine(std::string_view line) {
     return false;
   }
   if (line[5] != '1') {
-    error_ = "HTTP version " + std::string(line.substr(5, 3)) + " in an HTTP/1 answer: " + Quote(line);
+    error_ =
+        "HTTP version " + std::string(line.substr(5, 3)) + " in an HTTP/1 answer: " + Quote(line);
     return false;
   }
   if (line.size() < 12 || line[8] != ' ' || !digit(9) || !digit(10) || !digit(11) ||
@@ -213,9 +214,9 @@ bool RawAnswerParser::StartBody() {
     phase_ = Phase::kUntilClose;
     return true;
   }
-  if (length->size() > 18 ||
-      !std::all_of(length->begin(), length->end(),
-                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+  if (length->size() > 18 || !std::all_of(length->begin(), length->end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+      })) {
     error_ = "Content-Length " + Quote(*length) + " is not a number of bytes";
     return false;
   }
@@ -230,8 +231,8 @@ bool RawAnswerParser::ChunkSizeLine(std::string_view line) {
   std::size_t size = 0;
   while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits])) != 0) {
     const char c = Lower(line[digits]);
-    const std::size_t value = c <= '9' ? static_cast<std::size_t>(c - '0')
-                                       : static_cast<std::size_t>(c - 'a' + 10);
+    const std::size_t value =
+        c <= '9' ? static_cast<std::size_t>(c - '0') : static_cast<std::size_t>(c - 'a' + 10);
     if (size > (std::size_t{1} << 56)) {
       error_ = "the chunk size is too large: " + Quote(line);
       return false;

@@ -33,7 +33,16 @@ class RawAnswerParser {
   const std::string& error() const { return error_; }
 
  private:
-  enum class Phase { kHead, kLength, kChunkSize, kChunkData, kChunkEnd, kTrailers, kUntilClose, kDone };
+  enum class Phase {
+    kHead,
+    kLength,
+    kChunkSize,
+    kChunkData,
+    kChunkEnd,
+    kTrailers,
+    kUntilClose,
+    kDone
+  };
 
   // The next CRLF-terminated line from position_ (without the CRLF), or
   // false: incomplete, or malformed (error_ set) when over `limit` or ended
@@ -47,8 +56,8 @@ class RawAnswerParser {
 
   bool head_;
   Phase phase_ = Phase::kHead;
-  std::size_t position_ = 0;   // first byte not yet parsed
-  std::size_t remaining_ = 0;  // body or chunk bytes still to come
+  std::size_t position_ = 0;       // first byte not yet parsed
+  std::size_t remaining_ = 0;      // body or chunk bytes still to come
   std::size_t section_bytes_ = 0;  // of the header section, or of the trailers
   RawAnswer answer_;
   std::string error_;

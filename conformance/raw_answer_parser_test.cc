@@ -29,7 +29,8 @@ Parsed Parse(std::string_view bytes, bool head = false) {
 }
 
 TEST(ParseRawAnswerTest, ContentLengthAnswerStopsAtItsEnd) {
-  const std::string first = "HTTP/1.1 201 Created\r\nContent-Length: 2\r\nX-A:  spaced value \t\r\n\r\n{}";
+  const std::string first =
+      "HTTP/1.1 201 Created\r\nContent-Length: 2\r\nX-A:  spaced value \t\r\n\r\n{}";
   const Parsed parsed = Parse(first + "HTTP/1.1 404 Not Found\r\n");
   EXPECT_EQ(parsed.error, "");
   EXPECT_EQ(parsed.consumed, first.size());
@@ -98,8 +99,8 @@ TEST(RawAnswerParserTest, AnAnswerFramedByTheCloseEndsAtEof) {
 TEST(ParseRawAnswerTest, AnswersWithoutBodies) {
   const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n";
   EXPECT_EQ(Parse(head, true).consumed, head.size());
-  for (const char* status : {"100 Continue", "103 Early Hints", "204 No Content",
-                                   "304 Not Modified"}) {
+  for (const char* status :
+       {"100 Continue", "103 Early Hints", "204 No Content", "304 Not Modified"}) {
     const std::string answer = std::string("HTTP/1.1 ") + status + "\r\nContent-Length: 10\r\n\r\n";
     const Parsed parsed = Parse(answer + "HTTP/1.1 200 OK\r\n");
     EXPECT_EQ(parsed.consumed, answer.size()) << status;
@@ -111,20 +112,23 @@ TEST(ParseRawAnswerTest, AnswersWithoutBodies) {
 }
 
 TEST(ParseRawAnswerTest, RepeatedEqualContentLengthsAreOne) {
-  const Parsed parsed = Parse("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n\r\nok");
+  const Parsed parsed =
+      Parse("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n\r\nok");
   EXPECT_EQ(parsed.error, "");
   EXPECT_EQ(parsed.answer.body, "ok");
 }
 
 TEST(ParseRawAnswerTest, MalformedAnswersNameTheProblem) {
   const std::pair<std::string, std::string> cases[] = {
-      {"HTTX/1.1 200 OK\r\n\r\n", "the status line does not start with HTTP/x.y: 'HTTX/1.1 200 OK'"},
+      {"HTTX/1.1 200 OK\r\n\r\n",
+       "the status line does not start with HTTP/x.y: 'HTTX/1.1 200 OK'"},
       {"\r\nHTTP/1.1 200 OK\r\n\r\n", "the status line does not start with HTTP/x.y: ''"},
       {"HTTP/2.0 200 OK\r\n\r\n", "HTTP version 2.0 in an HTTP/1 answer"},
       {"HTTP/1.1 2x0 OK\r\n\r\n", "no 3-digit status code: 'HTTP/1.1 2x0 OK'"},
       {"HTTP/1.1 2000 OK\r\n\r\n", "no 3-digit status code"},
       {"HTTP/1.1 600 Odd\r\n\r\n", "status 600 is outside 100..599"},
-      {"HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n", "a bare LF instead of CRLF: 'HTTP/1.1 200 OK'"},
+      {"HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n",
+       "a bare LF instead of CRLF: 'HTTP/1.1 200 OK'"},
       {"HTTP/1.1 200 O\rK\r\n\r\n", "a bare CR inside a line: 'HTTP/1.1 200 O\\x0dK'"},
       {"HTTP/1.1 200 OK\r\nA: b\r\n folded\r\n\r\n", "obsolete line folding"},
       {"HTTP/1.1 200 OK\r\nNo colon\r\n\r\n", "a field line without a colon: 'No colon'"},

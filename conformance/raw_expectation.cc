@@ -68,8 +68,7 @@ bool MeetsRawExpectation(const rapidjson::Value& expectation, const RawResult& r
   }
 
   const bool about_last = expectation.HasMember("status") || expectation.HasMember("json") ||
-                          expectation.HasMember("headers") ||
-                          expectation.HasMember("content_type");
+                          expectation.HasMember("headers") || expectation.HasMember("content_type");
   if (about_last && result.answers.empty()) {
     mismatches->push_back("the last answer: there is none" + early);
   } else if (about_last) {

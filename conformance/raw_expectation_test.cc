@@ -95,7 +95,8 @@ TEST_F(RawExpectationTest, InterimAnswersAndTrailingBytes) {
   EXPECT_TRUE(Mismatches(R"j({"status": 404, "interim": [1, 2]})j").empty());
   EXPECT_EQ(Mismatches(R"j({"status": 404, "interim": 0})j"),
             std::vector<std::string>{"interim answers: expected 0, got 1"});
-  const std::vector<std::string> trailing = Mismatches(R"j({"status": 404, "trailing": {"equals": ""}})j");
+  const std::vector<std::string> trailing =
+      Mismatches(R"j({"status": 404, "trailing": {"equals": ""}})j");
   ASSERT_EQ(trailing.size(), 1u);
   EXPECT_TRUE(test::Has(trailing[0], "bytes after the last answer")) << trailing[0];
   EXPECT_TRUE(Mismatches(R"j({"status": 404, "trailing": {"contains": "404"}})j").empty());

@@ -238,7 +238,8 @@ class Exchange {
       const RawAnswerParser::State state = parser_.Resume(buffer_, at_eof);
       if (state == RawAnswerParser::State::kIncomplete) return;
       if (state == RawAnswerParser::State::kMalformed) {
-        result_.error = "answer " + std::to_string(Finals() + 1) + " is malformed: " + parser_.error();
+        result_.error =
+            "answer " + std::to_string(Finals() + 1) + " is malformed: " + parser_.error();
         return;
       }
       RawAnswer answer = std::move(parser_.answer());
@@ -258,8 +259,8 @@ class Exchange {
   }
 
   void Trail(std::string_view bytes) {
-    result_.trailing.append(bytes.substr(0, kTrailingLimit - std::min(kTrailingLimit,
-                                                                       result_.trailing.size())));
+    result_.trailing.append(
+        bytes.substr(0, kTrailingLimit - std::min(kTrailingLimit, result_.trailing.size())));
   }
 
   // What had arrived of the unfinished answer, for the error message.
@@ -271,14 +272,15 @@ class Exchange {
       result_.answers.push_back(std::move(partial));
       return text;
     }
-    if (!buffer_.empty()) return " (" + std::to_string(buffer_.size()) + " bytes of it had arrived)";
+    if (!buffer_.empty())
+      return " (" + std::to_string(buffer_.size()) + " bytes of it had arrived)";
     return "";
   }
 
   std::string Progress() const {
     if (piece_ >= pieces_.size() || send_stopped_) return "";
-    std::string text = "; " + std::to_string(sent_) + " of " + std::to_string(total_bytes_) +
-                       " bytes sent";
+    std::string text =
+        "; " + std::to_string(sent_) + " of " + std::to_string(total_bytes_) + " bytes sent";
     if (pieces_[piece_].await_answer && !armed_) {
       text += ", piece " + std::to_string(piece_ + 1) + " waiting for answer " +
               std::to_string(awaited_[piece_]);

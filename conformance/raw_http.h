@@ -3,9 +3,9 @@
 
 // Raw HTTP/1.1 exchanges: bytes written to a TCP connection (or over TLS
 // for https) exactly as given (malformed framing, pipelined requests, slow
-// sends), and the answers read back with a small parser of our own. HttpClient cannot do this: Beast
-// writes only well-formed messages, one at a time. Used by the conformance
-// runner's raw steps and by //fuzz/remote.
+// sends), and the answers read back with a small parser of our own. HttpClient cannot do this:
+// Beast writes only well-formed messages, one at a time. Used by the conformance runner's raw steps
+// and by //fuzz/remote.
 
 #include <chrono>
 #include <cstddef>
@@ -32,8 +32,8 @@ struct RawPiece {
 struct RawAnswer {
   int status = 0;
   std::string reason;
-  HeaderList headers;  // in order, as received
-  std::string body;    // de-chunked when Transfer-Encoding: chunked
+  HeaderList headers;     // in order, as received
+  std::string body;       // de-chunked when Transfer-Encoding: chunked
   bool complete = false;  // the body's framing was fully received
   std::optional<std::string> Header(const std::string& name) const;  // case-insensitive
 };
@@ -41,23 +41,26 @@ struct RawAnswer {
 struct RawOptions {
   std::size_t answers = 1;                   // final (non-1xx) answers to wait for
   std::chrono::milliseconds timeout{10000};  // whole exchange: connect, send, read answers
-  std::chrono::milliseconds close_wait{0};   // after the last answer: wait this long for the server to close
-  std::size_t max_bytes = 16u << 20;         // cap on bytes read
-  bool head = false;                         // answers are to HEAD requests (no body)
+  std::chrono::milliseconds close_wait{
+      0};  // after the last answer: wait this long for the server to close
+  std::size_t max_bytes = 16u << 20;  // cap on bytes read
+  bool head = false;                  // answers are to HEAD requests (no body)
   // Once every piece is sent, shut the sending side (a client that has
-  // nothing more to say; over TLS a close_notify goes first): a server waiting for the rest of a truncated
-  // request then sees the end instead of waiting out its own timeout.
+  // nothing more to say; over TLS a close_notify goes first): a server waiting for the rest of a
+  // truncated request then sees the end instead of waiting out its own timeout.
   bool half_close = false;
 };
 
 struct RawResult {
-  bool connected = false;          // the TCP connection was made (even if TLS then failed)
-  std::vector<RawAnswer> answers;  // final answers in order; an unfinished last one has complete false
-  int interim = 0;                 // 1xx answers seen (skipped)
-  bool closed = false;  // the server closed (EOF or reset) — before the timeout / close_wait ran out
+  bool connected = false;  // the TCP connection was made (even if TLS then failed)
+  std::vector<RawAnswer>
+      answers;      // final answers in order; an unfinished last one has complete false
+  int interim = 0;  // 1xx answers seen (skipped)
+  bool closed =
+      false;  // the server closed (EOF or reset) — before the timeout / close_wait ran out
   std::chrono::milliseconds elapsed{0};       // from connect to the last answer (or to the error)
   std::chrono::milliseconds closed_after{0};  // from the last answer to the close, when closed
-  std::string trailing;    // bytes after the last parsed answer (capped)
+  std::string trailing;                       // bytes after the last parsed answer (capped)
   std::string send_error;  // a send that failed (EPIPE after an early answer is normal; not fatal)
   // "" or why the answers did not all arrive: connect failure, timeout,
   // malformed answer (naming what was wrong), or a close.

@@ -1,10 +1,9 @@
 #include "conformance/raw_http.h"
 
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <string>
@@ -14,9 +13,9 @@
 namespace conformance {
 namespace {
 
+using std::chrono::milliseconds;
 using test::Has;
 using test::RawServer;
-using std::chrono::milliseconds;
 
 constexpr auto kTimeout = std::chrono::seconds(20);
 
@@ -71,11 +70,11 @@ TEST(RawExchangeTest, AnEarlyAnswerAndCloseWhileSendingIsTheAnswer) {
     ReadHeaders(fd);
     Write(fd, "HTTP/1.1 413 Content Too Large\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
   });
-  const RawResult result = RawExchange(
-      server.url(),
-      Pieces({"POST /execute HTTP/1.1\r\nHost: h\r\nContent-Length: 33554432\r\n\r\n",
-              std::string(32 << 20, 'x')}),
-      Options());
+  const RawResult result =
+      RawExchange(server.url(),
+                  Pieces({"POST /execute HTTP/1.1\r\nHost: h\r\nContent-Length: 33554432\r\n\r\n",
+                          std::string(32 << 20, 'x')}),
+                  Options());
   EXPECT_EQ(result.error, "");
   ASSERT_EQ(result.answers.size(), 1u);
   EXPECT_EQ(result.answers[0].status, 413);
@@ -86,9 +85,10 @@ TEST(RawExchangeTest, AnEarlyAnswerAndCloseWhileSendingIsTheAnswer) {
 TEST(RawExchangeTest, PipelinedAnswersComeInOrder) {
   RawServer server(1, [](int fd) {
     ReadHeaders(fd, 3);
-    Write(fd, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"
-              "HTTP/1.1 401 Unauthorized\r\nContent-Length: 1\r\n\r\nb"
-              "HTTP/1.1 404 Not Found\r\nContent-Length: 1\r\n\r\nc");
+    Write(fd,
+          "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"
+          "HTTP/1.1 401 Unauthorized\r\nContent-Length: 1\r\n\r\nb"
+          "HTTP/1.1 404 Not Found\r\nContent-Length: 1\r\n\r\nc");
     ReadUntilEof(fd);
   });
   const RawResult result =
@@ -124,13 +124,14 @@ TEST(RawExchangeTest, InterimAnswersAreCountedAndSkipped) {
     ReadHeaders(fd);
     Write(fd, "HTTP/1.1 100 Continue\r\n\r\n");
     ReadExactly(fd, 2);
-    Write(fd, "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
-              "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    Write(fd,
+          "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
+          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     ReadUntilEof(fd);
   });
-  std::vector<RawPiece> pieces =
-      Pieces({"POST /execute HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
-              "{}"});
+  std::vector<RawPiece> pieces = Pieces(
+      {"POST /execute HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
+       "{}"});
   const RawResult result = RawExchange(server.url(), pieces, Options());
   EXPECT_EQ(result.error, "");
   EXPECT_EQ(result.interim, 2);
@@ -177,8 +178,9 @@ TEST(RawExchangeTest, NoAnswerInTimeIsATimeout) {
   RawOptions options = Options();
   options.timeout = milliseconds(300);
   const RawResult result = RawExchange(server.url(), Pieces({kGet}), options);
-  EXPECT_TRUE(Has(result.error, "no complete answer within 300 ms: 0 of 1 answers (its status "
-                                "line said 200; 3 body bytes had arrived)"))
+  EXPECT_TRUE(Has(result.error,
+                  "no complete answer within 300 ms: 0 of 1 answers (its status "
+                  "line said 200; 3 body bytes had arrived)"))
       << result.error;
   EXPECT_GE(result.elapsed, milliseconds(300));
   // The unfinished answer is there, marked as such.
@@ -194,8 +196,9 @@ TEST(RawExchangeTest, AMalformedStatusLineIsNamed) {
     ReadUntilEof(fd);
   });
   const RawResult result = RawExchange(server.url(), Pieces({kGet}), Options());
-  EXPECT_TRUE(Has(result.error, "answer 1 is malformed: the status line has no 3-digit status "
-                                "code: 'HTTP/1.1 2x0 OK'"))
+  EXPECT_TRUE(Has(result.error,
+                  "answer 1 is malformed: the status line has no 3-digit status "
+                  "code: 'HTTP/1.1 2x0 OK'"))
       << result.error;
 }
 
@@ -339,9 +342,9 @@ TEST(RawExchangeTlsTest, HalfCloseStillReadsTheAnswer) {
 TEST(RawExchangeTlsTest, AnUntrustedCertificateIsRefused) {
   test::TlsServer server;
   const RawResult result = RawExchange(server.url(), Pieces({kGet}), Options());
-  EXPECT_TRUE(Has(result.error, "TLS handshake with https://127.0.0.1:" +
-                                    std::to_string(server.url().port) +
-                                    " failed: certificate verify failed"));
+  EXPECT_TRUE(Has(result.error,
+                  "TLS handshake with https://127.0.0.1:" + std::to_string(server.url().port) +
+                      " failed: certificate verify failed"));
   EXPECT_TRUE(Has(result.error, " (--ca-file FILE trusts a private authority)"));
   EXPECT_TRUE(result.connected);
   EXPECT_TRUE(result.answers.empty());

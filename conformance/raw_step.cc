@@ -34,12 +34,24 @@ std::string QuotedEscapes(std::string_view bytes, bool printf_format) {
   for (const char c : bytes) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '%': out += printf_format ? "%%" : "%"; break;
-      case '\\': out += "\\\\"; break;
-      case '\'': out += "'\\''"; break;
-      case '\r': out += "\\r"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '%':
+        out += printf_format ? "%%" : "%";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\'':
+        out += "'\\''";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (u < 0x20 || u >= 0x7f) {
           char octal[8];
@@ -130,7 +142,8 @@ HttpResponse RawAnswerAsResponse(const RawAnswer& answer) {
 }
 
 std::string HostHeader(const TargetUrl& url) {
-  const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  const std::string host =
+      url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
   const bool default_port = url.port == (url.tls ? 443 : 80);
   return default_port ? host : host + ":" + std::to_string(url.port);
 }
@@ -274,8 +287,7 @@ std::string ReplayCommand(const RawPlan& plan, const Target& target) {
     // openssl s_client -quiet writes what it reads and, ignoring the end
     // of its input, keeps reading until the server closes.
     return "(" + notes + sender + ") | openssl s_client -quiet -connect " +
-           ShellQuote(target.url.host + ":" + port) + " -servername " +
-           ShellQuote(target.url.host);
+           ShellQuote(target.url.host + ":" + port) + " -servername " + ShellQuote(target.url.host);
   }
   // bash's /dev/tcp needs no other tool; cat shows the answers as they
   // come, while the bytes are still being sent, until the server closes.
@@ -308,9 +320,9 @@ std::string SummarizeRawResult(const RawResult& result, const RawOptions& option
   if (text.empty()) text = "no answer";
   if (result.interim > 0) text += "; " + std::to_string(result.interim) + " interim";
   if (result.closed) {
-    text += result.answers.empty() ? "; closed"
-                                   : "; closed after " +
-                                         std::to_string(result.closed_after.count()) + " ms";
+    text += result.answers.empty()
+                ? "; closed"
+                : "; closed after " + std::to_string(result.closed_after.count()) + " ms";
   }
   if (!result.closed && result.error.empty() && options.close_wait.count() > 0) {
     text += "; open after " + std::to_string(options.close_wait.count()) + " ms";

@@ -19,8 +19,8 @@ struct RawPlan {
   struct Part {
     enum class Kind { kText, kRepeat, kPause, kAwait };
     Kind kind = Kind::kText;
-    std::string text;        // kText: bytes; kRepeat: the unit
-    std::size_t times = 0;   // kRepeat
+    std::string text;           // kText: bytes; kRepeat: the unit
+    std::size_t times = 0;      // kRepeat
     std::int64_t pause_ms = 0;  // kPause (scaled)
   };
   std::vector<RawPiece> pieces;

@@ -1,8 +1,7 @@
 #include "conformance/raw_step.h"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -81,8 +80,9 @@ TEST(RawStepTest, ReplayLinesSayHowTheyDifferFromTheRun) {
                                           {"await_answer": true}, "x"], "answers": 2})j",
                             LocalTarget(8080));
   const std::string line = ReplayCommand(plan, LocalTarget(8080));
-  EXPECT_TRUE(Has(line, "exec 3<>/dev/tcp/127.0.0.1/8080; cat <&3 & { printf 'GET / HTTP/1.1\\r\\n'; "
-                        "sleep 0.250; head -c 1000000 /dev/zero | tr '\\000' 'a'; printf 'ab\\r\\nab"))
+  EXPECT_TRUE(Has(line,
+                  "exec 3<>/dev/tcp/127.0.0.1/8080; cat <&3 & { printf 'GET / HTTP/1.1\\r\\n'; "
+                  "sleep 0.250; head -c 1000000 /dev/zero | tr '\\000' 'a'; printf 'ab\\r\\nab"))
       << line;
   EXPECT_TRUE(Has(line, ": 'a repeat of 400000 bytes is cut to 65536 here'; ")) << line;
   EXPECT_TRUE(Has(line, "; sleep 1; printf 'x'; } >&3; wait)")) << line;
@@ -96,8 +96,9 @@ TEST(RawStepTest, ReplayLinesForHttpsGoThroughOpensslSClient) {
   target.url.tls = true;
   const RawPlan plan = Plan(R"j({"send": ["GET / HTTP/1.1\r\n\r\n"]})j", target);
   const std::string line = ReplayCommand(plan, target);
-  EXPECT_TRUE(Has(line, "(printf 'GET / HTTP/1.1\\r\\n\\r\\n') | openssl s_client -quiet "
-                        "-connect '127.0.0.1:8443' -servername '127.0.0.1'"))
+  EXPECT_TRUE(Has(line,
+                  "(printf 'GET / HTTP/1.1\\r\\n\\r\\n') | openssl s_client -quiet "
+                  "-connect '127.0.0.1:8443' -servername '127.0.0.1'"))
       << line;
   EXPECT_FALSE(Has(line, "/dev/tcp")) << line;
 }
@@ -143,7 +144,8 @@ TEST(RawStepTest, RequestLineAndDescriptions) {
   const RawPlan plan = Plan(R"j({"send": ["GET /k?key-one HTTP/1.1\r\nHost: h\r\n\r\n",
                                           {"pause_ms": 5}, "x"], "close_wait_ms": 100})j",
                             target);
-  EXPECT_EQ(RawRequestLine(plan, target), "GET /k?${API_KEY} HTTP/1.1  [raw: 37 bytes in 2 pieces]");
+  EXPECT_EQ(RawRequestLine(plan, target),
+            "GET /k?${API_KEY} HTTP/1.1  [raw: 37 bytes in 2 pieces]");
 
   RawResult result;
   RawAnswer first;

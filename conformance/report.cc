@@ -39,8 +39,8 @@ void WriteStrings(Writer& writer, const char* key, const std::vector<std::string
 
 std::string FailureText(const ReportedCase& reported) {
   const CaseResult& r = reported.result;
-  std::string text = "requirement: " + r.requirement + "\nstep: " + r.failed_step +
-                     "\nacceptable answers:\n";
+  std::string text =
+      "requirement: " + r.requirement + "\nstep: " + r.failed_step + "\nacceptable answers:\n";
   for (const std::string& e : r.expected) text += "  - " + e + "\n";
   text += "differences from the OK answer:\n";
   for (const std::string& m : r.mismatches) text += "  - " + m + "\n";
@@ -250,8 +250,9 @@ std::string JunitReport(const std::vector<ReportedCase>& cases, const Summary& s
     } else if (r.grade == Grade::kSkipped) {
       xml += "      <skipped message=\"" + XmlEscape(r.reason) + "\"/>\n";
     } else if (r.grade != Grade::kOk) {
-      xml += "      <system-out>" + XmlEscape(std::string(GradeName(r.grade)) + ": " +
-                                              (r.reason.empty() ? "expected failure" : r.reason)) +
+      xml += "      <system-out>" +
+             XmlEscape(std::string(GradeName(r.grade)) + ": " +
+                       (r.reason.empty() ? "expected failure" : r.reason)) +
              "</system-out>\n";
     }
     xml += "    </testcase>\n";

@@ -16,7 +16,7 @@ struct ReportedCase {
   const Case* c = nullptr;
   CaseResult result;
   const Expectation* expectation = nullptr;  // the matching one, if any
-  bool expected = false;  // the grade is one the expectation lists
+  bool expected = false;                     // the grade is one the expectation lists
 
   // A failure that counts: FAILED and not expected.
   bool Regression() const { return result.grade == Grade::kFailed && !expected; }

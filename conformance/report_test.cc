@@ -81,7 +81,8 @@ class ReportTest : public ::testing::Test {
     failed.result.expected = {"200 application/json (OK)", "400 (NON-STRICT: old servers)"};
     failed.result.mismatches = {"/exit_code: expected 0, got 1", "]]> <tag> & more"};
     failed.result.actual = "500 Internal Server Error\nContent-Type: text/html\n\n<h1>oops</h1>";
-    failed.result.curl = "curl -sS -i -X POST 'http://h:1/execute' -H \"Authorization: Bearer $API_KEY\"";
+    failed.result.curl =
+        "curl -sS -i -X POST 'http://h:1/execute' -H \"Authorization: Bearer $API_KEY\"";
     failed.result.exchanges = {{"step 1", "POST /execute", 500, "500 text/html", 0.25}};
     ReportedCase& expected = Add(2, Grade::kFailed);
     expected.expectation = &expectation_;
@@ -210,10 +211,11 @@ TEST_F(ReportTest, JunitReportIsWellFormedAndCounts) {
   const std::string script = TempFile("read_junit.py", kJunitReader);
 
   // The check the brief of this format asks for, on its own.
-  EXPECT_EQ(std::system(("python3 -c 'import sys,xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' '" +
-                         path + "'")
-                            .c_str()),
-            0)
+  EXPECT_EQ(
+      std::system(("python3 -c 'import sys,xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' '" +
+                   path + "'")
+                      .c_str()),
+      0)
       << xml;
 
   int status = -1;
@@ -270,10 +272,11 @@ TEST_F(ReportTest, JunitReportIsWellFormedAndCounts) {
 TEST_F(ReportTest, JunitReportOfNothing) {
   const std::string xml = JunitReport({}, Summarize({}, 0));
   const std::string path = TempFile("empty.xml", xml);
-  EXPECT_EQ(std::system(("python3 -c 'import sys,xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' '" +
-                         path + "'")
-                            .c_str()),
-            0)
+  EXPECT_EQ(
+      std::system(("python3 -c 'import sys,xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' '" +
+                   path + "'")
+                      .c_str()),
+      0)
       << xml;
   EXPECT_TRUE(Has(xml, "tests=\"0\" failures=\"0\"")) << xml;
 }
@@ -286,8 +289,9 @@ TEST_F(ReportTest, SummaryTextShowsFailuresInFull) {
   EXPECT_TRUE(Has(text, "/exit_code: expected 0, got 1")) << text;
   EXPECT_TRUE(Has(text, reported_[1].result.curl)) << text;
   EXPECT_TRUE(Has(text, "Conformance of http://t")) << text;
-  EXPECT_TRUE(Has(text, "7 cases in 3.25 s: 2 OK, 1 NON-STRICT, 1 INFORMATIONAL, 1 SKIPPED, "
-                        "2 FAILED"))
+  EXPECT_TRUE(Has(text,
+                  "7 cases in 3.25 s: 2 OK, 1 NON-STRICT, 1 INFORMATIONAL, 1 SKIPPED, "
+                  "2 FAILED"))
       << text;
   EXPECT_TRUE(Has(text, "(1 expected by --expectations)")) << text;
   EXPECT_TRUE(Has(text, "1 case(s) listed in --expectations no longer fail")) << text;
@@ -303,7 +307,6 @@ TEST_F(ReportTest, ProgressLine) {
                   "[ 4/70] SKIPPED       group.case3 3.50 s  -- needs a second key"));
 }
 
-
 // What a target sends may be any bytes; the reports stay valid UTF-8.
 TEST_F(ReportTest, ReportsStayValidWithBinaryAnswers) {
   reported_[1].result.actual = std::string("200 OK\n\n\xff\xfe body \xc3", 17);
@@ -313,7 +316,11 @@ TEST_F(ReportTest, ReportsStayValidWithBinaryAnswers) {
   rapidjson::Document report;
   report.Parse<rapidjson::kParseValidateEncodingFlag>(json.c_str());
   EXPECT_FALSE(report.HasParseError()) << json;
-  EXPECT_EQ(ToValidUtf8(std::string("a\xff" "b\xc3", 4)), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  EXPECT_EQ(ToValidUtf8(std::string("a\xff"
+                                    "b\xc3",
+                                    4)),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
   EXPECT_EQ(ToValidUtf8("caf\xc3\xa9"), "caf\xc3\xa9");
   const std::string xml = JunitReport(reported_, summary);
   EXPECT_EQ(ToValidUtf8(xml), xml);

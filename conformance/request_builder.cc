@@ -163,8 +163,8 @@ std::string BuildRequest(const rapidjson::Value& request, const Vars& vars, cons
   if (const auto timeout = expanded.FindMember("timeout_s"); timeout != expanded.MemberEnd()) {
     seconds = timeout->value.GetDouble();
   }
-  built->timeout = std::chrono::milliseconds(
-      static_cast<std::int64_t>(seconds * target.timeout_scale * 1000));
+  built->timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(seconds * target.timeout_scale * 1000));
   return "";
 }
 
@@ -175,8 +175,8 @@ BuiltRequest JobRequest(const std::string& method, const std::string& job_id,
   built.http.target = "/jobs/" + FormEncode(job_id);
   built.key_role = key_role;
   built.http.headers.emplace_back("Authorization", "Bearer " + KeyFor(key_role, target));
-  built.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(
-      30'000 * target.timeout_scale));
+  built.timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(30'000 * target.timeout_scale));
   return built;
 }
 
@@ -194,8 +194,8 @@ std::string CurlCommand(const BuiltRequest& request, const Target& target,
       body_argument = " --data-binary @-";
     }
   }
-  command += "curl -sS -i -X " + http.method + " " +
-             ShellQuote(target.url.ToString() + http.target);
+  command +=
+      "curl -sS -i -X " + http.method + " " + ShellQuote(target.url.ToString() + http.target);
   for (const auto& [name, value] : http.headers) {
     command += " -H " + HeaderWord(name + ": " + value, target);
   }

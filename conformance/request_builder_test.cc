@@ -105,8 +105,9 @@ TEST_F(RequestBuilderTest, JsonBodySetsContentType) {
                       "json": {"language": "${lang}", "code": "${code}", "ttl": 1.0,
                                "files": {"$items": [{"n": "${i}"}, 2]}}})j"),
             "");
-  EXPECT_EQ(built_.http.body,
-            R"j({"language":"python","code":"print('hi')","ttl":1.0,"files":[{"n":"0"},{"n":"1"}]})j");
+  EXPECT_EQ(
+      built_.http.body,
+      R"j({"language":"python","code":"print('hi')","ttl":1.0,"files":[{"n":"0"},{"n":"1"}]})j");
   EXPECT_EQ(HeaderOf(built_.http, "Content-Type"), "application/json");
 }
 
@@ -157,8 +158,7 @@ TEST_F(RequestBuilderTest, KeyRolesSetAuthorization) {
   ASSERT_EQ(Build(R"j({"method": "GET", "path": "/jobs",
                       "headers": {"authorization": "Basic eDp5"}})j"),
             "");
-  EXPECT_EQ(built_.http.headers,
-            (HeaderList{{"authorization", "Basic eDp5"}}));
+  EXPECT_EQ(built_.http.headers, (HeaderList{{"authorization", "Basic eDp5"}}));
 }
 
 TEST_F(RequestBuilderTest, TimeoutIsScaled) {
@@ -241,8 +241,7 @@ const std::string kAwkwardBody =
     std::string("\0\0", 2) + "7'";
 
 TEST_F(RequestBuilderTest, ShellQuote) {
-  for (const std::string& text :
-       {""s, "plain"s, "it's"s, "''"s, "a b $HOME `x` \"q\" \\ \n"s}) {
+  for (const std::string& text : {""s, "plain"s, "it's"s, "''"s, "a b $HOME `x` \"q\" \\ \n"s}) {
     EXPECT_EQ(RunShell("printf %s " + ShellQuote(text)), text) << ShellQuote(text);
   }
   EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");

@@ -27,7 +27,8 @@ const SchemaStore::Entry* SchemaStore::Load(const std::string& name) {
     return found->second.get();
   }
   if (name.find('/') != std::string::npos || loading_.count(name) != 0) {
-    error_ = "schema " + name + ": a $ref must name a file of the schema directory, "
+    error_ = "schema " + name +
+             ": a $ref must name a file of the schema directory, "
              "without cycles";
     return nullptr;
   }

@@ -1,16 +1,15 @@
 #include "conformance/schema_store.h"
 
 #include <gtest/gtest.h>
-
-#include <atomic>
-#include <thread>
 #include <stdlib.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conformance/json_text.h"
@@ -55,8 +54,7 @@ TEST(SchemaStoreTest, LoadsADirectory) {
 
 TEST(SchemaStoreTest, CrossFileRefToADefinitionResolves) {
   SchemaStore store;
-  ASSERT_EQ(store.LoadDirectory(DirectoryWith({{"main.json", kMain}, {"other.json", kOther}})),
-            "");
+  ASSERT_EQ(store.LoadDirectory(DirectoryWith({{"main.json", kMain}, {"other.json", kOther}})), "");
   EXPECT_EQ(store.Validate("main.json", Json(R"j({"x": 3})j")), "");
   // Each of these is valid only if the $ref was followed to the right place.
   const std::string wrong_type = store.Validate("main.json", Json(R"j({"x": "3"})j"));
@@ -69,8 +67,7 @@ TEST(SchemaStoreTest, CrossFileRefToADefinitionResolves) {
 
 TEST(SchemaStoreTest, CrossFileRefToAWholeFileResolves) {
   SchemaStore store;
-  ASSERT_EQ(store.LoadDirectory(DirectoryWith({{"main.json", kMain}, {"other.json", kOther}})),
-            "");
+  ASSERT_EQ(store.LoadDirectory(DirectoryWith({{"main.json", kMain}, {"other.json", kOther}})), "");
   EXPECT_EQ(store.Validate("main.json", Json(R"j({"x": 0, "whole": {"name": "n"}})j")), "");
   const std::string error = store.Validate("main.json", Json(R"j({"x": 0, "whole": {}})j"));
   EXPECT_TRUE(Has(error, "/whole")) << error;
@@ -99,8 +96,8 @@ TEST(SchemaStoreTest, MissingRefFileIsALoadErrorNamingIt) {
 
 TEST(SchemaStoreTest, RefOutsideTheDirectoryIsALoadError) {
   SchemaStore store;
-  const std::string error = store.LoadDirectory(DirectoryWith(
-      {{"main.json", R"j({"properties": {"x": {"$ref": "sub/x.json#"}}})j"}}));
+  const std::string error = store.LoadDirectory(
+      DirectoryWith({{"main.json", R"j({"properties": {"x": {"$ref": "sub/x.json#"}}})j"}}));
   EXPECT_TRUE(Has(error, "sub/x.json")) << error;
 }
 
@@ -176,16 +173,14 @@ TEST(SchemaStoreTest, ConcurrentValidationWithPatternsIsCorrect) {
 
 class RealSchemasTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(store_.LoadDirectory(RunfilesPath("fixtures/schemas")), "");
-  }
+  void SetUp() override { ASSERT_EQ(store_.LoadDirectory(RunfilesPath("fixtures/schemas")), ""); }
   SchemaStore store_;
 };
 
 TEST_F(RealSchemasTest, AllLoad) {
-  for (const char* name : {"artifact.json", "async_ack.json", "cancel.json", "error.json",
-                           "health.json", "job.json", "jobs_list.json", "languages.json",
-                           "result.json"}) {
+  for (const char* name :
+       {"artifact.json", "async_ack.json", "cancel.json", "error.json", "health.json", "job.json",
+        "jobs_list.json", "languages.json", "result.json"}) {
     EXPECT_TRUE(store_.Has(name)) << name;
   }
 }
@@ -222,8 +217,8 @@ TEST_F(RealSchemasTest, WrongBodiesAreInvalid) {
   EXPECT_NE(store_.Validate("job.json", Json(R"j({"job_id": "j", "status": "done"})j")), "");
   EXPECT_NE(store_.Validate("async_ack.json", Json(R"j({"job_id": "j", "status": "queued"})j")),
             "");
-  const std::string listed_completed = store_.Validate(
-      "jobs_list.json", Json(R"j({"jobs": [{"job_id": "j", "status": "running"},
+  const std::string listed_completed =
+      store_.Validate("jobs_list.json", Json(R"j({"jobs": [{"job_id": "j", "status": "running"},
                                           {"job_id": "k", "status": "completed"}]})j"));
   EXPECT_TRUE(Has(listed_completed, "/jobs/1/status")) << listed_completed;
   // Through cancel.json's $ref to result.json.

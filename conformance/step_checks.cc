@@ -44,15 +44,16 @@ void CheckRawSend(const rapidjson::Value& raw, const std::string& path, std::siz
     }
     if (await && ++awaits >= answers) {
       problems->push_back(where + ": the step is over once its " + std::to_string(answers) +
-                          " answer(s) are in, so what waits for answer " +
-                          std::to_string(awaits) + " is never sent (raise raw.answers)");
+                          " answer(s) are in, so what waits for answer " + std::to_string(awaits) +
+                          " is never sent (raise raw.answers)");
     }
     waiting = pause || await;
     sent = sent || !waiting;
   }
   if (waiting) {
-    problems->push_back(path + "/raw/send: ends with a pause or await_answer, with nothing after "
-                               "it to send");
+    problems->push_back(path +
+                        "/raw/send: ends with a pause or await_answer, with nothing after "
+                        "it to send");
   }
   if (repeated > kMaxRepeatBytes) {
     problems->push_back(path + "/raw/send: the repeats make " + std::to_string(repeated) +
@@ -89,8 +90,9 @@ void CheckStep(const rapidjson::Value& step, const std::string& path,
                           " (raw.answers)");
     }
     if (expectation->HasMember("connection") && !close_wait) {
-      problems->push_back(where + "/connection: needs raw.close_wait_ms, the time the server "
-                                  "has to close");
+      problems->push_back(where +
+                          "/connection: needs raw.close_wait_ms, the time the server "
+                          "has to close");
     }
   }
   if (step.HasMember("capture")) problems->push_back(path + "/capture: raw steps capture nothing");

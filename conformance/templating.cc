@@ -35,8 +35,8 @@ std::string Expand(const rapidjson::Value& in, const Vars& vars,
                    Budget& budget, rapidjson::Value* out);
 
 std::string ExpandGenerator(const rapidjson::Value& in, const Vars& vars,
-                            rapidjson::Document::AllocatorType& allocator,
-                            const std::string& path, Budget& budget, rapidjson::Value* out) {
+                            rapidjson::Document::AllocatorType& allocator, const std::string& path,
+                            Budget& budget, rapidjson::Value* out) {
   const std::string name = in.MemberBegin()->name.GetString();
   const rapidjson::Value& argument = in.MemberBegin()->value;
   const std::string where = path + "/" + name;

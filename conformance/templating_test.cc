@@ -114,11 +114,11 @@ TEST(ExpandTemplateTest, SizeLimitIsRefused) {
 }
 
 TEST(ExpandTemplateTest, ItemsWithIndex) {
-  EXPECT_EQ(Expand(R"j({"$items": [{"filename": "f${i}.txt", "content": "${c}"}, 3]})j",
-                   {{"c", "Zg=="}}),
-            R"j([{"filename":"f0.txt","content":"Zg=="},)j"
-            R"j({"filename":"f1.txt","content":"Zg=="},)j"
-            R"j({"filename":"f2.txt","content":"Zg=="}])j");
+  EXPECT_EQ(
+      Expand(R"j({"$items": [{"filename": "f${i}.txt", "content": "${c}"}, 3]})j", {{"c", "Zg=="}}),
+      R"j([{"filename":"f0.txt","content":"Zg=="},)j"
+      R"j({"filename":"f1.txt","content":"Zg=="},)j"
+      R"j({"filename":"f2.txt","content":"Zg=="}])j");
   EXPECT_EQ(Expand(R"j({"$items": ["x", 0]})j"), "[]");
   // Generators nest.
   EXPECT_EQ(Expand(R"j({"files": {"$items": [{"$repeat": ["${i}", 2]}, 2]}})j"),
@@ -138,8 +138,7 @@ TEST(ExpandTemplateTest, Base64) {
   EXPECT_EQ(Expand(R"j({"$base64": "${v}"})j", {{"v", "foobar"}}), R"j("Zm9vYmFy")j");
   EXPECT_EQ(Expand(R"j({"$base64": ""})j"), R"j("")j");
   EXPECT_EQ(Expand(R"j({"$base64": 5})j"), "error: /$base64: expected a string");
-  EXPECT_EQ(Expand(R"j({"$base64": "${nope}"})j"),
-            "error: /$base64: unknown variable ${nope}");
+  EXPECT_EQ(Expand(R"j({"$base64": "${nope}"})j"), "error: /$base64: unknown variable ${nope}");
 }
 
 TEST(ExpandTemplateTest, Base64Zeros) {
@@ -152,8 +151,7 @@ TEST(ExpandTemplateTest, Base64Zeros) {
 }
 
 TEST(ExpandTemplateTest, Json) {
-  EXPECT_EQ(Expand(R"j({"body": {"$json": {"language": "${l}", "n": [1, 1.5]}}})j",
-                   {{"l", "lua"}}),
+  EXPECT_EQ(Expand(R"j({"body": {"$json": {"language": "${l}", "n": [1, 1.5]}}})j", {{"l", "lua"}}),
             R"j({"body":"{\"language\":\"lua\",\"n\":[1,1.5]}"})j");
   EXPECT_EQ(Expand(R"j({"$json": "a\"b"})j"), R"j("\"a\\\"b\"")j");
   EXPECT_EQ(Expand(R"j({"$json": {"$base64": "f"}})j"), R"j("\"Zg==\"")j");
@@ -201,7 +199,6 @@ TEST(FormEncodeTest, Encodes) {
   EXPECT_EQ(FormEncode(std::string_view("\0\n", 2)), "%00%0A");
   EXPECT_EQ(FormEncode("\xff"), "%FF");
 }
-
 
 // The budget covers everything one template generates, nested or not.
 TEST(ExpandTemplateTest, NestedGeneratorsShareOneBudget) {

@@ -139,8 +139,8 @@ class TlsServer {
     EXPECT_NE(mkdtemp(dir_.data()), nullptr);
     const std::string make_cert =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=conformance-test "
-        "-addext subjectAltName=" + subject_alt_name + " -keyout " + dir_ + "/key.pem -out " +
-        dir_ + "/cert.pem 2>/dev/null";
+        "-addext subjectAltName=" +
+        subject_alt_name + " -keyout " + dir_ + "/key.pem -out " + dir_ + "/cert.pem 2>/dev/null";
     EXPECT_EQ(std::system(make_cert.c_str()), 0);
     const std::string serve = "exec openssl s_server -accept 127.0.0.1:0 -www -cert " + dir_ +
                               "/cert.pem -key " + dir_ + "/key.pem 2>&1";

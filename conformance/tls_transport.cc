@@ -194,7 +194,8 @@ class Tls : public RawTransport {
     if (error == SSL_ERROR_ZERO_RETURN || (error == SSL_ERROR_SYSCALL && last_errno_ == 0)) {
       return Io{Status::kClosed, 0, ""};
     }
-    return Io{Status::kClosed, 0, error == SSL_ERROR_SYSCALL ? Reason(error) : "TLS: " + Reason(error)};
+    return Io{Status::kClosed, 0,
+              error == SSL_ERROR_SYSCALL ? Reason(error) : "TLS: " + Reason(error)};
   }
 
   void ShutdownWrite(Clock::time_point deadline) override {
@@ -253,7 +254,8 @@ class Tls : public RawTransport {
   static int BioWrite(BIO* bio, const char* data, int size) {
     Tls* self = static_cast<Tls*>(BIO_get_data(bio));
     BIO_clear_retry_flags(bio);
-    const ssize_t n = send(self->fd_, data, static_cast<std::size_t>(size), MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t n =
+        send(self->fd_, data, static_cast<std::size_t>(size), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n >= 0) return static_cast<int>(n);
     if (WouldBlock(errno)) {
       BIO_set_retry_write(bio);
@@ -277,7 +279,7 @@ class Tls : public RawTransport {
   static long BioCtrl(BIO*, int command, long, void*) { return command == BIO_CTRL_FLUSH ? 1 : 0; }
 
   SSL* ssl_;
-  int last_errno_ = 0;  // of the last failed socket call
+  int last_errno_ = 0;             // of the last failed socket call
   bool write_wants_read_ = false;  // the last SSL_write waits for bytes from the server
   bool read_wants_write_ = false;  // the last SSL_read waits for room to send
 };

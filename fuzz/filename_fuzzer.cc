@@ -77,8 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(!HasControlCharacter(name), "no control character");
 
   const std::string file(name);
-  const int fd = openat(work.fd, file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                        0600);
+  const int fd =
+      openat(work.fd, file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   FUZZ_CHECK(fd >= 0, "an accepted name can be created in the work directory");
   close(fd);
   // Resolved, then removed before any verdict, so that a broken property

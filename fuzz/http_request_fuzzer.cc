@@ -8,6 +8,10 @@
 //  - without the key, only GET /health is answered other than 401 (or 400
 //    for a target that is no path), and no program ever reaches the
 //    executor.
+#include <rapidjson/document.h>
+
+#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/http.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstddef>
@@ -18,10 +22,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <boost/beast/core/buffers_range.hpp>
-#include <boost/beast/http.hpp>
-#include <rapidjson/document.h>
 
 #include "fuzz/fuzz_check.h"
 #include "fuzz/recording_runner.h"

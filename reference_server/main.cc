@@ -2,8 +2,8 @@
 // See kUsage (server_flags.cc) and docs/API.md.
 #include <unistd.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -57,7 +57,8 @@ std::vector<std::pair<std::string, std::string>> Enforcement(const sandbox::Sand
 
 int main(int argc, char** argv) {
   using reference_server::ServerFlags;
-  const auto parsed = reference_server::ParseServerFlags(std::vector<std::string>(argv + 1, argv + argc));
+  const auto parsed =
+      reference_server::ParseServerFlags(std::vector<std::string>(argv + 1, argv + argc));
   if (const auto* error = std::get_if<std::string>(&parsed)) return Fail(kUsageError, *error);
   const ServerFlags& flags = std::get<ServerFlags>(parsed);
   if (flags.help) {

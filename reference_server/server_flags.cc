@@ -115,8 +115,8 @@ std::variant<ServerFlags, std::string> ParseServerFlags(const std::vector<std::s
     std::string value;
     bool has_value = false;
     // Both "--flag value" and "--flag=value".
-    if (const std::size_t equals = name.find('='); name.rfind("--", 0) == 0 &&
-                                                   equals != std::string::npos) {
+    if (const std::size_t equals = name.find('=');
+        name.rfind("--", 0) == 0 && equals != std::string::npos) {
       value = name.substr(equals + 1);
       name = name.substr(0, equals);
       has_value = true;
@@ -136,11 +136,11 @@ std::variant<ServerFlags, std::string> ParseServerFlags(const std::vector<std::s
     };
     if (name.rfind("--", 0) != 0) return "unexpected argument '" + name + "' (flags start with --)";
     static const std::set<std::string> kValueFlags = {
-        "--listen", "--api-key", "--api-keys-file", "--workers", "--max-queue",
-        "--job-retention", "--shutdown-drain", "--request-timeout", "--idle-timeout",
-        "--max-body-bytes", "--max-header-bytes", "--max-connections", "--io-threads",
-        "--max-answer-bytes",
-        "--languages", "--memory-mb", "--sandbox-uid-base", "--network-helper"};
+        "--listen",           "--api-key",          "--api-keys-file",    "--workers",
+        "--max-queue",        "--job-retention",    "--shutdown-drain",   "--request-timeout",
+        "--idle-timeout",     "--max-body-bytes",   "--max-header-bytes", "--max-connections",
+        "--io-threads",       "--max-answer-bytes", "--languages",        "--memory-mb",
+        "--sandbox-uid-base", "--network-helper"};
     if (kValueFlags.count(name) == 0) return "unknown flag " + name + " (see --help)";
     if (!take()) return name + ": needs a value";
     if (name == "--listen") {
@@ -152,7 +152,8 @@ std::variant<ServerFlags, std::string> ParseServerFlags(const std::vector<std::s
     } else if (name == "--api-keys-file") {
       flags.api_keys_files.push_back(value);
     } else if (name == "--workers") {
-      if (!ParseWhole(value, 1, 1024, flags.workers)) return bad("must be a whole number from 1 to 1024");
+      if (!ParseWhole(value, 1, 1024, flags.workers))
+        return bad("must be a whole number from 1 to 1024");
     } else if (name == "--max-queue") {
       if (!ParseWhole<std::size_t>(value, 0, 100000, flags.max_queue)) {
         return bad("must be a whole number from 0 to 100000");
@@ -187,7 +188,8 @@ std::variant<ServerFlags, std::string> ParseServerFlags(const std::vector<std::s
         return bad("must be a whole number from 1024 to 1099511627776");
       }
     } else if (name == "--io-threads") {
-      if (!ParseWhole(value, 1, 256, flags.io_threads)) return bad("must be a whole number from 1 to 256");
+      if (!ParseWhole(value, 1, 256, flags.io_threads))
+        return bad("must be a whole number from 1 to 256");
     } else if (name == "--languages") {
       flags.languages_file = value;
     } else if (name == "--memory-mb") {
@@ -195,7 +197,8 @@ std::variant<ServerFlags, std::string> ParseServerFlags(const std::vector<std::s
         return bad("must be a whole number of MiB from 16 to 1048576");
       }
     } else if (name == "--sandbox-uid-base") {
-      if (!ParseWhole<std::uint32_t>(value, 1000, std::numeric_limits<std::uint32_t>::max() - 100000,
+      if (!ParseWhole<std::uint32_t>(value, 1000,
+                                     std::numeric_limits<std::uint32_t>::max() - 100000,
                                      flags.sandbox_uid_base)) {
         return bad("must be a whole number from 1000 to 4294867295");
       }

@@ -31,13 +31,39 @@ TEST(ServerFlagsTest, DefaultsAreTheDocumentedOnes) {
 }
 
 TEST(ServerFlagsTest, ParsesEveryFlagInBothSpellings) {
-  const ServerFlags flags = Parse(
-      {"--listen", "0.0.0.0:0", "--api-key", "a", "--api-key=b", "--api-keys-file", "f",
-       "--workers=3", "--max-queue", "0", "--job-retention", "15m", "--shutdown-drain", "500ms",
-       "--request-timeout", "2", "--idle-timeout=1h", "--max-body-bytes", "4096",
-       "--max-header-bytes", "2048", "--max-connections", "10", "--io-threads", "4",
-       "--languages", "l.json", "--memory-mb", "256", "--sandbox-uid-base", "500000",
-       "--network-helper", "/opt/slirp4netns"});
+  const ServerFlags flags = Parse({"--listen",
+                                   "0.0.0.0:0",
+                                   "--api-key",
+                                   "a",
+                                   "--api-key=b",
+                                   "--api-keys-file",
+                                   "f",
+                                   "--workers=3",
+                                   "--max-queue",
+                                   "0",
+                                   "--job-retention",
+                                   "15m",
+                                   "--shutdown-drain",
+                                   "500ms",
+                                   "--request-timeout",
+                                   "2",
+                                   "--idle-timeout=1h",
+                                   "--max-body-bytes",
+                                   "4096",
+                                   "--max-header-bytes",
+                                   "2048",
+                                   "--max-connections",
+                                   "10",
+                                   "--io-threads",
+                                   "4",
+                                   "--languages",
+                                   "l.json",
+                                   "--memory-mb",
+                                   "256",
+                                   "--sandbox-uid-base",
+                                   "500000",
+                                   "--network-helper",
+                                   "/opt/slirp4netns"});
   EXPECT_EQ(flags.host, "0.0.0.0");
   EXPECT_EQ(flags.port, 0);
   EXPECT_EQ(flags.api_keys, (std::vector<std::string>{"a", "b"}));
@@ -66,8 +92,8 @@ TEST(ServerFlagsTest, ListenAddresses) {
   EXPECT_EQ(host, "::1");
   EXPECT_EQ(port, 9000);
   EXPECT_TRUE(ParseListenAddress("localhost:65535", host, port));
-  for (const char* bad : {"", "8080", ":8080", "h:", "h:65536", "h:-1", "::1:80", "[::1]80",
-                          "[::1]", "h:80x"}) {
+  for (const char* bad :
+       {"", "8080", ":8080", "h:", "h:65536", "h:-1", "::1:80", "[::1]80", "[::1]", "h:80x"}) {
     EXPECT_FALSE(ParseListenAddress(bad, host, port)) << bad;
   }
 }

@@ -1,13 +1,12 @@
 // Integration tests: the real reference_server binary on an ephemeral
 // loopback port, driven over real HTTP. Runs real sandboxes (needs root;
 // tagged no-sandbox).
+#include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
@@ -41,7 +40,9 @@ struct Server {
                                std::to_string(uid_base)});
     process = std::make_unique<ServerProcess>(flags);
   }
-  std::vector<pid_t> SandboxProcesses() const { return ProcessesWithUids(uid_base, kUidsPerServer); }
+  std::vector<pid_t> SandboxProcesses() const {
+    return ProcessesWithUids(uid_base, kUidsPerServer);
+  }
   // Waits (bounded) until `count` processes of the sandboxes run `argv0`.
   bool WaitForSandboxProcess(const std::string& comm, std::size_t count = 1) const {
     const auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -98,8 +99,9 @@ std::pair<int, std::string> RunCommand(const std::string& command) {
 }
 
 std::string ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(std::getenv("TEST_SRCDIR")) + "/execprobe/fixtures/documentation/" +
-                   name, std::ios::binary);
+  std::ifstream in(
+      std::string(std::getenv("TEST_SRCDIR")) + "/execprobe/fixtures/documentation/" + name,
+      std::ios::binary);
   EXPECT_TRUE(in) << name;
   std::ostringstream text;
   text << in.rdbuf();
@@ -224,8 +226,7 @@ TEST_F(ReferenceServerTest, DocumentedZigExampleIsRefusedByNameWhenZigIsMissing)
 
 TEST_F(ReferenceServerTest, DocumentedAsyncExamplesComplete) {
   HttpClient client = shared_->Client();
-  for (const auto& [fixture, stdout_text] :
-       std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [fixture, stdout_text] : std::vector<std::pair<std::string, std::string>>{
            {"lua/execute_async_request.json", "Computing factorial...\n2432902008176640000\n"},
            {"zig/execute_async_request.json", "Computing...\n"}}) {
     const std::string id = AsyncJob(client, ReadFixture(fixture));
@@ -253,9 +254,9 @@ TEST_F(ReferenceServerTest, DocumentedRunExamplesWithoutShebangAreRefused) {
 
 TEST_F(ReferenceServerTest, RunDetectsTheLanguageFromTheShebang) {
   HttpClient client = shared_->Client();
-  const HttpResponse response = client.PostText(
-      "/run?ttl=30&env=%7B%22WHO%22%3A%22world%22%7D", kKey,
-      "#!/usr/bin/env python3\nimport os\nprint('hello', os.environ['WHO'])\n");
+  const HttpResponse response =
+      client.PostText("/run?ttl=30&env=%7B%22WHO%22%3A%22world%22%7D", kKey,
+                      "#!/usr/bin/env python3\nimport os\nprint('hello', os.environ['WHO'])\n");
   ASSERT_EQ(response.status, 200) << response.body;
   const rapidjson::Document body = Json(response);
   EXPECT_EQ(Str(body, "stdout"), "hello world\n");
@@ -273,8 +274,8 @@ TEST_F(ReferenceServerTest, RunDetectsTheLanguageFromTheShebang) {
 // does, and explains every difference from the documented answers.
 TEST_F(ReferenceServerTest, DocumentationExamplesToolFindsNoUnexplainedDifference) {
   const auto [status, output] =
-      RunCommand(std::string(std::getenv("TEST_SRCDIR")) + "/execprobe/tools/documentation_examples " +
-                 shared_->process->url() + " " + kKey);
+      RunCommand(std::string(std::getenv("TEST_SRCDIR")) +
+                 "/execprobe/tools/documentation_examples " + shared_->process->url() + " " + kKey);
   EXPECT_EQ(status, 0) << output;
   EXPECT_NE(output.find("0 unexplained difference(s)"), std::string::npos) << output;
   EXPECT_NE(output.find("zig input_files                    same"), std::string::npos) << output;
@@ -386,7 +387,8 @@ TEST_F(ReferenceServerTest, FiftyConcurrentSynchronousExecutionsAreAllCorrect) {
 TEST_F(ReferenceServerTest, ErrorsCarryTheirStatusCodeAndHeaders) {
   HttpClient client = shared_->Client();
   ExpectError(client.Get("/nowhere", kKey), 404, "not_found");
-  const HttpResponse wrong_method = client.Send("PUT", "/jobs", {{"Authorization", "Bearer " + std::string(kKey)}});
+  const HttpResponse wrong_method =
+      client.Send("PUT", "/jobs", {{"Authorization", "Bearer " + std::string(kKey)}});
   ExpectError(wrong_method, 405, "method_not_allowed");
   EXPECT_EQ(wrong_method.header("allow"), "GET");
   EXPECT_EQ(client.Send("GET", "/execute", {{"Authorization", "Bearer " + std::string(kKey)}})
@@ -400,9 +402,11 @@ TEST_F(ReferenceServerTest, ErrorsCarryTheirStatusCodeAndHeaders) {
   ExpectError(client.PostJson("/execute", kKey, "{not json"), 400, "malformed_json");
   ExpectError(client.PostJson("/execute", kKey, R"({"language":"python","code":"","ttl":901})"),
               400, "invalid_value");
-  ExpectError(client.PostJson("/execute", kKey,
-                              R"({"language":"python","code":"","input_files":[{"filename":"../x","content":""}]})"),
-              400, "invalid_filename");
+  ExpectError(
+      client.PostJson(
+          "/execute", kKey,
+          R"({"language":"python","code":"","input_files":[{"filename":"../x","content":""}]})"),
+      400, "invalid_filename");
 
   const HttpResponse missing = client.Send("GET", "/jobs");
   ExpectError(missing, 401, "unauthorized");
@@ -447,9 +451,8 @@ TEST_F(ReferenceServerTest, SemitrustedProgramsCannotReachTheServersLoopbackPort
   const std::string port = std::to_string(shared_->process->port());
   // 10.0.2.2 is the user-mode stack's gateway, which is the host's loopback
   // unless the stack is told otherwise.
-  const std::string code =
-      "for host in 127.0.0.1 10.0.2.2; do (exec 3<>/dev/tcp/$host/" + port +
-      ") 2>/dev/null && echo $host reached || echo $host refused; done";
+  const std::string code = "for host in 127.0.0.1 10.0.2.2; do (exec 3<>/dev/tcp/$host/" + port +
+                           ") 2>/dev/null && echo $host reached || echo $host refused; done";
   const HttpResponse answer = client.PostJson(
       "/execute", kKey,
       R"({"language":"bash","network_mode":"semitrusted","code":")" + code + R"("})");
@@ -485,7 +488,8 @@ TEST_F(ReferenceServerTest, ExpectContinueIsHonoured) {
   ASSERT_TRUE(raw.Send("POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                        std::string(kKey) +
                        "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
-                       "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+                       "Content-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n"));
   char interim[64] = {};
   const ssize_t n = recv(raw.fd(), interim, sizeof interim - 1, 0);
   ASSERT_GT(n, 0);
@@ -531,8 +535,10 @@ TEST_F(ReferenceServerTest, ConnectionCloseIsHonouredOnEveryAnswer) {
 // RFC 9112 section 3.2.2: a server MUST accept the absolute-form.
 TEST_F(ReferenceServerTest, AbsoluteFormTargetsAreServed) {
   RawConnection raw("127.0.0.1", shared_->process->port(), 10s);
-  ASSERT_TRUE(raw.Send("GET http://127.0.0.1/jobs?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                       "Authorization: Bearer " + std::string(kKey) + "\r\n\r\n"));
+  ASSERT_TRUE(
+      raw.Send("GET http://127.0.0.1/jobs?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               "Authorization: Bearer " +
+               std::string(kKey) + "\r\n\r\n"));
   const std::string response = raw.ReadOneResponse();
   EXPECT_EQ(StatusOf(response), 200) << response;
 }
@@ -541,9 +547,10 @@ TEST_F(ReferenceServerTest, AClientThatVanishesHasItsRunKilled) {
   HttpClient client = shared_->Client();
   auto raw = std::make_unique<RawConnection>("127.0.0.1", shared_->process->port());
   const std::string body = R"({"language":"bash","code":"exec sleep 300"})";
-  ASSERT_TRUE(raw->Send("POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                        std::string(kKey) + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body));
+  ASSERT_TRUE(raw->Send(
+      "POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(kKey) +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body));
   ASSERT_TRUE(shared_->WaitForSandboxProcess("sleep"));
   // Bytes after the request (a stray CRLF, a pipelined request) must not
   // blind the server to the disconnect that follows.
@@ -618,8 +625,9 @@ TEST(ReferenceServerLimitsTest, OversizedBodiesAndHeadersAreRefusedEarly) {
 
   // An unauthenticated upload is refused before its body is read.
   RawConnection anonymous("127.0.0.1", server.process->port());
-  anonymous.Send("POST /execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 "Content-Length: 1000\r\n\r\n");
+  anonymous.Send(
+      "POST /execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 1000\r\n\r\n");
   const std::string refused = anonymous.ReadOneResponse();
   EXPECT_EQ(StatusOf(refused), 401) << refused;
   EXPECT_NE(refused.find("WWW-Authenticate: Bearer"), std::string::npos) << refused;
@@ -631,7 +639,9 @@ TEST(ReferenceServerLimitsTest, AnswersWaitingToBeReadAreBounded) {
   ASSERT_EQ(server.process->error(), "");
   HttpClient client = server.Client();
   // 1 MiB of control characters on each stream: a 12 MiB JSON answer.
-  const std::string id = AsyncJob(client, R"j({"language":"python","code":"import sys\nsys.stdout.write('\u0001' * 1048576)\nsys.stderr.write('\u0001' * 1048576)"})j");
+  const std::string id = AsyncJob(
+      client,
+      R"j({"language":"python","code":"import sys\nsys.stdout.write('\u0001' * 1048576)\nsys.stderr.write('\u0001' * 1048576)"})j");
   ASSERT_EQ(PollUntilFinal(client, id).back(), "completed");
   const std::string get = "GET /jobs/" + id + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                           std::string(kKey) + "\r\n\r\n";
@@ -717,9 +727,9 @@ TEST(ReferenceServerLimitsTest, TricklingClientsAreCutOffAtTheDeadline) {
   Server server({"--idle-timeout", "1s", "--request-timeout", "1s"});
   ASSERT_EQ(server.process->error(), "");
   const std::string header_start = "GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: ";
-  const std::string body_start = "POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                                 std::string(kKey) +
-                                 "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+  const std::string body_start =
+      "POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(kKey) +
+      "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
   for (const std::string& start : {header_start, body_start}) {
     RawConnection raw("127.0.0.1", server.process->port());
     ASSERT_TRUE(raw.Send(start));
@@ -748,8 +758,8 @@ TEST(ReferenceServerShutdownTest, SigtermDrainsCancelsAndLeavesNothingRunning) {
   HttpResponse sync_answer;
   std::thread sync_client([&] {
     HttpClient other = server.Client();
-    sync_answer = other.PostJson("/execute", kKey,
-                                 R"({"language":"bash","code":"echo b; exec sleep 300"})");
+    sync_answer =
+        other.PostJson("/execute", kKey, R"({"language":"bash","code":"echo b; exec sleep 300"})");
   });
   ASSERT_TRUE(server.WaitForSandboxProcess("sleep", 2));
   // A client halfway through its request is answered 503 at once instead
@@ -759,7 +769,8 @@ TEST(ReferenceServerShutdownTest, SigtermDrainsCancelsAndLeavesNothingRunning) {
   EXPECT_EQ(client.Send("GET", "/health").status, 200);  // the partial header has been read
   const pid_t pid = server.process->pid();
   const bool cgroups =
-      Str(Json(client.Send("GET", "/health"))["enforced"], "memory").find("cgroup") != std::string::npos;
+      Str(Json(client.Send("GET", "/health"))["enforced"], "memory").find("cgroup") !=
+      std::string::npos;
   if (cgroups) {
     EXPECT_FALSE(CgroupsOfProcess(pid).empty()) << "the runs have cgroups while they run";
   }

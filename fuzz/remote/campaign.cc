@@ -57,8 +57,8 @@ class Pacer {
       std::lock_guard lock(mutex_);
       at = resume_at_;
       if (rate_ > 0) {
-        const auto interval = std::chrono::duration_cast<Clock::duration>(
-            std::chrono::duration<double>(1.0 / rate_));
+        const auto interval =
+            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate_));
         next_slot_ = std::max(next_slot_, Clock::now());
         at = std::max(at, next_slot_);
         next_slot_ += interval;
@@ -168,8 +168,8 @@ CaseOutcome RunCase(const FuzzCase& c, std::uint64_t seed, const Exchanger& send
     const std::string status = JobStatusOf(answer.body);
     // A synchronous result has no status; a job in any other state than a
     // final one (whatever the target calls it) may still run.
-    const bool final = status.empty() || status == "completed" || status == "timeout" ||
-                       status == "cancelled";
+    const bool final =
+        status.empty() || status == "completed" || status == "timeout" || status == "cancelled";
     if (!job.empty() && !final) {
       send(RequestCase("DELETE", "/jobs/" + job, KeyUse::kPrimary));
     }
@@ -178,8 +178,8 @@ CaseOutcome RunCase(const FuzzCase& c, std::uint64_t seed, const Exchanger& send
 }
 
 RunStats RunCampaign(std::uint64_t seed, const CampaignLimits& limits, const SeedPool& seeds,
-                     const TargetContext& context, const CheckBounds& bounds,
-                     const Exchanger& send, FindingStore& findings) {
+                     const TargetContext& context, const CheckBounds& bounds, const Exchanger& send,
+                     FindingStore& findings) {
   const Clock::time_point start = Clock::now();
   const Clock::time_point end =
       limits.duration ? start + *limits.duration : Clock::time_point::max();

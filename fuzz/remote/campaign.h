@@ -27,8 +27,8 @@ struct CampaignLimits {
   std::optional<std::chrono::milliseconds> duration;  // stop starting cases after this
   std::uint64_t cases = 0;                            // 0: no count limit
   int jobs = 2;
-  double rate = 0;           // requests per second; 0: no cap
-  std::uint64_t batch = 500;  // a canary after every this many cases
+  double rate = 0;               // requests per second; 0: no cap
+  std::uint64_t batch = 500;     // a canary after every this many cases
   bool validation_only = false;  // see GenerateCase
   // Stop at the first strict finding of one of these checks (the proof
   // table measures how soon a planted fault is found).
@@ -54,8 +54,8 @@ CaseOutcome RunCase(const FuzzCase& c, std::uint64_t seed, const Exchanger& send
 // reached or the canary dies; violations go to `findings`. Honours
 // 429/503 Retry-After for every thread, and the rate cap.
 RunStats RunCampaign(std::uint64_t seed, const CampaignLimits& limits, const SeedPool& seeds,
-                     const TargetContext& context, const CheckBounds& bounds,
-                     const Exchanger& send, FindingStore& findings);
+                     const TargetContext& context, const CheckBounds& bounds, const Exchanger& send,
+                     FindingStore& findings);
 
 }  // namespace remote_fuzz
 

@@ -32,7 +32,8 @@ constexpr char kGood[] = R"j({"language":"python","code":"print('hello')","ttl":
 // it received (thread-safe: campaigns run workers).
 class Recorder {
  public:
-  explicit Recorder(std::function<RawResult(const FuzzCase&)> answer) : answer_(std::move(answer)) {}
+  explicit Recorder(std::function<RawResult(const FuzzCase&)> answer)
+      : answer_(std::move(answer)) {}
 
   Exchanger AsExchanger() {
     return [this](const FuzzCase& c) {
@@ -107,8 +108,7 @@ TEST(RunCase, RawBytesThatSubmittedJobsAreCleanedUpToo) {
   raw.raw_answers = 2;
   Recorder target = Then(Answered({Answer(202, R"({"job_id":"raw-1","status":"pending"})"),
                                    Answer(202, R"({"job_id":"raw-2","status":"pending"})")}));
-  const CaseOutcome outcome =
-      RunCase(raw, 1, target.AsExchanger(), Context(), CheckBounds{});
+  const CaseOutcome outcome = RunCase(raw, 1, target.AsExchanger(), Context(), CheckBounds{});
   const std::vector<FuzzCase> received = target.received();
   ASSERT_EQ(received.size(), 3u);
   EXPECT_EQ(received[0].kind, Kind::kRaw);
@@ -132,7 +132,8 @@ TEST(RunCase, ViolationsComeFromTheChecks) {
 
 TEST(RunCase, AStatefulCaseRunsItsSequenceReproducibly) {
   auto server = [](const FuzzCase& c) {
-    if (c.http.method == "POST") return Answered({Answer(202, R"({"job_id":"s1","status":"pending"})")});
+    if (c.http.method == "POST")
+      return Answered({Answer(202, R"({"job_id":"s1","status":"pending"})")});
     if (c.http.key == KeyUse::kSecond) return Answered({Answer(404, ErrorBody("not_found"))});
     if (c.http.target == "/jobs") return Answered({Answer(200, R"({"jobs":[]})")});
     if (c.http.method == "DELETE") return Answered({Answer(409, ErrorBody("job_finished"))});
@@ -174,8 +175,8 @@ TEST(RunCampaign, RunsTheCasesCountedWithCanaries) {
   limits.cases = 40;
   limits.jobs = 2;
   limits.batch = 20;
-  const RunStats stats = RunCampaign(5, limits, Seeds(), Context(), CheckBounds{},
-                                     target.AsExchanger(), findings);
+  const RunStats stats =
+      RunCampaign(5, limits, Seeds(), Context(), CheckBounds{}, target.AsExchanger(), findings);
   EXPECT_EQ(stats.cases, 40u);
   EXPECT_EQ(stats.seed, 5u);
   EXPECT_EQ(stats.stopped, "requests");
@@ -201,8 +202,8 @@ TEST(RunCampaign, StopsWhenTheCanaryIsSilentTwice) {
   limits.cases = 1000;
   limits.jobs = 1;
   limits.batch = 5;
-  const RunStats stats = RunCampaign(5, limits, Seeds(), Context(), CheckBounds{},
-                                     target.AsExchanger(), findings);
+  const RunStats stats =
+      RunCampaign(5, limits, Seeds(), Context(), CheckBounds{}, target.AsExchanger(), findings);
   EXPECT_EQ(stats.stopped, "target stopped answering");
   EXPECT_EQ(stats.cases, 10u);
   EXPECT_EQ(stats.canaries, 2u) << "none at the end of a campaign that gave up";

@@ -38,7 +38,8 @@ std::vector<std::string> ErrorShapeProblems(const conformance::RawAnswer& answer
     return problems;
   }
   const auto error = body.FindMember("error");
-  if (error == body.MemberEnd() || !error->value.IsString() || error->value.GetStringLength() == 0) {
+  if (error == body.MemberEnd() || !error->value.IsString() ||
+      error->value.GetStringLength() == 0) {
     problems.push_back("no non-empty string 'error'");
   }
   const auto success = body.FindMember("success");
@@ -68,7 +69,8 @@ void CheckAnswer(const FuzzCase& c, const conformance::RawAnswer& answer,
   if (status >= 400) {
     const std::vector<std::string> problems = ErrorShapeProblems(answer);
     if (!problems.empty()) {
-      std::string message = route + " answered " + std::to_string(status) + " whose body is not "
+      std::string message = route + " answered " + std::to_string(status) +
+                            " whose body is not "
                             "the documented error: ";
       for (std::size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
       // Only `code` missing, or an answer to bytes that were not HTTP
@@ -99,8 +101,8 @@ void CheckDifferential(const FuzzCase& c, const conformance::RawAnswer& answer,
   if (accepted && !verdict.accept) {
     out.push_back({"differential",
                    route + " accepted (" + std::to_string(status) +
-                       ") what the reference refuses with " + std::to_string(verdict.status) +
-                       " " + verdict.code + ": " + verdict.reason,
+                       ") what the reference refuses with " + std::to_string(verdict.status) + " " +
+                       verdict.code + ": " + verdict.reason,
                    verdict.documented});
   } else if (refused && verdict.accept && !verdict.target_specific) {
     out.push_back({"differential",
@@ -123,17 +125,19 @@ void CheckAuthRequired(const FuzzCase& c, const conformance::RawAnswer& answer,
   const std::string route = RouteOf(c);
   if (route == "GET /health" || route == "GET /languages") return;
   if (answer.status >= 200 && answer.status < 300) {
-    out.push_back({"auth_required", route + " answered " + std::to_string(answer.status) + " to a "
-                                        "request " + (c.http.key == KeyUse::kNone
-                                                          ? "without a key"
-                                                          : "with a key the target never issued")});
+    out.push_back({"auth_required",
+                   route + " answered " + std::to_string(answer.status) +
+                       " to a "
+                       "request " +
+                       (c.http.key == KeyUse::kNone ? "without a key"
+                                                    : "with a key the target never issued")});
   }
 }
 
 std::size_t CompleteAnswers(const conformance::RawResult& result) {
-  return static_cast<std::size_t>(std::count_if(
-      result.answers.begin(), result.answers.end(),
-      [](const conformance::RawAnswer& answer) { return answer.complete; }));
+  return static_cast<std::size_t>(
+      std::count_if(result.answers.begin(), result.answers.end(),
+                    [](const conformance::RawAnswer& answer) { return answer.complete; }));
 }
 
 }  // namespace
@@ -208,19 +212,19 @@ std::vector<Violation> CheckExchange(const FuzzCase& c, const conformance::RawRe
       // Raw bytes that are not a whole request may wait for more; every
       // raw case that can stop short ends its sending side, so a silent
       // server there is as wrong as anywhere.
-      out.push_back({"answers_in_time",
-                     route + ": " + std::to_string(CompleteAnswers(result)) + " of " +
-                         std::to_string(raw ? c.raw_answers : 1) + " answer(s) within " +
-                         std::to_string(bounds.answer.count()) + " ms, connection still open (" +
-                         result.error + ")"});
+      out.push_back({"answers_in_time", route + ": " + std::to_string(CompleteAnswers(result)) +
+                                            " of " + std::to_string(raw ? c.raw_answers : 1) +
+                                            " answer(s) within " +
+                                            std::to_string(bounds.answer.count()) +
+                                            " ms, connection still open (" + result.error + ")"});
       break;
     case Outcome::kClosedEarly:
       // A server may close on bytes it cannot parse instead of answering;
       // a well-formed request deserves an answer.
       if (!raw) {
-        out.push_back({"answers_in_time",
-                       route + ": the connection was closed without an answer (" + result.error +
-                           ")"});
+        out.push_back(
+            {"answers_in_time",
+             route + ": the connection was closed without an answer (" + result.error + ")"});
       }
       break;
     case Outcome::kMalformed:
@@ -238,12 +242,13 @@ std::vector<Violation> CheckExchange(const FuzzCase& c, const conformance::RawRe
       out.push_back({"answers_in_time",
                      route + " answered " + std::to_string(result.answers.back().status) +
                          " to a request with Connection: close, and the connection was still "
-                         "open " + std::to_string(bounds.close.count()) + " ms later"});
+                         "open " +
+                         std::to_string(bounds.close.count()) + " ms later"});
     }
     if (!result.trailing.empty() && (!raw || c.raw_count_known)) {
-      out.push_back({"well_framed", route + ": " + std::to_string(result.trailing.size()) +
-                                        " byte(s) after the last answer: " +
-                                        Excerpt(result.trailing, 80)});
+      out.push_back(
+          {"well_framed", route + ": " + std::to_string(result.trailing.size()) +
+                              " byte(s) after the last answer: " + Excerpt(result.trailing, 80)});
     }
     if (verdict) CheckDifferential(c, result.answers.back(), *verdict, out);
     CheckAuthRequired(c, result.answers.back(), out);

@@ -70,13 +70,13 @@ Verdict Refuses(bool documented) {
 }
 
 TEST(CheckExchange, AGoodAnswerBreaksNoRule) {
-  const auto accepted = Check(JsonCase(kGoodBody),
-                              Answered({Answer(200, R"({"success":true,"stdout":"hello\n"})")}),
-                              Accepts());
+  const auto accepted =
+      Check(JsonCase(kGoodBody), Answered({Answer(200, R"({"success":true,"stdout":"hello\n"})")}),
+            Accepts());
   EXPECT_TRUE(accepted.empty()) << Describe(accepted);
 
-  const auto refused = Check(JsonCase(R"({"ttl":0})"), Answered({Answer(400, ErrorBody())}),
-                             Refuses(true));
+  const auto refused =
+      Check(JsonCase(R"({"ttl":0})"), Answered({Answer(400, ErrorBody())}), Refuses(true));
   EXPECT_TRUE(refused.empty()) << Describe(refused);
 
   const auto health = Check(Get("/health"), Answered({Answer(200, R"({"status":"ok"})")}));
@@ -84,7 +84,8 @@ TEST(CheckExchange, AGoodAnswerBreaksNoRule) {
 }
 
 TEST(CheckExchange, A500IsAServerError) {
-  const auto violations = Check(JsonCase(kGoodBody), Answered({Answer(500, ErrorBody("internal"))}));
+  const auto violations =
+      Check(JsonCase(kGoodBody), Answered({Answer(500, ErrorBody("internal"))}));
   const auto errors = Of(violations, "no_server_error");
   ASSERT_EQ(errors.size(), 1u) << Describe(violations);
   EXPECT_TRUE(errors[0].strict);
@@ -104,8 +105,8 @@ TEST(CheckExchange, A503WithRetryAfterIsAllowedWithoutIt) {
 
 TEST(CheckExchange, Raw501And505AreProtocolAnswersNot5xxErrors) {
   for (int status : {501, 505}) {
-    const auto raw = Check(RawCase({"BREW / HTTP/1.1\r\n\r\n"}),
-                           Answered({Answer(status, ErrorBody())}));
+    const auto raw =
+        Check(RawCase({"BREW / HTTP/1.1\r\n\r\n"}), Answered({Answer(status, ErrorBody())}));
     EXPECT_TRUE(Of(raw, "no_server_error").empty()) << status << Describe(raw);
     const auto json = Check(JsonCase(kGoodBody), Answered({Answer(status, ErrorBody())}));
     EXPECT_EQ(Of(json, "no_server_error").size(), 1u) << status << Describe(json);
@@ -113,9 +114,9 @@ TEST(CheckExchange, Raw501And505AreProtocolAnswersNot5xxErrors) {
 }
 
 TEST(CheckExchange, A4xxWhoseBodyIsNotJsonBreaksTheErrorShape) {
-  const auto violations = Check(
-      JsonCase(R"({"ttl":0})"),
-      Answered({Answer(400, "<html>Bad Request</html>", {{"Content-Type", "text/html"}})}));
+  const auto violations =
+      Check(JsonCase(R"({"ttl":0})"),
+            Answered({Answer(400, "<html>Bad Request</html>", {{"Content-Type", "text/html"}})}));
   const auto shape = Of(violations, "error_shape");
   ASSERT_EQ(shape.size(), 1u) << Describe(violations);
   EXPECT_TRUE(shape[0].strict);
@@ -262,8 +263,9 @@ TEST(CheckExchange, AnIncompleteAnswerThenACloseIsBadlyFramed) {
   RawResult cut;
   cut.connected = true;
   cut.closed = true;
-  cut.error = "the server closed the connection in the middle of answer 1 (its status line said "
-              "200; 10 body bytes had arrived)";
+  cut.error =
+      "the server closed the connection in the middle of answer 1 (its status line said "
+      "200; 10 body bytes had arrived)";
   RawAnswer partial = Answer(200, "{\"stdout\":");
   partial.complete = false;
   cut.answers = {partial};
@@ -336,8 +338,8 @@ TEST(CheckExchange, DifferentialTargetRefusesWhatTheReferenceAccepts) {
   EXPECT_TRUE(violations.empty()) << Describe(violations);
 
   // Neither a refusal nor an acceptance (404, 429): no comparison.
-  violations = Check(JsonCase(kGoodBody), Answered({Answer(429, ErrorBody("queue_full"))}),
-                     Accepts());
+  violations =
+      Check(JsonCase(kGoodBody), Answered({Answer(429, ErrorBody("queue_full"))}), Accepts());
   EXPECT_TRUE(violations.empty()) << Describe(violations);
 }
 

@@ -63,8 +63,7 @@ std::size_t FindingStore::Violations(const std::string& check) const {
 bool FindingStore::HasStrict(const std::vector<std::string>& checks) const {
   std::lock_guard lock(mutex_);
   for (const auto& [bucket, finding] : buckets_) {
-    if (finding.strict &&
-        std::find(checks.begin(), checks.end(), finding.check) != checks.end()) {
+    if (finding.strict && std::find(checks.begin(), checks.end(), finding.check) != checks.end()) {
       return true;
     }
   }
@@ -73,10 +72,8 @@ bool FindingStore::HasStrict(const std::vector<std::string>& checks) const {
 
 std::size_t FindingStore::StrictCount() const {
   std::lock_guard lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(buckets_.begin(), buckets_.end(),
-                                                [](const auto& entry) {
-                                                  return entry.second.strict;
-                                                }));
+  return static_cast<std::size_t>(std::count_if(
+      buckets_.begin(), buckets_.end(), [](const auto& entry) { return entry.second.strict; }));
 }
 
 }  // namespace remote_fuzz

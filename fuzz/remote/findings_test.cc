@@ -27,7 +27,8 @@ FuzzCase GetAt(std::uint64_t index, const std::string& target) {
 }
 
 TEST(BucketOf, NamesCheckRouteAndStatus) {
-  EXPECT_EQ(BucketOf("no_server_error", "POST /execute", 500), "no_server_error | POST /execute | 500");
+  EXPECT_EQ(BucketOf("no_server_error", "POST /execute", 500),
+            "no_server_error | POST /execute | 500");
 }
 
 TEST(FindingStore, OneBucketPerCheckRouteAndStatusWithACount) {
@@ -83,8 +84,8 @@ TEST(FindingStore, StrictFirstThenByCheckAndRoute) {
   for (const Finding& f : findings) order.push_back(f.message);
   // Not by index: with several workers, which case reaches a bucket first
   // is a matter of timing, and the report's order must not be.
-  EXPECT_EQ(order, (std::vector<std::string>{"on /execute", "on /run", "late", "early",
-                                             "lenient", "lenient 2"}));
+  EXPECT_EQ(order, (std::vector<std::string>{"on /execute", "on /run", "late", "early", "lenient",
+                                             "lenient 2"}));
   EXPECT_EQ(store.StrictCount(), 4u);
 }
 

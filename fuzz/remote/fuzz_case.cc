@@ -1,25 +1,33 @@
 #include "fuzz/remote/fuzz_case.h"
 
-
 namespace remote_fuzz {
 
 const char* KindName(Kind kind) {
   switch (kind) {
-    case Kind::kJson: return "json";
-    case Kind::kRun: return "run";
-    case Kind::kHeaders: return "headers";
-    case Kind::kRaw: return "raw";
-    case Kind::kStateful: return "stateful";
+    case Kind::kJson:
+      return "json";
+    case Kind::kRun:
+      return "run";
+    case Kind::kHeaders:
+      return "headers";
+    case Kind::kRaw:
+      return "raw";
+    case Kind::kStateful:
+      return "stateful";
   }
   return "?";
 }
 
 std::string KeyFor(KeyUse key, const TargetContext& context) {
   switch (key) {
-    case KeyUse::kPrimary: return context.primary_key;
-    case KeyUse::kSecond: return context.second_key;
-    case KeyUse::kWrong: return "no-such-key-" + std::to_string(context.primary_key.size());
-    case KeyUse::kNone: return "";
+    case KeyUse::kPrimary:
+      return context.primary_key;
+    case KeyUse::kSecond:
+      return context.second_key;
+    case KeyUse::kWrong:
+      return "no-such-key-" + std::to_string(context.primary_key.size());
+    case KeyUse::kNone:
+      return "";
   }
   return "";
 }
@@ -46,8 +54,8 @@ std::vector<std::string> WirePieces(const FuzzCase& fuzz_case, const TargetConte
 
 std::string RouteOf(const std::string& method, const std::string& target) {
   std::string path = target.substr(0, target.find('?'));
-  for (const char* known : {"/execute", "/execute/async", "/run", "/run/async", "/jobs",
-                            "/languages", "/health"}) {
+  for (const char* known :
+       {"/execute", "/execute/async", "/run", "/run/async", "/jobs", "/languages", "/health"}) {
     if (path == known) return method + " " + path;
   }
   if (path.rfind("/jobs/", 0) == 0 && path.size() > 6 && path.find('/', 6) == std::string::npos) {

@@ -17,9 +17,9 @@ namespace remote_fuzz {
 struct TargetContext {
   std::string scheme = "http";  // or "https"
   std::string host_header;      // "127.0.0.1:8080"
-  std::string base_path;    // "" or "/prefix"
+  std::string base_path;        // "" or "/prefix"
   std::string primary_key;
-  std::string second_key;  // "" when not given
+  std::string second_key;           // "" when not given
   std::set<std::string> languages;  // from GET /languages; {"python"} when unknown
   // A cheap language and a program in it that prints "hello" and ends at
   // once: for requests meant to be accepted, and for the canary.
@@ -34,10 +34,10 @@ enum class KeyUse { kPrimary, kSecond, kNone, kWrong };
 
 // How a case was made, for the report and the oracle.
 enum class Kind {
-  kJson,     // a JSON body for POST /execute or /execute/async
-  kRun,      // a /run or /run/async body and query
-  kHeaders,  // a well-formed request with a mutated method, path, key or header
-  kRaw,      // bytes that need not be HTTP at all
+  kJson,      // a JSON body for POST /execute or /execute/async
+  kRun,       // a /run or /run/async body and query
+  kHeaders,   // a well-formed request with a mutated method, path, key or header
+  kRaw,       // bytes that need not be HTTP at all
   kStateful,  // a sequence of requests over two keys (stateful.h)
 };
 const char* KindName(Kind kind);

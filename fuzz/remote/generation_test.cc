@@ -38,8 +38,10 @@ std::string Fingerprint(const FuzzCase& c, const TargetContext& context) {
   std::string text = std::to_string(c.index) + "|" + KindName(c.kind) + "|" + c.origin + "|" +
                      std::to_string(c.slow_piece_ms) + "|" + std::to_string(c.raw_answers) + "|" +
                      std::to_string(c.raw_asks_close) + std::to_string(c.raw_half_close) +
-                     std::to_string(c.raw_count_known) + "|" + std::to_string(c.raw_linger_ms) + "|";
-  for (const std::string& piece : WirePieces(c, context)) text += std::to_string(piece.size()) + ":" + piece;
+                     std::to_string(c.raw_count_known) + "|" + std::to_string(c.raw_linger_ms) +
+                     "|";
+  for (const std::string& piece : WirePieces(c, context))
+    text += std::to_string(piece.size()) + ":" + piece;
   return text;
 }
 
@@ -189,10 +191,18 @@ TEST(RawCases, EveryNameBuildsBytesForTheContext) {
   // Those that send no Host line, or no request line of their own.
   const std::set<std::string> hostless = {"no-host", "no-version", "garbage", "http10"};
   // Those whose every request carries the key.
-  const std::set<std::string> keyed = {
-      "long-target", "obs-fold", "content-length-and-chunked", "transfer-encoding-not-chunked",
-      "duplicate-content-length", "invalid-content-length", "bad-chunk-size", "chunked-body",
-      "truncated-body", "slow-send", "expect-continue", "over-body-limit"};
+  const std::set<std::string> keyed = {"long-target",
+                                       "obs-fold",
+                                       "content-length-and-chunked",
+                                       "transfer-encoding-not-chunked",
+                                       "duplicate-content-length",
+                                       "invalid-content-length",
+                                       "bad-chunk-size",
+                                       "chunked-body",
+                                       "truncated-body",
+                                       "slow-send",
+                                       "expect-continue",
+                                       "over-body-limit"};
   for (const std::string& name : names) {
     for (std::uint64_t i = 0; i < 20; ++i) {
       Rng rng(6, i);
@@ -204,8 +214,9 @@ TEST(RawCases, EveryNameBuildsBytesForTheContext) {
       for (const std::string& piece : c.raw_pieces) EXPECT_FALSE(piece.empty());
       const std::string bytes = Joined(c, context);
       if (name == "truncated-header") {
-        const std::string full = "GET /base/jobs HTTP/1.1\r\nHost: fuzz.example:8123\r\n"
-                                 "Authorization: Bearer primary-KEY-123\r\n\r\n";
+        const std::string full =
+            "GET /base/jobs HTTP/1.1\r\nHost: fuzz.example:8123\r\n"
+            "Authorization: Bearer primary-KEY-123\r\n\r\n";
         EXPECT_LT(bytes.size(), full.size() - 1);
         EXPECT_EQ(full.rfind(bytes, 0), 0u) << bytes;
         continue;

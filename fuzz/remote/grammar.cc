@@ -43,10 +43,18 @@ const Choices& WrongTypes() {
 std::string Language(Rng& rng, const TargetContext& context) {
   std::vector<std::string> listed(context.languages.begin(), context.languages.end());
   if (rng.Percent(80)) return Quote(context.cheap_language);
-  Choices odd = {Quote("no-such-language"), Quote(""), Quote(std::string(33, 'a')),
-                 Quote(std::string(32, 'a')), Quote("py thon"), Quote("python\u0001"),
-                 Quote("../python"), Quote("PYTHON"), Quote("Python"), Quote("c++"),
-                 Quote("c#"), Quote("zig")};
+  Choices odd = {Quote("no-such-language"),
+                 Quote(""),
+                 Quote(std::string(33, 'a')),
+                 Quote(std::string(32, 'a')),
+                 Quote("py thon"),
+                 Quote("python\u0001"),
+                 Quote("../python"),
+                 Quote("PYTHON"),
+                 Quote("Python"),
+                 Quote("c++"),
+                 Quote("c#"),
+                 Quote("zig")};
   if (!listed.empty() && rng.Percent(30)) return Quote(rng.Pick(listed));
   if (rng.Percent(70)) return rng.Pick(odd);
   return rng.Pick(WrongTypes());
@@ -55,8 +63,8 @@ std::string Language(Rng& rng, const TargetContext& context) {
 std::string Code(Rng& rng, const TargetContext& context) {
   if (rng.Percent(85)) return Quote(context.hello_code);
   const std::size_t megabyte = 1024 * 1024;
-  Choices odd = {Quote(""), Quote("\u0000"), Quote(std::string(300, '#')),
-                 Quote("\xff\xfe"), "\"\\ud800\"", Quote(std::string(1, '\x7f'))};
+  Choices odd = {Quote(""),         Quote("\u0000"), Quote(std::string(300, '#')),
+                 Quote("\xff\xfe"), "\"\\ud800\"",   Quote(std::string(1, '\x7f'))};
   // Just over the reference's 1 MiB of code: rare, it is a large send.
   if (rng.Percent(3)) return Quote(std::string(megabyte + 1, '#'));
   if (rng.Percent(70)) return rng.Pick(odd);
@@ -66,10 +74,19 @@ std::string Code(Rng& rng, const TargetContext& context) {
 std::string Env(Rng& rng) {
   Choices valid = {"{}", R"({"GREETING":"hi"})", R"({"A":"","_B2":"x y"})",
                    R"({"LONG":")" + std::string(1000, 'v') + "\"}"};
-  Choices invalid = {R"({"1A":"x"})", R"({"A=B":"x"})", R"({"A":"x\u0000y"})", R"({"A":1})",
-                     R"({"A":null})", R"({"":"x"})", R"({"A B":"x"})", R"(["A"])", R"("A=1")",
-                     R"({"A":"x","A":"y"})", "{\"" + std::string(129, 'N') + "\":\"x\"}",
-                     "null", "0"};
+  Choices invalid = {R"({"1A":"x"})",
+                     R"({"A=B":"x"})",
+                     R"({"A":"x\u0000y"})",
+                     R"({"A":1})",
+                     R"({"A":null})",
+                     R"({"":"x"})",
+                     R"({"A B":"x"})",
+                     R"(["A"])",
+                     R"("A=1")",
+                     R"({"A":"x","A":"y"})",
+                     "{\"" + std::string(129, 'N') + "\":\"x\"}",
+                     "null",
+                     "0"};
   if (rng.Percent(3)) {
     std::string many = "{";
     for (int i = 0; i < 257; ++i) many += (i ? ",\"V" : "\"V") + std::to_string(i) + "\":\"x\"";
@@ -110,10 +127,10 @@ std::string FileContent(Rng& rng) {
     const std::size_t decoded = 5 * 1024 * 1024 + 3;
     return "\"" + std::string(decoded / 3 * 4, 'A') + "\"";
   }
-  return Field(rng, 75, {Quote("aGVsbG8="), Quote(""), Quote("AAAA"), Quote("aGk=")},
-               {Quote("aGVsbG8"), Quote("a==="), Quote("!!!!"), Quote("aGVs bG8="),
-                Quote("aGVs\nbG8="), Quote("aGVsbG8=="), Quote("aGVsbG8=AAAA"), Quote("aGk"),
-                Quote("-_-_"), "null", "5", "[]"});
+  return Field(
+      rng, 75, {Quote("aGVsbG8="), Quote(""), Quote("AAAA"), Quote("aGk=")},
+      {Quote("aGVsbG8"), Quote("a==="), Quote("!!!!"), Quote("aGVs bG8="), Quote("aGVs\nbG8="),
+       Quote("aGVsbG8=="), Quote("aGVsbG8=AAAA"), Quote("aGk"), Quote("-_-_"), "null", "5", "[]"});
 }
 
 std::string InputFile(Rng& rng) {
@@ -200,8 +217,8 @@ FuzzCase GenerateJsonCase(Rng& rng, const TargetContext& context) {
   }
   if (rng.Percent(10)) members.push_back(Member("return_wasm_artifact", Flag(rng)));
   if (rng.Percent(35)) {
-    members.push_back(Member("input_files", rng.Percent(92) ? GenerateInputFiles(rng)
-                                                           : rng.Pick(WrongTypes())));
+    members.push_back(
+        Member("input_files", rng.Percent(92) ? GenerateInputFiles(rng) : rng.Pick(WrongTypes())));
   }
   if (rng.Percent(5)) members.push_back(Member("unknown_member", "[1,{\"a\":2}]"));
   // Both spellings of one field, or one member twice.
@@ -210,13 +227,14 @@ FuzzCase GenerateJsonCase(Rng& rng, const TargetContext& context) {
   // Shuffle: order must not matter.
   for (std::size_t i = members.size(); i > 1; --i) std::swap(members[i - 1], members[rng.Below(i)]);
   c.http.body = Object(members);
-  if (rng.Percent(4)) c.http.body = rng.Pick(Choices{"", "null", "[]", "\"x\"", "{", "{}}",
-                                                    "{\"language\":\"python\",}", "\xff"});
+  if (rng.Percent(4))
+    c.http.body = rng.Pick(
+        Choices{"", "null", "[]", "\"x\"", "{", "{}}", "{\"language\":\"python\",}", "\xff"});
   // Mostly asynchronous: an accepted job is cancelled at once, where a
   // synchronous one would hold the worker for a whole run.
   c.http.target = rng.Percent(80) ? "/execute/async" : "/execute";
-  c.http.headers = {{"Content-Type", rng.Percent(90) ? "application/json"
-                                                     : "application/json; charset=utf-8"}};
+  c.http.headers = {
+      {"Content-Type", rng.Percent(90) ? "application/json" : "application/json; charset=utf-8"}};
   c.http.close = rng.Percent(15);
   return c;
 }
@@ -242,18 +260,19 @@ FuzzCase GenerateRunCase(Rng& rng, const TargetContext& context) {
   if (rng.Percent(10)) {
     param("return_artifact", rng.Pick(Choices{"true", "false", "1", "0", "yes", ""}));
   }
-  if (rng.Percent(5)) params.push_back(rng.Pick(Choices{"%zz", "ttl=1&ttl=2", "env=%7B", "=",
-                                                        "&&", "a=%", "ttl=%31"}));
+  if (rng.Percent(5))
+    params.push_back(
+        rng.Pick(Choices{"%zz", "ttl=1&ttl=2", "env=%7B", "=", "&&", "a=%", "ttl=%31"}));
   std::string query;
   for (std::size_t i = 0; i < params.size(); ++i) query += (i ? "&" : "") + params[i];
-  c.http.target = std::string(rng.Percent(80) ? "/run/async" : "/run") +
-                  (query.empty() ? "" : "?" + query);
+  c.http.target =
+      std::string(rng.Percent(80) ? "/run/async" : "/run") + (query.empty() ? "" : "?" + query);
   std::string code = context.hello_code;
   if (rng.Percent(10)) code = rng.Pick(Choices{"", "\xff\xfe", std::string(1, '\0')});
   c.http.body = Shebang(rng, context) + code + "\n";
-  c.http.headers = {{"Content-Type", Field(rng, 90, {"text/plain", "text/plain; charset=utf-8"},
-                                           {"application/json", "text/x-python",
-                                            "text/plain; charset=latin1"})}};
+  c.http.headers = {
+      {"Content-Type", Field(rng, 90, {"text/plain", "text/plain; charset=utf-8"},
+                             {"application/json", "text/x-python", "text/plain; charset=latin1"})}};
   c.http.close = rng.Percent(15);
   return c;
 }
@@ -268,12 +287,15 @@ FuzzCase GenerateHeaderCase(Rng& rng, const TargetContext& context) {
   };
   const std::string job = "job-" + std::to_string(rng.Below(1000000));
   const std::vector<RouteChoice> routes = {
-      {"GET", "/jobs"},          {"GET", "/jobs/" + job},     {"DELETE", "/jobs/" + job},
-      {"GET", "/health"},        {"GET", "/languages"},       {"POST", "/execute"},
-      {"POST", "/execute/async"}, {"POST", "/run"},           {"GET", "/jobs/"},
-      {"GET", "/jobs/" + std::string(200, 'j')},              {"GET", "/JOBS"},
-      {"GET", "/execute/"},      {"GET", "//jobs"},           {"GET", "/jobs?limit=-1"},
-      {"GET", "/nope"},          {"GET", "/jobs/%2e%2e"},     {"GET", "/health?x=1"},
+      {"GET", "/jobs"},           {"GET", "/jobs/" + job},
+      {"DELETE", "/jobs/" + job}, {"GET", "/health"},
+      {"GET", "/languages"},      {"POST", "/execute"},
+      {"POST", "/execute/async"}, {"POST", "/run"},
+      {"GET", "/jobs/"},          {"GET", "/jobs/" + std::string(200, 'j')},
+      {"GET", "/JOBS"},           {"GET", "/execute/"},
+      {"GET", "//jobs"},          {"GET", "/jobs?limit=-1"},
+      {"GET", "/nope"},           {"GET", "/jobs/%2e%2e"},
+      {"GET", "/health?x=1"},
   };
   const RouteChoice& route = rng.Pick(routes);
   c.http.method = route.method;
@@ -285,9 +307,8 @@ FuzzCase GenerateHeaderCase(Rng& rng, const TargetContext& context) {
   if (c.http.method == "POST") {
     c.http.body = c.http.target.rfind("/run", 0) == 0 ? "#!/usr/bin/env python3\nprint(1)\n"
                                                       : "{\"language\":\"python\"}";
-    c.http.headers.push_back({"Content-Type", c.http.target.rfind("/run", 0) == 0
-                                                  ? "text/plain"
-                                                  : "application/json"});
+    c.http.headers.push_back(
+        {"Content-Type", c.http.target.rfind("/run", 0) == 0 ? "text/plain" : "application/json"});
   }
   c.http.key = rng.Pick(std::vector<KeyUse>{KeyUse::kPrimary, KeyUse::kPrimary, KeyUse::kNone,
                                             KeyUse::kWrong, KeyUse::kSecond});

@@ -93,8 +93,8 @@ std::string JoinedPieces(const FuzzCase& c, const TargetContext& context) {
 // Prints one case, its answers and its violations; 1 if any is strict.
 int ReplayOne(const FuzzCase& c, std::uint64_t seed, const Exchanger& send,
               const TargetContext& context, const CheckBounds& bounds) {
-  std::cout << "case " << c.index << " of seed " << seed << ": " << KindName(c.kind)
-            << " from " << c.origin << "\n";
+  std::cout << "case " << c.index << " of seed " << seed << ": " << KindName(c.kind) << " from "
+            << c.origin << "\n";
   if (c.kind != Kind::kStateful) {
     // Keys as in curl lines: never printed (they would land in CI logs).
     std::string sent = JoinedPieces(c, context);
@@ -169,7 +169,8 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (options.list_checks) {
-    for (const CheckInfo& check : AllChecks()) std::cout << check.name << "\t" << check.proves << "\n";
+    for (const CheckInfo& check : AllChecks())
+      std::cout << check.name << "\t" << check.proves << "\n";
     return 0;
   }
   const std::string argv0 = argv[0];
@@ -178,8 +179,8 @@ int Main(int argc, char** argv) {
   conformance::Target target;
   conformance::EmbeddedServer server;
   if (std::string error =
-          conformance::ResolveTarget(argv0, options.target, options.api_key,
-                                     options.second_api_key, options.server_args, server, &target);
+          conformance::ResolveTarget(argv0, options.target, options.api_key, options.second_api_key,
+                                     options.server_args, server, &target);
       !error.empty()) {
     return Fatal(error);
   }
@@ -225,14 +226,13 @@ int Main(int argc, char** argv) {
   const Exchanger send = NetworkExchanger(target.url, context, bounds);
 
   if (options.index) {
-    return ReplayOne(GenerateCase(options.seed, *options.index, seeds, context,
-                                  options.validation_only),
-                     options.seed,
-                     send, context, bounds);
+    return ReplayOne(
+        GenerateCase(options.seed, *options.index, seeds, context, options.validation_only),
+        options.seed, send, context, bounds);
   }
 
-  std::cout << "api_fuzz: target " << target.url.ToString() << ", seed " << options.seed
-            << ", " << options.jobs << " connection(s), language " << context.cheap_language
+  std::cout << "api_fuzz: target " << target.url.ToString() << ", seed " << options.seed << ", "
+            << options.jobs << " connection(s), language " << context.cheap_language
             << (context.second_key.empty() ? ", one key (cross-key checks limited)" : "")
             << "; seeds: " << seeds.fixtures.size() << " fixture requests, "
             << seeds.json_bodies.size() + seeds.run_inputs.size() + seeds.raw_requests.size()
@@ -271,8 +271,8 @@ int Main(int argc, char** argv) {
 
   std::vector<Finding> findings = store.Sorted();
   if (!findings.empty()) {
-    const std::string directory = UserPath(options.findings_dir) + "/seed-" +
-                                  std::to_string(options.seed);
+    const std::string directory =
+        UserPath(options.findings_dir) + "/seed-" + std::to_string(options.seed);
     mkdir(UserPath(options.findings_dir).c_str(), 0755);
     mkdir(directory.c_str(), 0755);
     // Minimizing against a target that stopped answering only waits.
@@ -283,7 +283,8 @@ int Main(int argc, char** argv) {
     }
   }
   std::cout << TextReport(stats, findings);
-  if (!options.json_path.empty() && !WriteFile(UserPath(options.json_path), JsonReport(stats, findings))) {
+  if (!options.json_path.empty() &&
+      !WriteFile(UserPath(options.json_path), JsonReport(stats, findings))) {
     return Fatal("cannot write " + options.json_path);
   }
   if (!options.junit_path.empty() &&

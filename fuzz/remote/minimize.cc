@@ -168,7 +168,8 @@ std::vector<FuzzCase> SmallerVariants(const FuzzCase& c) {
   return out;
 }
 
-Minimized Minimize(const FuzzCase& original, const std::function<bool(const FuzzCase&)>& still_fails,
+Minimized Minimize(const FuzzCase& original,
+                   const std::function<bool(const FuzzCase&)>& still_fails,
                    const MinimizeLimits& limits) {
   Minimized result;
   result.reproducer = original;

@@ -25,7 +25,8 @@ struct Minimized {
 // removes lines and byte ranges (of raw bytes and of bodies that are not
 // JSON); greedy, restarting after every success, bounded by `limits`. The
 // original is returned when nothing smaller fails.
-Minimized Minimize(const FuzzCase& original, const std::function<bool(const FuzzCase&)>& still_fails,
+Minimized Minimize(const FuzzCase& original,
+                   const std::function<bool(const FuzzCase&)>& still_fails,
                    const MinimizeLimits& limits);
 
 // The smaller variants of a case that Minimize tries, biggest cuts first

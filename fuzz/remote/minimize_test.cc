@@ -58,7 +58,8 @@ TEST(Minimize, KeepsTheFailureAndShrinks) {
 
 TEST(Minimize, BodiesThatAreNotJsonLoseByteRanges) {
   FuzzCase c = JsonCase("{not json at all, but the ../ is somewhere in here, see?");
-  const Minimized minimized = Minimize(c, BodyHasDotDot, MinimizeLimits{1000, std::chrono::seconds(60)});
+  const Minimized minimized =
+      Minimize(c, BodyHasDotDot, MinimizeLimits{1000, std::chrono::seconds(60)});
   EXPECT_TRUE(BodyHasDotDot(minimized.reproducer));
   EXPECT_LT(minimized.reproducer.http.body.size(), 10u) << minimized.reproducer.http.body;
 }

@@ -65,8 +65,7 @@ bool ParseUnsigned(const std::string& text, std::uint64_t* value) {
 bool ParsePositive(const std::string& text, double* value) {
   char* end = nullptr;
   *value = std::strtod(text.c_str(), &end);
-  return !text.empty() && end == text.c_str() + text.size() && std::isfinite(*value) &&
-         *value > 0;
+  return !text.empty() && end == text.c_str() + text.size() && std::isfinite(*value) && *value > 0;
 }
 
 }  // namespace
@@ -131,10 +130,12 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
       }
       o->seconds = real;
     } else if (flag == "--requests") {
-      if (!bounded(1, 1000000000)) return "--requests takes a count from 1 to 10^9; got '" + value + "'";
+      if (!bounded(1, 1000000000))
+        return "--requests takes a count from 1 to 10^9; got '" + value + "'";
       o->requests = number;
     } else if (flag == "--seed") {
-      if (!ParseUnsigned(value, &o->seed)) return "--seed takes an unsigned integer; got '" + value + "'";
+      if (!ParseUnsigned(value, &o->seed))
+        return "--seed takes an unsigned integer; got '" + value + "'";
       o->seed_given = true;
     } else if (flag == "--index") {
       if (!ParseUnsigned(value, &number)) return "--index takes a case index; got '" + value + "'";
@@ -156,7 +157,8 @@ std::string ParseOptions(int argc, const char* const* argv, Options* o) {
     } else if (flag == "--fixtures") {
       o->fixtures_dir = value;
     } else if (flag == "--answer-timeout-ms") {
-      if (!bounded(100, 3600000)) return "--answer-timeout-ms takes 100 to 3600000; got '" + value + "'";
+      if (!bounded(100, 3600000))
+        return "--answer-timeout-ms takes 100 to 3600000; got '" + value + "'";
       o->answer_timeout_ms = static_cast<int>(number);
     } else if (flag == "--close-timeout-ms") {
       if (!bounded(10, 600000)) return "--close-timeout-ms takes 10 to 600000; got '" + value + "'";

@@ -12,8 +12,8 @@ struct Options {
   std::string target;  // "" = start the embedded reference server
   std::string api_key;
   std::string second_api_key;
-  std::string ca_file;    // https: trust this authority (PEM)
-  bool insecure = false;  // https: do not check the server's certificate
+  std::string ca_file;         // https: trust this authority (PEM)
+  bool insecure = false;       // https: do not check the server's certificate
   double seconds = 0;          // 0 and requests 0: 60 s
   std::uint64_t requests = 0;  // cases to run; 0 = until `seconds`
   std::uint64_t seed = 0;

@@ -53,12 +53,40 @@ TEST(ParseOptions, RequestsAloneMeanNoTimeLimit) {
 
 TEST(ParseOptions, EveryValue) {
   Options o;
-  ASSERT_EQ(Parse({"--target", "http://h:1/base", "--api-key", "K1", "--second-api-key", "K2",
-                   "--seconds", "5", "--seed", "18446744073709551615", "--index", "9", "--rate",
-                   "2.5", "--jobs", "64", "--json", "r.json", "--junit", "r.xml",
-                   "--findings-dir", "out", "--fixtures", "fx", "--answer-timeout-ms", "100",
-                   "--close-timeout-ms", "10", "--batch", "1", "--no-minimize",
-                   "--validation-only", "--list-checks", "-h"},
+  ASSERT_EQ(Parse({"--target",
+                   "http://h:1/base",
+                   "--api-key",
+                   "K1",
+                   "--second-api-key",
+                   "K2",
+                   "--seconds",
+                   "5",
+                   "--seed",
+                   "18446744073709551615",
+                   "--index",
+                   "9",
+                   "--rate",
+                   "2.5",
+                   "--jobs",
+                   "64",
+                   "--json",
+                   "r.json",
+                   "--junit",
+                   "r.xml",
+                   "--findings-dir",
+                   "out",
+                   "--fixtures",
+                   "fx",
+                   "--answer-timeout-ms",
+                   "100",
+                   "--close-timeout-ms",
+                   "10",
+                   "--batch",
+                   "1",
+                   "--no-minimize",
+                   "--validation-only",
+                   "--list-checks",
+                   "-h"},
                   &o),
             "");
   EXPECT_EQ(o.target, "http://h:1/base");
@@ -122,9 +150,9 @@ TEST(ParseOptions, TargetNeedsApiKeyAndKeysNeedTarget) {
   EXPECT_EQ(Error({"--target", "http://h:1"}), "--target needs --api-key");
   EXPECT_NE(Error({"--api-key", "K"}).find("--api-key"), std::string::npos);
   EXPECT_NE(Error({"--second-api-key", "K"}).find("--second-api-key"), std::string::npos);
-  EXPECT_NE(Error({"--target", "http://h:1", "--api-key", "K", "--server-arg", "x"})
-                .find("--server-arg"),
-            std::string::npos);
+  EXPECT_NE(
+      Error({"--target", "http://h:1", "--api-key", "K", "--server-arg", "x"}).find("--server-arg"),
+      std::string::npos);
   Options o;
   EXPECT_EQ(Parse({"--target", "http://h:1", "--api-key", "K"}, &o), "");
 }
@@ -206,12 +234,29 @@ TEST(ParseOptions, UntilFoundTakesKnownChecks) {
 }
 
 TEST(Usage, MentionsEveryFlag) {
-  for (const char* flag :
-       {"--target", "--api-key", "--second-api-key", "--seconds", "--requests", "--seed",
-        "--index", "--rate", "--jobs", "--json", "--junit", "--findings-dir", "--fixtures",
-        "--answer-timeout-ms", "--close-timeout-ms", "--batch", "--validation-only",
-        "--no-minimize", "--list-checks", "--server-arg", "--until-found", "--ca-file",
-        "--insecure"}) {
+  for (const char* flag : {"--target",
+                           "--api-key",
+                           "--second-api-key",
+                           "--seconds",
+                           "--requests",
+                           "--seed",
+                           "--index",
+                           "--rate",
+                           "--jobs",
+                           "--json",
+                           "--junit",
+                           "--findings-dir",
+                           "--fixtures",
+                           "--answer-timeout-ms",
+                           "--close-timeout-ms",
+                           "--batch",
+                           "--validation-only",
+                           "--no-minimize",
+                           "--list-checks",
+                           "--server-arg",
+                           "--until-found",
+                           "--ca-file",
+                           "--insecure"}) {
     EXPECT_NE(std::string(kUsage).find(flag), std::string::npos) << flag;
   }
 }

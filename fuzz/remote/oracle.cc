@@ -109,8 +109,8 @@ std::optional<Verdict> ReferenceVerdict(const FuzzCase& fuzz_case, const TargetC
   }
   verdict.accept = true;
   verdict.status = 200;
-  verdict.target_specific = context.languages.count(accepted->language) == 0 ||
-                            MaybeReserved(accepted->input_files);
+  verdict.target_specific =
+      context.languages.count(accepted->language) == 0 || MaybeReserved(accepted->input_files);
   return verdict;
 }
 

@@ -12,9 +12,9 @@ namespace remote_fuzz {
 // request: the differential check compares the target's decision with it.
 struct Verdict {
   bool accept = false;
-  int status = 0;         // the reference's refusal: 400, 413 or 415
-  std::string code;       // its error code, e.g. "invalid_filename"
-  std::string reason;     // "input_files[0].filename: must not contain '/'"
+  int status = 0;      // the reference's refusal: 400, 413 or 415
+  std::string code;    // its error code, e.g. "invalid_filename"
+  std::string reason;  // "input_files[0].filename: must not contain '/'"
   // The rule broken is stated by the API documentation (file names, file
   // count and size, base64, ttl range, required fields and their types):
   // a target that accepts such a request is wrong. Otherwise it is a

@@ -94,8 +94,7 @@ INSTANTIATE_TEST_SUITE_P(
                 Body(R"("input_files":[{"filename":"../escape","content":"aGk="}])"), 400,
                 "invalid_filename", true},
         Refusal{"eleven_files", Body("\"input_files\":" + Files(11)), 413, "too_many_files", true},
-        Refusal{"bad_base64",
-                Body(R"("input_files":[{"filename":"a.txt","content":"!!!!"}])"), 400,
+        Refusal{"bad_base64", Body(R"("input_files":[{"filename":"a.txt","content":"!!!!"}])"), 400,
                 "invalid_base64", true},
         Refusal{"base64_without_padding",
                 Body(R"("input_files":[{"filename":"a.txt","content":"aGVsbG8"}])"), 400,
@@ -130,8 +129,8 @@ TEST(ReferenceVerdict, AFileNamedLikeTheProgramIsTargetSpecific) {
     EXPECT_TRUE(verdict.accept) << name << ": " << verdict.reason;
     EXPECT_TRUE(verdict.target_specific) << name;
   }
-  const Verdict plain = Judge(
-      JsonCase(Body(R"("input_files":[{"filename":"domain.py","content":"aGk="}])")));
+  const Verdict plain =
+      Judge(JsonCase(Body(R"("input_files":[{"filename":"domain.py","content":"aGk="}])")));
   EXPECT_TRUE(plain.accept);
   EXPECT_FALSE(plain.target_specific) << "only main.* is the program's own name";
 }

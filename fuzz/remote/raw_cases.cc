@@ -67,8 +67,8 @@ const std::vector<Builder>& Builders() {
        }},
       {"unknown-version",
        [](Rng& rng, const TargetContext& t, FuzzCase& c) {
-         const std::vector<std::string> versions = {"HTTP/1.2", "HTTP/2.0", "HTTP/9.9", "HTTP/1",
-                                                    "http/1.1", "HTTP/1.1x"};
+         const std::vector<std::string> versions = {"HTTP/1.2", "HTTP/2.0", "HTTP/9.9",
+                                                    "HTTP/1",   "http/1.1", "HTTP/1.1x"};
          Set(c, "GET " + t.base_path + "/health " + rng.Pick(versions) + "\r\n" + HostLine(t) +
                     "\r\n");
        }},
@@ -76,18 +76,14 @@ const std::vector<Builder>& Builders() {
        [](Rng& rng, const TargetContext& t, FuzzCase& c) {
          Set(c, Get(t, "/jobs/" + std::string(4000 + rng.Below(30000), 'a'), true));
        }},
-      {"nul-in-target",
-       [](Rng&, const TargetContext& t, FuzzCase& c) {
-         Set(c, Get(t, std::string("/health\0x", 9), false));
-       }},
+      {"nul-in-target", [](Rng&, const TargetContext& t,
+                           FuzzCase& c) { Set(c, Get(t, std::string("/health\0x", 9), false)); }},
       {"bare-lf",
        [](Rng&, const TargetContext& t, FuzzCase& c) {
          Set(c, "GET " + t.base_path + "/health HTTP/1.1\nHost: " + t.host_header + "\n\n");
        }},
-      {"no-host",
-       [](Rng&, const TargetContext& t, FuzzCase& c) {
-         Set(c, "GET " + t.base_path + "/health HTTP/1.1\r\n\r\n");
-       }},
+      {"no-host", [](Rng&, const TargetContext& t,
+                     FuzzCase& c) { Set(c, "GET " + t.base_path + "/health HTTP/1.1\r\n\r\n"); }},
       {"two-hosts",
        [](Rng&, const TargetContext& t, FuzzCase& c) {
          Set(c, "GET " + t.base_path + "/health HTTP/1.1\r\n" + HostLine(t) + Line("Host", "b") +
@@ -97,17 +93,16 @@ const std::vector<Builder>& Builders() {
        [](Rng&, const TargetContext& t, FuzzCase& c) {
          Set(c, Get(t, "/health", false, "X-Broken header\r\n"));
        }},
-      {"obs-fold",
-       [](Rng&, const TargetContext& t, FuzzCase& c) {
-         Set(c, Get(t, "/jobs", true, "X-Folded: a\r\n  b\r\n"));
-       }},
+      {"obs-fold", [](Rng&, const TargetContext& t,
+                      FuzzCase& c) { Set(c, Get(t, "/jobs", true, "X-Folded: a\r\n  b\r\n")); }},
       {"space-before-colon",
        [](Rng&, const TargetContext& t, FuzzCase& c) {
          Set(c, Get(t, "/health", false, "X-Spaced : a\r\n"));
        }},
       {"huge-header",
        [](Rng& rng, const TargetContext& t, FuzzCase& c) {
-         Set(c, Get(t, "/health", false, Line("X-Big", std::string(17000 + rng.Below(50000), 'h'))));
+         Set(c,
+             Get(t, "/health", false, Line("X-Big", std::string(17000 + rng.Below(50000), 'h'))));
        }},
       {"many-headers",
        [](Rng& rng, const TargetContext& t, FuzzCase& c) {
@@ -121,15 +116,16 @@ const std::vector<Builder>& Builders() {
          // A second request hidden where a Content-Length reader would stop.
          const std::string hidden = Get(t, "/health", false);
          const std::string body = Chunked(RefusedJson()) + hidden;
-         Set(c, Post(t, "/execute", Line("Content-Length", std::to_string(Chunked(RefusedJson()).size())) +
-                                        Line("Transfer-Encoding", "chunked"),
+         Set(c, Post(t, "/execute",
+                     Line("Content-Length", std::to_string(Chunked(RefusedJson()).size())) +
+                         Line("Transfer-Encoding", "chunked"),
                      body));
          c.raw_linger_ms = 300;
        }},
       {"transfer-encoding-not-chunked",
        [](Rng& rng, const TargetContext& t, FuzzCase& c) {
-         const std::vector<std::string> codings = {"gzip", "chunked, gzip", "identity", "xchunked",
-                                                   "chunked\x0b", " chunked"};
+         const std::vector<std::string> codings = {"gzip",     "chunked, gzip", "identity",
+                                                   "xchunked", "chunked\x0b",   " chunked"};
          Set(c, Post(t, "/execute", Line("Transfer-Encoding", rng.Pick(codings)),
                      RefusedJson() + Get(t, "/health", false)));
          c.raw_linger_ms = 300;
@@ -145,8 +141,8 @@ const std::vector<Builder>& Builders() {
        }},
       {"invalid-content-length",
        [](Rng& rng, const TargetContext& t, FuzzCase& c) {
-         const std::vector<std::string> values = {"abc", "-1", "+21", "0x15", "21 21", "",
-                                                  "99999999999999999999999"};
+         const std::vector<std::string> values = {
+             "abc", "-1", "+21", "0x15", "21 21", "", "99999999999999999999999"};
          Set(c, Post(t, "/execute", Line("Content-Length", rng.Pick(values)), RefusedJson()));
          c.raw_half_close = true;
        }},
@@ -188,12 +184,11 @@ const std::vector<Builder>& Builders() {
        }},
       {"pipelined",
        [](Rng& rng, const TargetContext& t, FuzzCase& c) {
-         const std::vector<std::string> requests = {Get(t, "/health", false), Get(t, "/jobs", true),
-                                                    Get(t, "/nope", true), Get(t, "/jobs", false),
-                                                    Post(t, "/execute",
-                                                         Line("Content-Length",
-                                                              std::to_string(RefusedJson().size())),
-                                                         RefusedJson())};
+         const std::vector<std::string> requests = {
+             Get(t, "/health", false), Get(t, "/jobs", true), Get(t, "/nope", true),
+             Get(t, "/jobs", false),
+             Post(t, "/execute", Line("Content-Length", std::to_string(RefusedJson().size())),
+                  RefusedJson())};
          std::string all;
          const std::size_t count = 2 + rng.Below(4);
          for (std::size_t i = 0; i < count; ++i) all += rng.Pick(requests);
@@ -202,9 +197,9 @@ const std::vector<Builder>& Builders() {
        }},
       {"slow-send",
        [](Rng& rng, const TargetContext& t, FuzzCase& c) {
-         const std::string full = Post(t, "/execute", Line("Content-Length",
-                                                           std::to_string(RefusedJson().size())),
-                                       RefusedJson());
+         const std::string full =
+             Post(t, "/execute", Line("Content-Length", std::to_string(RefusedJson().size())),
+                  RefusedJson());
          const std::size_t pieces = 2 + rng.Below(4);
          c.raw_pieces.clear();
          for (std::size_t i = 0, at = 0; i < pieces; ++i) {
@@ -223,8 +218,8 @@ const std::vector<Builder>& Builders() {
        }},
       {"absolute-form",
        [](Rng&, const TargetContext& t, FuzzCase& c) {
-         Set(c, "GET " + t.scheme + "://" + t.host_header + t.base_path + "/health HTTP/1.1\r\n" + HostLine(t) +
-                    "\r\n");
+         Set(c, "GET " + t.scheme + "://" + t.host_header + t.base_path + "/health HTTP/1.1\r\n" +
+                    HostLine(t) + "\r\n");
        }},
       {"asterisk-form",
        [](Rng&, const TargetContext& t, FuzzCase& c) {
@@ -237,8 +232,9 @@ const std::vector<Builder>& Builders() {
       {"http10",
        [](Rng& rng, const TargetContext& t, FuzzCase& c) {
          const bool keep = rng.Percent(50);
-         Set(c, "GET " + t.base_path + "/health HTTP/1.0\r\n" +
-                    (keep ? Line("Connection", "keep-alive") : "") + "\r\n",
+         Set(c,
+             "GET " + t.base_path + "/health HTTP/1.0\r\n" +
+                 (keep ? Line("Connection", "keep-alive") : "") + "\r\n",
              !keep);
        }},
       {"close-on-early-answer",
@@ -255,8 +251,9 @@ const std::vector<Builder>& Builders() {
        }},
       {"over-body-limit",
        [](Rng&, const TargetContext& t, FuzzCase& c) {
-         Set(c, Post(t, "/execute", Line("Content-Length", "300000000") + Line("Connection", "close"),
-                     "{\"language\":"),
+         Set(c,
+             Post(t, "/execute", Line("Content-Length", "300000000") + Line("Connection", "close"),
+                  "{\"language\":"),
              true);
          // A server that reads on (a larger limit) sees the end at once.
          c.raw_half_close = true;

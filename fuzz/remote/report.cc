@@ -30,12 +30,12 @@ std::string Replay(const RunStats& stats, const Finding& finding) {
   // The embedded server makes its own second key.
   if (stats.embedded) {
     const std::string second = " --second-api-key KEY2";
-    if (const std::size_t at = flags.find(second); at != std::string::npos) flags.erase(at, second.size());
+    if (const std::size_t at = flags.find(second); at != std::string::npos)
+      flags.erase(at, second.size());
   }
   return "tools/fuzz --remote" +
-         (stats.embedded ? std::string() : " --target " + stats.target + " --api-key KEY") +
-         flags + " --seed " + std::to_string(finding.seed) + " --index " +
-         std::to_string(finding.index);
+         (stats.embedded ? std::string() : " --target " + stats.target + " --api-key KEY") + flags +
+         " --seed " + std::to_string(finding.seed) + " --index " + std::to_string(finding.index);
 }
 
 std::string Paragraph(const RunStats& stats, const Finding& f) {
@@ -44,8 +44,8 @@ std::string Paragraph(const RunStats& stats, const Finding& f) {
                      ", " + std::to_string(f.count) + " time(s)\n";
   text += "  " + Shorten(ToValidUtf8(f.message), 600) + "\n";
   text += "  first: after " + Fixed(f.first_seconds, 1) + " s, seed " + std::to_string(f.seed) +
-          ", index " + std::to_string(f.index) +
-          ", " + KindName(f.first.kind) + " case from " + f.first.origin + "\n";
+          ", index " + std::to_string(f.index) + ", " + KindName(f.first.kind) + " case from " +
+          f.first.origin + "\n";
   text += "  replay: " + Replay(stats, f) + "\n";
   if (f.minimized) {
     text += "  minimized in " + std::to_string(f.minimize_attempts) + " attempt(s)\n";
@@ -65,8 +65,8 @@ std::string TextReport(const RunStats& stats, const std::vector<Finding>& findin
           "\n";
   text += "by status:";
   for (const auto& [status, count] : stats.by_status) {
-    text += " " + (status ? std::to_string(status) : std::string("none")) + "=" +
-            std::to_string(count);
+    text +=
+        " " + (status ? std::to_string(status) : std::string("none")) + "=" + std::to_string(count);
   }
   text += "\nby kind:";
   for (const auto& [kind, count] : stats.by_kind) text += " " + kind + "=" + std::to_string(count);
@@ -199,8 +199,9 @@ std::string JUnitReport(const RunStats& stats, const std::vector<Finding>& findi
     cases += "    </testcase>\n";
   }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"api_fuzz\" "
-         "tests=\"" + std::to_string(AllChecks().size()) + "\" failures=\"" +
-         std::to_string(failures) + "\" time=\"" + Fixed(stats.seconds, 3) + "\">\n" + cases +
+         "tests=\"" +
+         std::to_string(AllChecks().size()) + "\" failures=\"" + std::to_string(failures) +
+         "\" time=\"" + Fixed(stats.seconds, 3) + "\">\n" + cases +
          "  </testsuite>\n</testsuites>\n";
 }
 

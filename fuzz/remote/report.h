@@ -13,12 +13,12 @@ namespace remote_fuzz {
 // What a campaign did, for the summary and the reports.
 struct RunStats {
   std::string target;
-  bool embedded = false;  // the target was the embedded reference server
+  bool embedded = false;     // the target was the embedded reference server
   std::string replay_flags;  // what --index needs besides the seed: " --validation-only", ...
   std::uint64_t seed = 0;
   double seconds = 0;
-  std::size_t requests = 0;  // every request sent, sequences and clean-up included
-  std::size_t cases = 0;     // generated cases run
+  std::size_t requests = 0;              // every request sent, sequences and clean-up included
+  std::size_t cases = 0;                 // generated cases run
   std::map<int, std::size_t> by_status;  // answers by status (a pipelined request has
                                          // several); 0: requests without an answer
   std::map<std::string, std::size_t> by_kind;  // json, run, headers, raw, stateful

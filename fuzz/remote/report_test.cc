@@ -63,7 +63,11 @@ std::vector<Finding> Findings() {
 ::testing::AssertionResult IsXmlText(const std::string& text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    std::size_t length = c < 0x80         ? 1
+                         : (c >> 5) == 6  ? 2
+                         : (c >> 4) == 14 ? 3
+                         : (c >> 3) == 30 ? 4
+                                          : 0;
     if (length == 0 || i + length > text.size()) {
       return ::testing::AssertionFailure() << "invalid UTF-8 at byte " << i;
     }
@@ -73,15 +77,14 @@ std::vector<Finding> Findings() {
       if ((next & 0xc0) != 0x80) return ::testing::AssertionFailure() << "invalid UTF-8 at " << i;
       point = (point << 6) | (next & 0x3f);
     }
-    const bool allowed = point == 0x9 || point == 0xa || point == 0xd ||
-                         (point >= 0x20 && point <= 0xd7ff) ||
-                         (point >= 0xe000 && point <= 0xfffd) ||
-                         (point >= 0x10000 && point <= 0x10ffff);
+    const bool allowed =
+        point == 0x9 || point == 0xa || point == 0xd || (point >= 0x20 && point <= 0xd7ff) ||
+        (point >= 0xe000 && point <= 0xfffd) || (point >= 0x10000 && point <= 0x10ffff);
     if (!allowed) {
       char hex[16];
       std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(point));
-      return ::testing::AssertionFailure() << "character " << hex << " at byte " << i
-                                           << " is not allowed in XML";
+      return ::testing::AssertionFailure()
+             << "character " << hex << " at byte " << i << " is not allowed in XML";
     }
     i += length;
   }
@@ -91,9 +94,8 @@ std::vector<Finding> Findings() {
 rapidjson::Document ParseStrictly(const std::string& text) {
   rapidjson::Document document;
   document.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str(), text.size());
-  EXPECT_FALSE(document.HasParseError())
-      << rapidjson::GetParseError_En(document.GetParseError()) << " at "
-      << document.GetErrorOffset();
+  EXPECT_FALSE(document.HasParseError()) << rapidjson::GetParseError_En(document.GetParseError())
+                                         << " at " << document.GetErrorOffset();
   return document;
 }
 

@@ -49,10 +49,10 @@ HttpRequest FromBuilt(const conformance::BuiltRequest& built, const conformance:
   request.body = built.http.body;
   request.key = KeyOfRole(built.key_role);
   for (const auto& [name, value] : built.http.headers) {
-    const bool added = EqualsIgnoringCase(name, "Authorization") &&
-                       (value == "Bearer " + target.primary_key ||
-                        value == "Bearer " + target.second_key ||
-                        value == "Bearer " + target.wrong_key);
+    const bool added =
+        EqualsIgnoringCase(name, "Authorization") &&
+        (value == "Bearer " + target.primary_key || value == "Bearer " + target.second_key ||
+         value == "Bearer " + target.wrong_key);
     if (!added) request.headers.emplace_back(name, value);
     // The fixture's own credential ("bearer KEY", "Basic ..."): Serialize
     // must not add a second one.
@@ -67,10 +67,13 @@ std::string LoadFixtures(const std::string& directory, const TargetContext& cont
   target.primary_key = context.primary_key;
   target.second_key = context.second_key.empty() ? context.primary_key : context.second_key;
   target.wrong_key = KeyFor(KeyUse::kWrong, context);
-  const conformance::Vars vars = {
-      {"language", context.cheap_language}, {"code", context.hello_code},
-      {"run_id", "fuzz"}, {"job_id", "no-such-job"}, {"api_key", context.primary_key},
-      {"probe_host", "127.0.0.1"}, {"probe_port", "9"}};
+  const conformance::Vars vars = {{"language", context.cheap_language},
+                                  {"code", context.hello_code},
+                                  {"run_id", "fuzz"},
+                                  {"job_id", "no-such-job"},
+                                  {"api_key", context.primary_key},
+                                  {"probe_host", "127.0.0.1"},
+                                  {"probe_port", "9"}};
   const std::vector<std::string> files = conformance::JsonFilesIn(directory);
   if (files.empty()) return "no fixtures in " + directory;
   for (const std::string& file : files) {
@@ -127,7 +130,8 @@ std::string LoadSeeds(const std::string& fixtures_dir, const TargetContext& cont
     pool->raw_requests.push_back(std::move(raw));
   }
   if (pool->json_bodies.empty() || pool->raw_requests.empty()) {
-    return "no seed corpora under " + corpora + " (request_json_fuzzer/corpus, "
+    return "no seed corpora under " + corpora +
+           " (request_json_fuzzer/corpus, "
            "http_request_fuzzer/corpus)";
   }
   return "";
@@ -139,20 +143,21 @@ std::string MutateBytes(Rng& rng, std::string bytes, const std::vector<std::stri
     const std::size_t at = rng.Below(bytes.size() + 1);
     switch (rng.Below(6)) {
       case 0:  // flip a byte
-        if (!bytes.empty()) bytes[std::min(at, bytes.size() - 1)] ^= static_cast<char>(1 << rng.Below(8));
+        if (!bytes.empty())
+          bytes[std::min(at, bytes.size() - 1)] ^= static_cast<char>(1 << rng.Below(8));
         break;
       case 1:  // insert a token
         bytes.insert(at, rng.Pick(tokens));
         break;
       case 2: {  // remove a range
-        const std::size_t length = std::min(bytes.size() - std::min(at, bytes.size()),
-                                            1 + rng.Below(16));
+        const std::size_t length =
+            std::min(bytes.size() - std::min(at, bytes.size()), 1 + rng.Below(16));
         bytes.erase(std::min(at, bytes.size()), length);
         break;
       }
       case 3: {  // repeat a range
-        const std::size_t length = std::min(bytes.size() - std::min(at, bytes.size()),
-                                            1 + rng.Below(32));
+        const std::size_t length =
+            std::min(bytes.size() - std::min(at, bytes.size()), 1 + rng.Below(32));
         const std::string range = bytes.substr(std::min(at, bytes.size()), length);
         bytes.insert(std::min(at, bytes.size()), range + range);
         break;
@@ -162,8 +167,8 @@ std::string MutateBytes(Rng& rng, std::string bytes, const std::vector<std::stri
         break;
       default:  // replace a byte by an interesting one
         if (!bytes.empty()) {
-          static const char kBytes[] = {'\0', '"', '\\', '/', '.', '{', '}', '[', ']', ',',
-                                        ':', '-', '0', '9', '\n', '\r', ' ', '\x7f', '\xff', '='};
+          static const char kBytes[] = {'\0', '"', '\\', '/', '.',  '{',  '}', '[',    ']',    ',',
+                                        ':',  '-', '0',  '9', '\n', '\r', ' ', '\x7f', '\xff', '='};
           bytes[std::min(at, bytes.size() - 1)] = kBytes[rng.Below(sizeof kBytes)];
         }
         break;
@@ -173,14 +178,42 @@ std::string MutateBytes(Rng& rng, std::string bytes, const std::vector<std::stri
 }
 
 FuzzCase MutateSeed(Rng& rng, const SeedPool& pool) {
-  static const std::vector<std::string> kJsonTokens = {
-      "null", "true", "-1", "0", "901", "1e999", "\"\"", "\"../x\"", "\"a/b\"", "{}", "[]",
-      "\"filename\":", "\"content\":\"!!\"", "\"ttl\":", "\"env\":{\"A=B\":\"1\"}", "\\u0000",
-      "\\ud800", "\"network_mode\":\"none\"", ",", "\"language\":\"python\","};
-  static const std::vector<std::string> kHttpTokens = {
-      "\r\n", "\n", "\r\n\r\n", " ", ":", "Content-Length: 5\r\n",
-      "Transfer-Encoding: chunked\r\n", "Connection: close\r\n", "Expect: 100-continue\r\n",
-      "Host: x\r\n", "0\r\n\r\n", "HTTP/1.0", "%00", "?", "/..", "\t"};
+  static const std::vector<std::string> kJsonTokens = {"null",
+                                                       "true",
+                                                       "-1",
+                                                       "0",
+                                                       "901",
+                                                       "1e999",
+                                                       "\"\"",
+                                                       "\"../x\"",
+                                                       "\"a/b\"",
+                                                       "{}",
+                                                       "[]",
+                                                       "\"filename\":",
+                                                       "\"content\":\"!!\"",
+                                                       "\"ttl\":",
+                                                       "\"env\":{\"A=B\":\"1\"}",
+                                                       "\\u0000",
+                                                       "\\ud800",
+                                                       "\"network_mode\":\"none\"",
+                                                       ",",
+                                                       "\"language\":\"python\","};
+  static const std::vector<std::string> kHttpTokens = {"\r\n",
+                                                       "\n",
+                                                       "\r\n\r\n",
+                                                       " ",
+                                                       ":",
+                                                       "Content-Length: 5\r\n",
+                                                       "Transfer-Encoding: chunked\r\n",
+                                                       "Connection: close\r\n",
+                                                       "Expect: 100-continue\r\n",
+                                                       "Host: x\r\n",
+                                                       "0\r\n\r\n",
+                                                       "HTTP/1.0",
+                                                       "%00",
+                                                       "?",
+                                                       "/..",
+                                                       "\t"};
   FuzzCase c;
   c.origin = "seed";
   const std::size_t choice = rng.Below(10);
@@ -189,8 +222,7 @@ FuzzCase MutateSeed(Rng& rng, const SeedPool& pool) {
     c.origin = "fixture " + fixture.case_id;
     c.http = fixture.request;
     const bool json = c.http.target.rfind("/execute", 0) == 0;
-    c.kind = json ? Kind::kJson : c.http.target.rfind("/run", 0) == 0 ? Kind::kRun
-                                                                       : Kind::kHeaders;
+    c.kind = json ? Kind::kJson : c.http.target.rfind("/run", 0) == 0 ? Kind::kRun : Kind::kHeaders;
     // Half of them unchanged but for the endpoint: a fixture is a good
     // request to start from, and its accept/reject is worth checking as is.
     if (rng.Percent(50) && !c.http.body.empty()) {
@@ -230,8 +262,7 @@ FuzzCase MutateSeed(Rng& rng, const SeedPool& pool) {
        c.http.target == "/run") &&
       c.http.method == "POST") {
     const std::size_t path_end = c.http.target.find('?');
-    c.http.target.insert(path_end == std::string::npos ? c.http.target.size() : path_end,
-                         "/async");
+    c.http.target.insert(path_end == std::string::npos ? c.http.target.size() : path_end, "/async");
   }
   c.http.close = rng.Percent(15);
   return c;

@@ -19,7 +19,7 @@ struct SeedPool {
     HttpRequest request;
   };
   std::vector<Fixture> fixtures;
-  std::vector<std::string> json_bodies;                       // request_json_fuzzer
+  std::vector<std::string> json_bodies;                         // request_json_fuzzer
   std::vector<std::pair<std::string, std::string>> run_inputs;  // run_request_fuzzer: query, body
   std::vector<std::string> raw_requests;  // http_request_fuzzer, with the context's key and Host
 };

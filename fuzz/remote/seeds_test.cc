@@ -145,9 +145,9 @@ TEST(MutateSeed, IsDeterministicAndCoversEverySource) {
       EXPECT_TRUE(first.raw_half_close);
     }
   }
-  EXPECT_EQ(sources, (std::set<std::string>{"fixture", "seed request_json_fuzzer",
-                                            "seed run_request_fuzzer",
-                                            "seed http_request_fuzzer"}));
+  EXPECT_EQ(sources,
+            (std::set<std::string>{"fixture", "seed request_json_fuzzer", "seed run_request_fuzzer",
+                                   "seed http_request_fuzzer"}));
 }
 
 TEST(MutateSeed, NeverRunsASeedSynchronously) {

@@ -93,9 +93,9 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
   }
   const std::string job = JobIdOf(created->body);
   if (job.empty()) {
-    sequence.Violate(create, created->status, "POST /execute/async answered " +
-                                                  std::to_string(created->status) +
-                                                  " without a job_id");
+    sequence.Violate(
+        create, created->status,
+        "POST /execute/async answered " + std::to_string(created->status) + " without a job_id");
     return result;
   }
   const bool two_keys = !context.second_key.empty();
@@ -110,8 +110,9 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
     if (status.empty()) return;
     history += (history.empty() ? "" : " -> ") + status;
     if (!Documented(status)) {
-      sequence.Violate(c, answer.status, "job " + job + " has the undocumented status '" +
-                                             status + "' (" + history + ")");
+      sequence.Violate(
+          c, answer.status,
+          "job " + job + " has the undocumented status '" + status + "' (" + history + ")");
       return;
     }
     if (!last_status.empty()) {
@@ -122,8 +123,11 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
       }
     }
     if (cancelled && status != "cancelled") {
-      sequence.Violate(c, answer.status, "job " + job + " was cancelled (DELETE answered 200), "
-                                         "then reported " + status + " (" + history + ")");
+      sequence.Violate(c, answer.status,
+                       "job " + job +
+                           " was cancelled (DELETE answered 200), "
+                           "then reported " +
+                           status + " (" + history + ")");
     }
     last_status = status;
   };
@@ -134,7 +138,8 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
     switch (rng.Below(two_keys ? 6 : 3)) {
       case 0: {
         const FuzzCase get = RequestCase("GET", "/jobs/" + job, KeyUse::kPrimary);
-        if (auto answer = sequence.Send(get); answer && answer->status == 200) observe(get, *answer);
+        if (auto answer = sequence.Send(get); answer && answer->status == 200)
+          observe(get, *answer);
         break;
       }
       case 1: {
@@ -169,8 +174,8 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
         if (answer && answer->status != 404 && answer->status != 401) {
           // 200 cancelled someone else's job; 409 told that it exists.
           sequence.Violate(cancel, answer->status,
-                           "the second key's DELETE of the first key's job " + job +
-                               " answered " + std::to_string(answer->status) + ", not 404",
+                           "the second key's DELETE of the first key's job " + job + " answered " +
+                               std::to_string(answer->status) + ", not 404",
                            answer->status == 200);
         }
         break;
@@ -179,8 +184,8 @@ SequenceResult RunStatefulSequence(Rng& rng, const Exchanger& send, const Target
         const FuzzCase list = RequestCase("GET", "/jobs", KeyUse::kSecond);
         const auto answer = sequence.Send(list);
         if (answer && answer->status == 200 && ListsJob(answer->body, job)) {
-          sequence.Violate(list, 200, "GET /jobs with the second key lists the first key's job " +
-                                          job);
+          sequence.Violate(list, 200,
+                           "GET /jobs with the second key lists the first key's job " + job);
         }
         break;
       }
@@ -214,8 +219,8 @@ SequenceResult RunCanary(const Exchanger& send, const TargetContext& context) {
       std::this_thread::sleep_for(std::min(*pause, std::chrono::seconds(5)));
       continue;
     }
-    if (answer->status != 200 || StringMember(answer->body, "stdout").find("hello") ==
-                                     std::string::npos) {
+    if (answer->status != 200 ||
+        StringMember(answer->body, "stdout").find("hello") == std::string::npos) {
       sequence.Violate(canary, answer->status,
                        "the canary hello world answered " + std::to_string(answer->status) + " " +
                            conformance::Shorten(answer->body, 200),

@@ -24,15 +24,15 @@ constexpr char kJob[] = "job_1234567890_abc";
 // Every knob makes it wrong in one way.
 class FakeJobServer {
  public:
-  int second_get_status = 404;        // GET /jobs/{id} with the second key
-  int second_delete_status = 404;     // DELETE /jobs/{id} with the second key
+  int second_get_status = 404;         // GET /jobs/{id} with the second key
+  int second_delete_status = 404;      // DELETE /jobs/{id} with the second key
   bool second_list_shows_job = false;  // GET /jobs with the second key
   std::string second_key_own_job;      // a job of the second key's own it lists
   // Statuses the primary key's polls report, in order (the last repeats);
   // empty: the real progression.
   std::vector<std::string> scripted_statuses;
   bool delete_always_cancels = false;  // 200 even once the job has ended
-  std::string answered_job_id = kJob;   // the job_id its answers name
+  std::string answered_job_id = kJob;  // the job_id its answers name
 
   std::vector<FuzzCase> received;
 
@@ -54,13 +54,13 @@ class FakeJobServer {
     const HttpRequest& r = c.http;
     const std::string path = "/jobs/" + std::string(kJob);
     if (r.method == "POST" && r.target == "/execute/async") {
-      return Answered({Answer(202, "{\"job_id\":\"" + std::string(kJob) + "\",\"status\":\"pending\"}")});
+      return Answered(
+          {Answer(202, "{\"job_id\":\"" + std::string(kJob) + "\",\"status\":\"pending\"}")});
     }
     if (r.method == "GET" && r.target == "/jobs") {
-      std::string jobs =
-          second_list_shows_job && r.key == KeyUse::kSecond
-              ? "[{\"job_id\":\"" + std::string(kJob) + "\",\"status\":\"running\"}]"
-              : "[]";
+      std::string jobs = second_list_shows_job && r.key == KeyUse::kSecond
+                             ? "[{\"job_id\":\"" + std::string(kJob) + "\",\"status\":\"running\"}]"
+                             : "[]";
       if (!second_key_own_job.empty() && r.key == KeyUse::kSecond && jobs == "[]") {
         jobs = "[{\"job_id\":\"" + second_key_own_job + "\",\"status\":\"running\"}]";
       }
@@ -84,10 +84,12 @@ class FakeJobServer {
     }
     if (r.method == "DELETE") {
       const bool ended = status_ == "completed" || status_ == "cancelled" || status_ == "timeout";
-      if (ended && !delete_always_cancels) return Answered({Answer(409, ErrorBody("job_finished"))});
+      if (ended && !delete_always_cancels)
+        return Answered({Answer(409, ErrorBody("job_finished"))});
       status_ = "cancelled";
-      return Answered({Answer(200, "{\"message\":\"Job cancelled\",\"job_id\":\"" + answered_job_id +
-                                       "\",\"result\":{\"success\":false,\"exit_code\":-1}}")});
+      return Answered(
+          {Answer(200, "{\"message\":\"Job cancelled\",\"job_id\":\"" + answered_job_id +
+                           "\",\"result\":{\"success\":false,\"exit_code\":-1}}")});
     }
     return Answered({Answer(405, ErrorBody("method_not_allowed"))});
   }
@@ -202,8 +204,7 @@ TEST(RunStatefulSequence, TheSecondKeyCancellingOrSeeingTheJob) {
 TEST(RunStatefulSequence, AListIsJudgedByJobIdNotBySubstring) {
   std::size_t lists = 0;
   ForSeeds(
-      12,
-      [](FakeJobServer& server) { server.second_key_own_job = std::string(kJob) + "_other"; },
+      12, [](FakeJobServer& server) { server.second_key_own_job = std::string(kJob) + "_other"; },
       [&](const FakeJobServer& server, const SequenceResult& result) {
         for (const FuzzCase& c : server.received) lists += c.http.target == "/jobs";
         EXPECT_TRUE(result.violations.empty());
@@ -215,7 +216,9 @@ TEST(RunStatefulSequence, AStatusGoingBackwardsIsAViolation) {
   std::size_t backwards = 0;
   ForSeeds(
       12,
-      [](FakeJobServer& server) { server.scripted_statuses = {"completed", "running"}; },
+      [](FakeJobServer& server) {
+        server.scripted_statuses = {"completed", "running"};
+      },
       [&](const FakeJobServer& server, const SequenceResult& result) {
         // completed, then running: only seen with a second poll.
         const bool polled_twice = server.Count("GET", KeyUse::kPrimary) >= 2;
@@ -255,8 +258,8 @@ TEST(RunStatefulSequence, AnAnswerNamingAnotherJob) {
       [](const FakeJobServer&, const SequenceResult& result) {
         bool found = false;
         for (const SequenceViolation& v : result.violations) {
-          found = found || v.violation.message.find("names job someone-elses-job") !=
-                               std::string::npos;
+          found =
+              found || v.violation.message.find("names job someone-elses-job") != std::string::npos;
         }
         EXPECT_TRUE(found);
       });

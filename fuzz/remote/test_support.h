@@ -30,9 +30,9 @@ inline TargetContext Context() {
 }
 
 // A whole answer.
-inline conformance::RawAnswer Answer(
-    int status, std::string body = "",
-    conformance::HeaderList headers = {{"Content-Type", "application/json"}}) {
+inline conformance::RawAnswer Answer(int status, std::string body = "",
+                                     conformance::HeaderList headers = {
+                                         {"Content-Type", "application/json"}}) {
   conformance::RawAnswer answer;
   answer.status = status;
   answer.body = std::move(body);

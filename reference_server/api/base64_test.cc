@@ -24,15 +24,13 @@ TEST_P(Base64ValidTest, DecodesAndReEncodesToTheSameText) {
 }
 
 // RFC 4648 section 10 test vectors: no padding, one '=', two '='.
-INSTANTIATE_TEST_SUITE_P(Rfc4648Vectors, Base64ValidTest,
-                         testing::Values(ValidCase{"", ""}, ValidCase{"Zg==", "f"},
-                                         ValidCase{"Zm8=", "fo"}, ValidCase{"Zm9v", "foo"},
-                                         ValidCase{"Zm9vYg==", "foob"},
-                                         ValidCase{"Zm9vYmE=", "fooba"},
-                                         ValidCase{"Zm9vYmFy", "foobar"},
-                                         ValidCase{"AA==", std::string(1, '\0')},
-                                         ValidCase{"//79", "\xff\xfe\xfd"},
-                                         ValidCase{"+/+/", "\xfb\xff\xbf"}));
+INSTANTIATE_TEST_SUITE_P(
+    Rfc4648Vectors, Base64ValidTest,
+    testing::Values(ValidCase{"", ""}, ValidCase{"Zg==", "f"}, ValidCase{"Zm8=", "fo"},
+                    ValidCase{"Zm9v", "foo"}, ValidCase{"Zm9vYg==", "foob"},
+                    ValidCase{"Zm9vYmE=", "fooba"}, ValidCase{"Zm9vYmFy", "foobar"},
+                    ValidCase{"AA==", std::string(1, '\0')}, ValidCase{"//79", "\xff\xfe\xfd"},
+                    ValidCase{"+/+/", "\xfb\xff\xbf"}));
 
 struct InvalidCase {
   std::string name;

@@ -53,8 +53,7 @@ std::optional<ApiError> CheckContentType(std::string_view header_value, MediaTyp
     }
     if (!EqualsIgnoringAsciiCase(charset, "utf-8") &&
         !EqualsIgnoringAsciiCase(charset, "us-ascii")) {
-      return Unsupported(expected, "charset must be utf-8, got \"" +
-                                       Excerpt(charset) + "\"");
+      return Unsupported(expected, "charset must be utf-8, got \"" + Excerpt(charset) + "\"");
     }
   }
   return std::nullopt;

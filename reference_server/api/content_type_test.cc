@@ -25,22 +25,21 @@ TEST_P(ContentTypeTest, ChecksTypeAndCharset) {
 
 INSTANTIATE_TEST_SUITE_P(
     Headers, ContentTypeTest,
-    testing::Values(
-        ContentTypeCase{"application/json", MediaType::kJson, true},
-        ContentTypeCase{"Application/JSON", MediaType::kJson, true},
-        ContentTypeCase{"application/json; charset=utf-8", MediaType::kJson, true},
-        ContentTypeCase{"application/json;charset=\"UTF-8\"", MediaType::kJson, true},
-        ContentTypeCase{" application/json ; foo=bar", MediaType::kJson, true},
-        ContentTypeCase{"text/plain", MediaType::kTextPlain, true},
-        ContentTypeCase{"text/plain; charset=us-ascii", MediaType::kTextPlain, true},
-        ContentTypeCase{"", MediaType::kJson, false},
-        ContentTypeCase{"; charset=utf-8", MediaType::kJson, false},
-        ContentTypeCase{"text/plain", MediaType::kJson, false},
-        ContentTypeCase{"application/json", MediaType::kTextPlain, false},
-        ContentTypeCase{"application/x-www-form-urlencoded", MediaType::kJson, false},
-        ContentTypeCase{"application/jsonx", MediaType::kJson, false},
-        ContentTypeCase{"application/json; charset=latin1", MediaType::kJson, false},
-        ContentTypeCase{"text/plain; charset=utf-16", MediaType::kTextPlain, false}));
+    testing::Values(ContentTypeCase{"application/json", MediaType::kJson, true},
+                    ContentTypeCase{"Application/JSON", MediaType::kJson, true},
+                    ContentTypeCase{"application/json; charset=utf-8", MediaType::kJson, true},
+                    ContentTypeCase{"application/json;charset=\"UTF-8\"", MediaType::kJson, true},
+                    ContentTypeCase{" application/json ; foo=bar", MediaType::kJson, true},
+                    ContentTypeCase{"text/plain", MediaType::kTextPlain, true},
+                    ContentTypeCase{"text/plain; charset=us-ascii", MediaType::kTextPlain, true},
+                    ContentTypeCase{"", MediaType::kJson, false},
+                    ContentTypeCase{"; charset=utf-8", MediaType::kJson, false},
+                    ContentTypeCase{"text/plain", MediaType::kJson, false},
+                    ContentTypeCase{"application/json", MediaType::kTextPlain, false},
+                    ContentTypeCase{"application/x-www-form-urlencoded", MediaType::kJson, false},
+                    ContentTypeCase{"application/jsonx", MediaType::kJson, false},
+                    ContentTypeCase{"application/json; charset=latin1", MediaType::kJson, false},
+                    ContentTypeCase{"text/plain; charset=utf-16", MediaType::kTextPlain, false}));
 
 TEST(ContentTypeMessageTest, SaysWhatWasExpectedAndWhatCame) {
   const auto error = CheckContentType("text/html", MediaType::kJson);

@@ -9,20 +9,20 @@ namespace api {
 namespace {
 
 constexpr ErrorCode kAllCodes[] = {
-    ErrorCode::kMalformedJson,        ErrorCode::kDuplicateKey,
-    ErrorCode::kMissingField,         ErrorCode::kWrongType,
-    ErrorCode::kInvalidValue,         ErrorCode::kConflictingFields,
-    ErrorCode::kInvalidBase64,        ErrorCode::kInvalidFilename,
-    ErrorCode::kDuplicateFilename,    ErrorCode::kInvalidQuery,
-    ErrorCode::kLanguageNotDetected,  ErrorCode::kUnsupportedLanguage,
-    ErrorCode::kUnauthorized,         ErrorCode::kNotFound,
-    ErrorCode::kMethodNotAllowed,     ErrorCode::kJobFinished,
-    ErrorCode::kTooManyFiles,         ErrorCode::kFileTooLarge,
-    ErrorCode::kPayloadTooLarge,      ErrorCode::kUnsupportedMediaType,
-    ErrorCode::kQueueFull,            ErrorCode::kInternal,
-    ErrorCode::kShuttingDown,         ErrorCode::kBadRequest,
-    ErrorCode::kRequestTimeout,       ErrorCode::kHeadersTooLarge,
-    ErrorCode::kServerBusy,           ErrorCode::kNetworkUnavailable,
+    ErrorCode::kMalformedJson,       ErrorCode::kDuplicateKey,
+    ErrorCode::kMissingField,        ErrorCode::kWrongType,
+    ErrorCode::kInvalidValue,        ErrorCode::kConflictingFields,
+    ErrorCode::kInvalidBase64,       ErrorCode::kInvalidFilename,
+    ErrorCode::kDuplicateFilename,   ErrorCode::kInvalidQuery,
+    ErrorCode::kLanguageNotDetected, ErrorCode::kUnsupportedLanguage,
+    ErrorCode::kUnauthorized,        ErrorCode::kNotFound,
+    ErrorCode::kMethodNotAllowed,    ErrorCode::kJobFinished,
+    ErrorCode::kTooManyFiles,        ErrorCode::kFileTooLarge,
+    ErrorCode::kPayloadTooLarge,     ErrorCode::kUnsupportedMediaType,
+    ErrorCode::kQueueFull,           ErrorCode::kInternal,
+    ErrorCode::kShuttingDown,        ErrorCode::kBadRequest,
+    ErrorCode::kRequestTimeout,      ErrorCode::kHeadersTooLarge,
+    ErrorCode::kServerBusy,          ErrorCode::kNetworkUnavailable,
 };
 
 TEST(ErrorCodeTest, NamesAreUniqueSnakeCase) {
@@ -63,10 +63,10 @@ TEST(ErrorCodeTest, StatusesFollowTheDocumentedMapping) {
 }
 
 TEST(ApiErrorTest, DescribePrefixesTheField) {
-  EXPECT_EQ(MakeError(ErrorCode::kInvalidFilename, "input_files[3].filename",
-                      "must not contain '..'")
-                .Describe(),
-            "input_files[3].filename: must not contain '..'");
+  EXPECT_EQ(
+      MakeError(ErrorCode::kInvalidFilename, "input_files[3].filename", "must not contain '..'")
+          .Describe(),
+      "input_files[3].filename: must not contain '..'");
   EXPECT_EQ(MakeError(ErrorCode::kNotFound, "", "no such job").Describe(), "no such job");
 }
 

@@ -47,8 +47,8 @@ Result<ExecuteRequest> ParseExecuteRequest(std::string_view body, const RequestL
   if (!code) return code.error();
   if (code.value().size() > limits.max_code_bytes) {
     return MakeError(ErrorCode::kPayloadTooLarge, "code",
-                     "must be at most " + std::to_string(limits.max_code_bytes) +
-                         " bytes (is " + std::to_string(code.value().size()) + ")");
+                     "must be at most " + std::to_string(limits.max_code_bytes) + " bytes (is " +
+                         std::to_string(code.value().size()) + ")");
   }
   request.code = std::string(code.value());
 
@@ -62,8 +62,7 @@ Result<ExecuteRequest> ParseExecuteRequest(std::string_view body, const RequestL
   if (!network) return network.error();
   if (const rapidjson::Value* mode = network.value()) {
     // Named after the spelling the client used.
-    const std::string_view field =
-        json.HasMember("network_mode") ? "network_mode" : "network";
+    const std::string_view field = json.HasMember("network_mode") ? "network_mode" : "network";
     auto parsed_mode = ParseNetworkMode({mode->GetString(), mode->GetStringLength()}, field);
     if (!parsed_mode) return parsed_mode.error();
     request.network_mode = parsed_mode.value();

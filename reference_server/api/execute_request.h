@@ -17,8 +17,7 @@ namespace api {
 // is not accepted for any known member (omit it instead). The first rule
 // broken is reported, with the path of the field at fault. Input files may
 // not take a name `reserved` returns for the request's language.
-Result<ExecuteRequest> ParseExecuteRequest(std::string_view body,
-                                           const RequestLimits& limits = {},
+Result<ExecuteRequest> ParseExecuteRequest(std::string_view body, const RequestLimits& limits = {},
                                            const ReservedFilenames& reserved = {});
 
 }  // namespace api

@@ -34,10 +34,10 @@ TEST(ExecuteRequestTest, MinimalRequestGetsTheDocumentedDefaults) {
 }
 
 TEST(ExecuteRequestTest, EveryFieldIsRead) {
-  auto parsed = Parse(WithFields(
-      R"("env":{"A":"1","b_2":"two words"},"network_mode":"semitrusted","ttl":900,)"
-      R"("return_artifact":true,"return_wasm_artifact":true,)"
-      R"("input_files":[{"filename":"x.txt","content":"aGk="},{"content":""}])"));
+  auto parsed = Parse(
+      WithFields(R"("env":{"A":"1","b_2":"two words"},"network_mode":"semitrusted","ttl":900,)"
+                 R"("return_artifact":true,"return_wasm_artifact":true,)"
+                 R"("input_files":[{"filename":"x.txt","content":"aGk="},{"content":""}])"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   const ExecuteRequest& r = parsed.value();
   ASSERT_EQ(r.env.size(), 2u);
@@ -67,9 +67,8 @@ TEST(ExecuteRequestTest, LanguageIsLowerCased) {
 }
 
 TEST(ExecuteRequestTest, ClientAliasesAreAccepted) {
-  auto parsed = Parse(WithFields(
-      R"("network":"semitrusted","return_artifacts":true,)"
-      R"("input_files":[{"filename":"a","content_base64":"aGk="}])"));
+  auto parsed = Parse(WithFields(R"("network":"semitrusted","return_artifacts":true,)"
+                                 R"("input_files":[{"filename":"a","content_base64":"aGk="}])"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   EXPECT_EQ(parsed.value().network_mode, NetworkMode::kSemiTrusted);
   EXPECT_TRUE(parsed.value().return_artifact);
@@ -77,10 +76,9 @@ TEST(ExecuteRequestTest, ClientAliasesAreAccepted) {
 }
 
 TEST(ExecuteRequestTest, BothSpellingsWithTheSameValueAreAccepted) {
-  auto parsed = Parse(WithFields(
-      R"("network":"semitrusted","network_mode":"semitrusted",)"
-      R"("return_artifact":false,"return_artifacts":false,)"
-      R"("input_files":[{"content":"aGk=","content_base64":"aGk="}])"));
+  auto parsed = Parse(WithFields(R"("network":"semitrusted","network_mode":"semitrusted",)"
+                                 R"("return_artifact":false,"return_artifacts":false,)"
+                                 R"("input_files":[{"content":"aGk=","content_base64":"aGk="}])"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   EXPECT_EQ(parsed.value().network_mode, NetworkMode::kSemiTrusted);
 }
@@ -99,7 +97,7 @@ TEST_P(ExecuteRejectTest, NamesTheFieldAndTheRule) {
   auto parsed = Parse(GetParam().body);
   ASSERT_FALSE(parsed.ok());
   api_test::ExpectApiError(parsed.error(), GetParam().code, GetParam().field,
-                          GetParam().message_part);
+                           GetParam().message_part);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -114,59 +112,58 @@ INSTANTIATE_TEST_SUITE_P(
 
 INSTANTIATE_TEST_SUITE_P(
     LanguageAndCode, ExecuteRejectTest,
-    testing::Values(
-        RejectCase{"LanguageMissing", R"({"code":"x"})", ErrorCode::kMissingField, "language",
-                   "is required"},
-        RejectCase{"LanguageNotString", R"({"language":3,"code":"x"})", ErrorCode::kWrongType,
-                   "language", "a string (got integer)"},
-        RejectCase{"LanguageEmpty", R"({"language":"","code":"x"})", ErrorCode::kInvalidValue,
-                   "language", "must not be empty"},
-        RejectCase{"LanguageWithSpace", R"({"language":"py thon","code":"x"})",
-                   ErrorCode::kInvalidValue, "language", "only letters"},
-        RejectCase{"LanguageWithNul", R"({"language":"py\u0000","code":"x"})",
-                   ErrorCode::kInvalidValue, "language", "only letters"},
-        RejectCase{"LanguageTooLong", R"({"language":")" + std::string(33, 'a') + R"(","code":""})",
-                   ErrorCode::kInvalidValue, "language", "at most 32 bytes"},
-        RejectCase{"CodeWithLoneSurrogate", R"({"language":"python","code":"\udc00"})",
-                   ErrorCode::kMalformedJson, "body", "unpaired surrogate"},
-        RejectCase{"CodeMissing", R"({"language":"python"})", ErrorCode::kMissingField, "code",
-                   "is required"},
-        RejectCase{"CodeNull", R"({"language":"python","code":null})", ErrorCode::kWrongType,
-                   "code", "(got null)"},
-        RejectCase{"CodeArray", R"({"language":"python","code":["x"]})", ErrorCode::kWrongType,
-                   "code", "(got array)"}),
+    testing::Values(RejectCase{"LanguageMissing", R"({"code":"x"})", ErrorCode::kMissingField,
+                               "language", "is required"},
+                    RejectCase{"LanguageNotString", R"({"language":3,"code":"x"})",
+                               ErrorCode::kWrongType, "language", "a string (got integer)"},
+                    RejectCase{"LanguageEmpty", R"({"language":"","code":"x"})",
+                               ErrorCode::kInvalidValue, "language", "must not be empty"},
+                    RejectCase{"LanguageWithSpace", R"({"language":"py thon","code":"x"})",
+                               ErrorCode::kInvalidValue, "language", "only letters"},
+                    RejectCase{"LanguageWithNul", R"({"language":"py\u0000","code":"x"})",
+                               ErrorCode::kInvalidValue, "language", "only letters"},
+                    RejectCase{"LanguageTooLong",
+                               R"({"language":")" + std::string(33, 'a') + R"(","code":""})",
+                               ErrorCode::kInvalidValue, "language", "at most 32 bytes"},
+                    RejectCase{"CodeWithLoneSurrogate", R"({"language":"python","code":"\udc00"})",
+                               ErrorCode::kMalformedJson, "body", "unpaired surrogate"},
+                    RejectCase{"CodeMissing", R"({"language":"python"})", ErrorCode::kMissingField,
+                               "code", "is required"},
+                    RejectCase{"CodeNull", R"({"language":"python","code":null})",
+                               ErrorCode::kWrongType, "code", "(got null)"},
+                    RejectCase{"CodeArray", R"({"language":"python","code":["x"]})",
+                               ErrorCode::kWrongType, "code", "(got array)"}),
     [](const testing::TestParamInfo<RejectCase>& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
     Ttl, ExecuteRejectTest,
-    testing::Values(
-        RejectCase{"Zero", WithFields(R"("ttl":0)"), ErrorCode::kInvalidValue, "ttl",
-                   "from 1 to 900"},
-        RejectCase{"AboveMax", WithFields(R"("ttl":901)"), ErrorCode::kInvalidValue, "ttl",
-                   "from 1 to 900"},
-        RejectCase{"Negative", WithFields(R"("ttl":-1)"), ErrorCode::kInvalidValue, "ttl",
-                   "from 1 to 900"},
-        RejectCase{"Huge", WithFields(R"("ttl":18446744073709551615)"),
-                   ErrorCode::kInvalidValue, "ttl", "from 1 to 900"},
-        RejectCase{"String", WithFields(R"("ttl":"60")"), ErrorCode::kWrongType, "ttl",
-                   "an integer (got string)"},
-        RejectCase{"Float", WithFields(R"("ttl":60.0)"), ErrorCode::kWrongType, "ttl",
-                   "an integer (got number)"},
-        RejectCase{"Fraction", WithFields(R"("ttl":1.5)"), ErrorCode::kWrongType, "ttl",
-                   "an integer"},
-        RejectCase{"Exponent", WithFields(R"("ttl":6e1)"), ErrorCode::kWrongType, "ttl",
-                   "an integer"},
-        RejectCase{"Boolean", WithFields(R"("ttl":true)"), ErrorCode::kWrongType, "ttl",
-                   "(got boolean)"},
-        RejectCase{"Null", WithFields(R"("ttl":null)"), ErrorCode::kWrongType, "ttl",
-                   "(got null)"}),
+    testing::Values(RejectCase{"Zero", WithFields(R"("ttl":0)"), ErrorCode::kInvalidValue, "ttl",
+                               "from 1 to 900"},
+                    RejectCase{"AboveMax", WithFields(R"("ttl":901)"), ErrorCode::kInvalidValue,
+                               "ttl", "from 1 to 900"},
+                    RejectCase{"Negative", WithFields(R"("ttl":-1)"), ErrorCode::kInvalidValue,
+                               "ttl", "from 1 to 900"},
+                    RejectCase{"Huge", WithFields(R"("ttl":18446744073709551615)"),
+                               ErrorCode::kInvalidValue, "ttl", "from 1 to 900"},
+                    RejectCase{"String", WithFields(R"("ttl":"60")"), ErrorCode::kWrongType, "ttl",
+                               "an integer (got string)"},
+                    RejectCase{"Float", WithFields(R"("ttl":60.0)"), ErrorCode::kWrongType, "ttl",
+                               "an integer (got number)"},
+                    RejectCase{"Fraction", WithFields(R"("ttl":1.5)"), ErrorCode::kWrongType, "ttl",
+                               "an integer"},
+                    RejectCase{"Exponent", WithFields(R"("ttl":6e1)"), ErrorCode::kWrongType, "ttl",
+                               "an integer"},
+                    RejectCase{"Boolean", WithFields(R"("ttl":true)"), ErrorCode::kWrongType, "ttl",
+                               "(got boolean)"},
+                    RejectCase{"Null", WithFields(R"("ttl":null)"), ErrorCode::kWrongType, "ttl",
+                               "(got null)"}),
     [](const testing::TestParamInfo<RejectCase>& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
     NetworkAndFlags, ExecuteRejectTest,
     testing::Values(
-        RejectCase{"UnknownMode", WithFields(R"("network_mode":"open")"),
-                   ErrorCode::kInvalidValue, "network_mode", "\"zerotrust\" or \"semitrusted\""},
+        RejectCase{"UnknownMode", WithFields(R"("network_mode":"open")"), ErrorCode::kInvalidValue,
+                   "network_mode", "\"zerotrust\" or \"semitrusted\""},
         RejectCase{"ModeIsCaseSensitive", WithFields(R"("network_mode":"ZeroTrust")"),
                    ErrorCode::kInvalidValue, "network_mode", "got \"ZeroTrust\""},
         RejectCase{"ModeNotString", WithFields(R"("network_mode":1)"), ErrorCode::kWrongType,
@@ -180,8 +177,8 @@ INSTANTIATE_TEST_SUITE_P(
                    WithFields(R"("network_mode":"zerotrust","network":["zerotrust"])"),
                    ErrorCode::kWrongType, "network", "a string (got array)"},
         RejectCase{"BothSpellingsEqualObjects",
-                   WithFields(R"("network_mode":{"a":1},"network":{"a":1})"),
-                   ErrorCode::kWrongType, "network_mode", "(got object)"},
+                   WithFields(R"("network_mode":{"a":1},"network":{"a":1})"), ErrorCode::kWrongType,
+                   "network_mode", "(got object)"},
         RejectCase{"ArtifactNumberBesideValidAlias",
                    WithFields(R"("return_artifact":1,"return_artifacts":true)"),
                    ErrorCode::kWrongType, "return_artifact", "a boolean (got integer)"},
@@ -197,31 +194,30 @@ INSTANTIATE_TEST_SUITE_P(
         RejectCase{"ArtifactAliasConflict",
                    WithFields(R"("return_artifact":true,"return_artifacts":false)"),
                    ErrorCode::kConflictingFields, "return_artifact", "\"return_artifacts\""},
-        RejectCase{"WasmNull", WithFields(R"("return_wasm_artifact":null)"),
-                   ErrorCode::kWrongType, "return_wasm_artifact", "a boolean (got null)"}),
+        RejectCase{"WasmNull", WithFields(R"("return_wasm_artifact":null)"), ErrorCode::kWrongType,
+                   "return_wasm_artifact", "a boolean (got null)"}),
     [](const testing::TestParamInfo<RejectCase>& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
     Env, ExecuteRejectTest,
-    testing::Values(
-        RejectCase{"NotObject", WithFields(R"("env":["A=1"])"), ErrorCode::kWrongType, "env",
-                   "an object of strings (got array)"},
-        RejectCase{"ValueNotString", WithFields(R"("env":{"A":1})"), ErrorCode::kWrongType,
-                   "env.A", "a string (got integer)"},
-        RejectCase{"ValueNull", WithFields(R"("env":{"A":null})"), ErrorCode::kWrongType,
-                   "env.A", "(got null)"},
-        RejectCase{"ValueWithNul", WithFields(R"("env":{"A":"x\u0000y"})"),
-                   ErrorCode::kInvalidValue, "env.A", "NUL"},
-        RejectCase{"NameWithEquals", WithFields(R"("env":{"A=B":"1"})"),
-                   ErrorCode::kInvalidValue, "env.A=B", "[A-Za-z_][A-Za-z0-9_]*"},
-        RejectCase{"NameStartsWithDigit", WithFields(R"("env":{"1A":"1"})"),
-                   ErrorCode::kInvalidValue, "env.1A", "[A-Za-z_]"},
-        RejectCase{"NameEmpty", WithFields(R"("env":{"":"1"})"), ErrorCode::kInvalidValue,
-                   "env.", "[A-Za-z_]"},
-        RejectCase{"NameWithDash", WithFields(R"("env":{"MY-VAR":"1"})"),
-                   ErrorCode::kInvalidValue, "env.MY-VAR", "[A-Za-z_]"},
-        RejectCase{"DuplicateName", WithFields(R"("env":{"A":"1","A":"2"})"),
-                   ErrorCode::kDuplicateKey, "body", "\"A\" appears twice"}),
+    testing::Values(RejectCase{"NotObject", WithFields(R"("env":["A=1"])"), ErrorCode::kWrongType,
+                               "env", "an object of strings (got array)"},
+                    RejectCase{"ValueNotString", WithFields(R"("env":{"A":1})"),
+                               ErrorCode::kWrongType, "env.A", "a string (got integer)"},
+                    RejectCase{"ValueNull", WithFields(R"("env":{"A":null})"),
+                               ErrorCode::kWrongType, "env.A", "(got null)"},
+                    RejectCase{"ValueWithNul", WithFields(R"("env":{"A":"x\u0000y"})"),
+                               ErrorCode::kInvalidValue, "env.A", "NUL"},
+                    RejectCase{"NameWithEquals", WithFields(R"("env":{"A=B":"1"})"),
+                               ErrorCode::kInvalidValue, "env.A=B", "[A-Za-z_][A-Za-z0-9_]*"},
+                    RejectCase{"NameStartsWithDigit", WithFields(R"("env":{"1A":"1"})"),
+                               ErrorCode::kInvalidValue, "env.1A", "[A-Za-z_]"},
+                    RejectCase{"NameEmpty", WithFields(R"("env":{"":"1"})"),
+                               ErrorCode::kInvalidValue, "env.", "[A-Za-z_]"},
+                    RejectCase{"NameWithDash", WithFields(R"("env":{"MY-VAR":"1"})"),
+                               ErrorCode::kInvalidValue, "env.MY-VAR", "[A-Za-z_]"},
+                    RejectCase{"DuplicateName", WithFields(R"("env":{"A":"1","A":"2"})"),
+                               ErrorCode::kDuplicateKey, "body", "\"A\" appears twice"}),
     [](const testing::TestParamInfo<RejectCase>& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
@@ -236,29 +232,27 @@ INSTANTIATE_TEST_SUITE_P(
         RejectCase{"ContentNotString", WithFields(R"("input_files":[{"content":5}])"),
                    ErrorCode::kWrongType, "input_files[0].content", "a string"},
         RejectCase{"ContentAliasNotString",
-                   WithFields(R"("input_files":[{"content_base64":null}])"),
-                   ErrorCode::kWrongType, "input_files[0].content_base64", "a string"},
+                   WithFields(R"("input_files":[{"content_base64":null}])"), ErrorCode::kWrongType,
+                   "input_files[0].content_base64", "a string"},
         RejectCase{"ContentAndAliasBothObjects",
                    WithFields(R"("input_files":[{"content":{},"content_base64":{}}])"),
                    ErrorCode::kWrongType, "input_files[0].content", "a string (got object)"},
         RejectCase{"ContentAliasConflict",
                    WithFields(R"("input_files":[{"content":"aGk=","content_base64":"aG8="}])"),
-                   ErrorCode::kConflictingFields, "input_files[0].content",
-                   "\"content_base64\""},
+                   ErrorCode::kConflictingFields, "input_files[0].content", "\"content_base64\""},
         RejectCase{"ContentNotBase64",
                    WithFields(R"("input_files":[{"content":"aGk="},{"content":"aGk"}])"),
                    ErrorCode::kInvalidBase64, "input_files[1].content",
                    "invalid base64 at offset 3"},
-        RejectCase{"ContentWithNewline",
-                   WithFields(R"("input_files":[{"content":"aGk=\n"}])"),
+        RejectCase{"ContentWithNewline", WithFields(R"("input_files":[{"content":"aGk=\n"}])"),
                    ErrorCode::kInvalidBase64, "input_files[0].content", "whitespace"},
         RejectCase{"ContentAliasNotBase64",
                    WithFields(R"("input_files":[{"content_base64":"a-k="}])"),
                    ErrorCode::kInvalidBase64, "input_files[0].content_base64", "URL-safe"},
-        RejectCase{"FilenameNotString", WithFields(R"("input_files":[{"filename":1,"content":""}])"),
+        RejectCase{"FilenameNotString",
+                   WithFields(R"("input_files":[{"filename":1,"content":""}])"),
                    ErrorCode::kWrongType, "input_files[0].filename", "a string"},
-        RejectCase{"FilenameNull",
-                   WithFields(R"("input_files":[{"filename":null,"content":""}])"),
+        RejectCase{"FilenameNull", WithFields(R"("input_files":[{"filename":null,"content":""}])"),
                    ErrorCode::kWrongType, "input_files[0].filename", "(got null)"},
         RejectCase{"FilenameSlash",
                    WithFields(R"("input_files":[{"content":""},{"filename":"a/b","content":""}])"),
@@ -382,7 +376,7 @@ TEST(ExecuteRequestLimitsTest, EnvCountAndSizeAreBounded) {
   RequestLimits limits;
   limits.max_env_vars = 2;
   limits.max_env_total_bytes = 6;
-  EXPECT_TRUE(Parse(WithFields(R"("env":{"A":"12","B":"3"})"), limits).ok());  // 5 bytes
+  EXPECT_TRUE(Parse(WithFields(R"("env":{"A":"12","B":"3"})"), limits).ok());   // 5 bytes
   EXPECT_TRUE(Parse(WithFields(R"("env":{"A":"12","B":"34"})"), limits).ok());  // 6 bytes
   auto too_big = Parse(WithFields(R"("env":{"A":"12","B":"345"})"), limits);
   ASSERT_FALSE(too_big.ok());
@@ -442,17 +436,18 @@ TEST(ReservedFilenamesTest, InputFilesMayNotTakeTheSourceFileName) {
     return std::vector<std::string>{language == "python" ? "main.py" : "main"};
   };
   auto parsed = ParseExecuteRequest(
-      R"({"language":"Python","code":"","input_files":[{"filename":"main.py","content":""}]})",
-      {}, reserved);
+      R"({"language":"Python","code":"","input_files":[{"filename":"main.py","content":""}]})", {},
+      reserved);
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(asked_for, "python");
-  api_test::ExpectApiError(parsed.error(), ErrorCode::kInvalidFilename,
-                           "input_files[0].filename", "\"main.py\" is reserved");
+  api_test::ExpectApiError(parsed.error(), ErrorCode::kInvalidFilename, "input_files[0].filename",
+                           "\"main.py\" is reserved");
 
-  EXPECT_TRUE(ParseExecuteRequest(
-                  R"({"language":"c","code":"","input_files":[{"filename":"main.py","content":""}]})",
-                  {}, reserved)
-                  .ok());
+  EXPECT_TRUE(
+      ParseExecuteRequest(
+          R"({"language":"c","code":"","input_files":[{"filename":"main.py","content":""}]})", {},
+          reserved)
+          .ok());
 }
 
 // --- The documentation's own request examples -----------------------------

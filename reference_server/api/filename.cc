@@ -18,12 +18,11 @@ std::optional<std::string> FilenameViolation(std::string_view name, std::size_t 
     const auto c = static_cast<unsigned char>(name[i]);
     const bool c0_or_del = c < 0x20 || c == 0x7F;
     // In UTF-8, U+0080..U+009F are C2 80..C2 9F.
-    const bool c1 = c == 0xC2 && i + 1 < name.size() &&
-                    static_cast<unsigned char>(name[i + 1]) <= 0x9F;
+    const bool c1 =
+        c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) <= 0x9F;
     if (c0_or_del || c1) {
       return c == 0 ? std::string("must not contain NUL bytes")
-                    : "must not contain control characters (byte offset " +
-                          std::to_string(i) + ")";
+                    : "must not contain control characters (byte offset " + std::to_string(i) + ")";
     }
   }
   return std::nullopt;

@@ -10,9 +10,7 @@
 namespace api {
 namespace {
 
-std::string FilePath(std::size_t index) {
-  return "input_files[" + std::to_string(index) + "]";
-}
+std::string FilePath(std::size_t index) { return "input_files[" + std::to_string(index) + "]"; }
 
 Result<std::string> FilenameFromJson(const rapidjson::Value& file, std::size_t index,
                                      const RequestLimits& limits) {
@@ -57,8 +55,7 @@ Result<std::vector<InputFile>> InputFilesFromJson(const rapidjson::Value& value,
                            "\" is already the name of " + FilePath(existing->second));
     }
 
-    auto content =
-        AliasedMember(file, path + ".", "content", "content_base64", JsonKind::kString);
+    auto content = AliasedMember(file, path + ".", "content", "content_base64", JsonKind::kString);
     if (!content) return content.error();
     if (content.value() == nullptr) {
       return MakeError(ErrorCode::kMissingField, path + ".content",
@@ -84,8 +81,8 @@ Result<std::vector<InputFile>> InputFilesFromJson(const rapidjson::Value& value,
     auto bytes = DecodeBase64(text, base64_error);
     if (!bytes) {
       return MakeError(ErrorCode::kInvalidBase64, content_path,
-                       "invalid base64 at offset " + std::to_string(base64_error.offset) +
-                           ": " + base64_error.reason);
+                       "invalid base64 at offset " + std::to_string(base64_error.offset) + ": " +
+                           base64_error.reason);
     }
     files.push_back(InputFile{std::move(name).value(), std::move(*bytes)});
   }

@@ -1,14 +1,14 @@
 #ifndef REFERENCE_SERVER_API_INPUT_FILES_H_
 #define REFERENCE_SERVER_API_INPUT_FILES_H_
 
+#include <rapidjson/document.h>
+
 #include <functional>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <rapidjson/document.h>
 
 #include "reference_server/api/limits.h"
 #include "reference_server/api/request.h"

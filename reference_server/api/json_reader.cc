@@ -1,12 +1,12 @@
 #include "reference_server/api/json_reader.h"
 
-#include <string>
-#include <unordered_set>
-#include <vector>
-
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
+
+#include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "reference_server/api/utf8.h"
 
@@ -133,10 +133,9 @@ Result<rapidjson::Document> ParseStrictJson(std::string_view text, std::string_v
   if (handler.rejected()) {
     return MakeError(handler.code(), std::string(what), handler.reason() + at);
   }
-  return MakeError(ErrorCode::kMalformedJson, std::string(what),
-                   std::string("invalid JSON") + at + ": " +
-                       rapidjson::GetParseError_En(outcome.Code()));
+  return MakeError(
+      ErrorCode::kMalformedJson, std::string(what),
+      std::string("invalid JSON") + at + ": " + rapidjson::GetParseError_En(outcome.Code()));
 }
 
 }  // namespace api
-

@@ -1,10 +1,10 @@
 #ifndef REFERENCE_SERVER_API_JSON_READER_H_
 #define REFERENCE_SERVER_API_JSON_READER_H_
 
+#include <rapidjson/document.h>
+
 #include <cstddef>
 #include <string_view>
-
-#include <rapidjson/document.h>
 
 #include "reference_server/api/result.h"
 

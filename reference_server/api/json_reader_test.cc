@@ -10,8 +10,8 @@ namespace {
 constexpr std::size_t kDepth = 64;
 
 TEST(JsonReaderTest, ParsesAnObject) {
-  auto parsed = ParseStrictJson(R"({"a": [1, 2.5, "x", null, true], "b": {"c": {}}})", "body",
-                                kDepth);
+  auto parsed =
+      ParseStrictJson(R"({"a": [1, 2.5, "x", null, true], "b": {"c": {}}})", "body", kDepth);
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   const rapidjson::Document& json = parsed.value();
   ASSERT_TRUE(json.IsObject());
@@ -54,8 +54,8 @@ INSTANTIATE_TEST_SUITE_P(
                    ErrorCode::kMalformedJson, "offset 2"},
         RejectCase{"NulInsideDocument", std::string("{\"a\":\0}", 7), ErrorCode::kMalformedJson,
                    "invalid JSON"},
-        RejectCase{"RawControlCharacterInString", "{\"a\":\"x\ny\"}",
-                   ErrorCode::kMalformedJson, "invalid JSON"},
+        RejectCase{"RawControlCharacterInString", "{\"a\":\"x\ny\"}", ErrorCode::kMalformedJson,
+                   "invalid JSON"},
         RejectCase{"InvalidUtf8InString", "{\"a\":\"\xFF\"}", ErrorCode::kMalformedJson,
                    "encoding"},
         RejectCase{"OverlongUtf8InString", "{\"a\":\"\xC0\xAF\"}", ErrorCode::kMalformedJson,
@@ -64,8 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
                    "surrogate"},
         RejectCase{"LoneLowSurrogateEscape", R"({"a":"\udc00"})", ErrorCode::kMalformedJson,
                    "unpaired surrogate"},
-        RejectCase{"LowSurrogateBeforeHigh", R"({"a":"x\udfff\ud800"})",
-                   ErrorCode::kMalformedJson, "surrogate"},
+        RejectCase{"LowSurrogateBeforeHigh", R"({"a":"x\udfff\ud800"})", ErrorCode::kMalformedJson,
+                   "surrogate"},
         RejectCase{"LoneLowSurrogateInKey", R"({"\udfff":1})", ErrorCode::kMalformedJson,
                    "unpaired surrogate"},
         RejectCase{"NumberTooBig", R"({"a":1e400})", ErrorCode::kMalformedJson, "too big"},
@@ -101,9 +101,7 @@ TEST(JsonReaderTest, SameKeyInSiblingObjectsIsNotADuplicate) {
   EXPECT_TRUE(ParseStrictJson(R"([{"k":1},{"k":2},{"o":{"k":3}}])", "body", kDepth).ok());
 }
 
-std::string Nested(std::size_t depth) {
-  return std::string(depth, '[') + std::string(depth, ']');
-}
+std::string Nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
 TEST(JsonReaderTest, AcceptsNestingUpToTheLimit) {
   EXPECT_TRUE(ParseStrictJson(Nested(kDepth), "body", kDepth).ok());

@@ -13,7 +13,7 @@ inline constexpr std::size_t kMiB = 1024 * 1024;
 struct RequestLimits {
   // Documented ("Input Files" section).
   std::size_t max_input_files = 10;
-  std::size_t max_file_bytes = 5 * kMiB;    // decoded, per file
+  std::size_t max_file_bytes = 5 * kMiB;         // decoded, per file
   std::size_t max_total_file_bytes = 10 * kMiB;  // decoded, all files
   // The documentation says 256 characters, but Linux file systems store
   // at most 255 bytes per name (NAME_MAX): a 256-byte name could only fail

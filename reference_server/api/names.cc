@@ -9,11 +9,16 @@ std::string_view NetworkModeName(NetworkMode mode) {
 
 std::string_view JobStatusName(JobStatus status) {
   switch (status) {
-    case JobStatus::kPending: return "pending";
-    case JobStatus::kRunning: return "running";
-    case JobStatus::kCompleted: return "completed";
-    case JobStatus::kTimeout: return "timeout";
-    case JobStatus::kCancelled: return "cancelled";
+    case JobStatus::kPending:
+      return "pending";
+    case JobStatus::kRunning:
+      return "running";
+    case JobStatus::kCompleted:
+      return "completed";
+    case JobStatus::kTimeout:
+      return "timeout";
+    case JobStatus::kCancelled:
+      return "cancelled";
   }
   return "pending";
 }

@@ -55,7 +55,8 @@ Result<QueryParams> ParseQueryString(std::string_view query) {
         eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1), field);
     if (!value) return value.error();
 
-    if (!names.insert(name.value()).second) return MakeError(ErrorCode::kInvalidQuery, field, "is given more than once");
+    if (!names.insert(name.value()).second)
+      return MakeError(ErrorCode::kInvalidQuery, field, "is given more than once");
     params.emplace_back(std::move(name).value(), std::move(value).value());
   }
   return params;

@@ -27,28 +27,32 @@ bool IsPortableEnvName(std::string_view name) {
 
 std::string_view JsonTypeName(const rapidjson::Value& value) {
   switch (value.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+      return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "boolean";
-    case rapidjson::kObjectType: return "object";
-    case rapidjson::kArrayType: return "array";
-    case rapidjson::kStringType: return "string";
-    case rapidjson::kNumberType: return value.IsDouble() ? "number" : "integer";
+    case rapidjson::kTrueType:
+      return "boolean";
+    case rapidjson::kObjectType:
+      return "object";
+    case rapidjson::kArrayType:
+      return "array";
+    case rapidjson::kStringType:
+      return "string";
+    case rapidjson::kNumberType:
+      return value.IsDouble() ? "number" : "integer";
   }
   return "unknown";
 }
 
-ApiError WrongType(std::string_view field, std::string_view expected,
-                   const rapidjson::Value& got) {
-  return MakeError(ErrorCode::kWrongType, std::string(field),
-                   "must be " + std::string(expected) + " (got " +
-                       std::string(JsonTypeName(got)) + ")");
+ApiError WrongType(std::string_view field, std::string_view expected, const rapidjson::Value& got) {
+  return MakeError(
+      ErrorCode::kWrongType, std::string(field),
+      "must be " + std::string(expected) + " (got " + std::string(JsonTypeName(got)) + ")");
 }
 
 Result<const rapidjson::Value*> AliasedMember(const rapidjson::Value& object,
-                                              std::string_view path_prefix,
-                                              std::string_view name, std::string_view alias,
-                                              JsonKind kind) {
+                                              std::string_view path_prefix, std::string_view name,
+                                              std::string_view alias, JsonKind kind) {
   const rapidjson::Value* found[2] = {nullptr, nullptr};
   const std::string_view spellings[2] = {name, alias};
   for (int i = 0; i < 2; ++i) {
@@ -64,10 +68,9 @@ Result<const rapidjson::Value*> AliasedMember(const rapidjson::Value& object,
     found[i] = &it->value;
   }
   if (found[0] != nullptr && found[1] != nullptr && *found[0] != *found[1]) {
-    return MakeError(ErrorCode::kConflictingFields,
-                     std::string(path_prefix) + std::string(name),
-                     "conflicts with \"" + std::string(alias) +
-                         "\", its alias, which has a different value");
+    return MakeError(
+        ErrorCode::kConflictingFields, std::string(path_prefix) + std::string(name),
+        "conflicts with \"" + std::string(alias) + "\", its alias, which has a different value");
   }
   return found[0] != nullptr ? found[0] : found[1];
 }
@@ -78,9 +81,9 @@ Result<std::string> ValidateLanguage(std::string_view language, std::string_view
     return MakeError(ErrorCode::kInvalidValue, std::string(field), "must not be empty");
   }
   if (language.size() > limits.max_language_bytes) {
-    return MakeError(ErrorCode::kInvalidValue, std::string(field),
-                     "must be at most " + std::to_string(limits.max_language_bytes) +
-                         " bytes long");
+    return MakeError(
+        ErrorCode::kInvalidValue, std::string(field),
+        "must be at most " + std::to_string(limits.max_language_bytes) + " bytes long");
   }
   std::string lowered;
   lowered.reserve(language.size());
@@ -89,9 +92,9 @@ Result<std::string> ValidateLanguage(std::string_view language, std::string_view
     const bool allowed = IsAsciiLetter(lower) || IsAsciiDigit(lower) || lower == '+' ||
                          lower == '#' || lower == '.' || lower == '_' || lower == '-';
     if (!allowed) {
-      return MakeError(ErrorCode::kInvalidValue, std::string(field),
-                       "must contain only letters, digits and + # . _ - (got \"" +
-                           Excerpt(language) + "\")");
+      return MakeError(
+          ErrorCode::kInvalidValue, std::string(field),
+          "must contain only letters, digits and + # . _ - (got \"" + Excerpt(language) + "\")");
     }
     lowered.push_back(lower);
   }
@@ -102,8 +105,7 @@ Result<NetworkMode> ParseNetworkMode(std::string_view value, std::string_view fi
   if (value == "zerotrust") return NetworkMode::kZeroTrust;
   if (value == "semitrusted") return NetworkMode::kSemiTrusted;
   return MakeError(ErrorCode::kInvalidValue, std::string(field),
-                   "must be \"zerotrust\" or \"semitrusted\" (got \"" + Excerpt(value) +
-                       "\")");
+                   "must be \"zerotrust\" or \"semitrusted\" (got \"" + Excerpt(value) + "\")");
 }
 
 Result<int> TtlFromJson(const rapidjson::Value& value, std::string_view field,
@@ -121,16 +123,14 @@ Result<int> TtlFromJson(const rapidjson::Value& value, std::string_view field,
 
 Result<int> TtlFromText(std::string_view text, std::string_view field,
                         const RequestLimits& limits) {
-  const bool digits_only =
-      !text.empty() && std::all_of(text.begin(), text.end(), IsAsciiDigit);
+  const bool digits_only = !text.empty() && std::all_of(text.begin(), text.end(), IsAsciiDigit);
   if (!digits_only) {
     return MakeError(ErrorCode::kInvalidValue, std::string(field),
                      TtlRangeRule(limits) + ", got \"" + Excerpt(text) + "\"");
   }
   std::int64_t ttl = 0;
   const auto parsed = std::from_chars(text.data(), text.data() + text.size(), ttl);
-  if (parsed.ec != std::errc() || ttl < limits.min_ttl_seconds ||
-      ttl > limits.max_ttl_seconds) {
+  if (parsed.ec != std::errc() || ttl < limits.min_ttl_seconds || ttl > limits.max_ttl_seconds) {
     return MakeError(ErrorCode::kInvalidValue, std::string(field), TtlRangeRule(limits));
   }
   return static_cast<int>(ttl);

@@ -1,10 +1,10 @@
 #ifndef REFERENCE_SERVER_API_REQUEST_FIELDS_H_
 #define REFERENCE_SERVER_API_REQUEST_FIELDS_H_
 
+#include <rapidjson/document.h>
+
 #include <string>
 #include <string_view>
-
-#include <rapidjson/document.h>
 
 #include "reference_server/api/limits.h"
 #include "reference_server/api/request.h"
@@ -27,8 +27,7 @@ Result<int> TtlFromJson(const rapidjson::Value& value, std::string_view field,
                         const RequestLimits& limits);
 
 // Decimal digits only, within [min_ttl, max_ttl].
-Result<int> TtlFromText(std::string_view text, std::string_view field,
-                        const RequestLimits& limits);
+Result<int> TtlFromText(std::string_view text, std::string_view field, const RequestLimits& limits);
 
 // "true", "false", "1" or "0".
 Result<bool> BoolFromText(std::string_view text, std::string_view field);
@@ -49,17 +48,15 @@ enum class JsonKind { kString, kBoolean };
 // are checked first, so only scalars are ever compared (comparing objects
 // would cost quadratic time).
 Result<const rapidjson::Value*> AliasedMember(const rapidjson::Value& object,
-                                              std::string_view path_prefix,
-                                              std::string_view name, std::string_view alias,
-                                              JsonKind kind);
+                                              std::string_view path_prefix, std::string_view name,
+                                              std::string_view alias, JsonKind kind);
 
 // The JSON type of `value` as the documentation names types ("string",
 // "integer", "number", "boolean", "object", "array", "null").
 std::string_view JsonTypeName(const rapidjson::Value& value);
 
 // "must be a string (got integer)".
-ApiError WrongType(std::string_view field, std::string_view expected,
-                   const rapidjson::Value& got);
+ApiError WrongType(std::string_view field, std::string_view expected, const rapidjson::Value& got);
 
 }  // namespace api
 

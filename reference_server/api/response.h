@@ -103,7 +103,7 @@ struct HealthInfo {
   int workers = 0;
   std::size_t pending = 0;
   std::size_t running = 0;
-  std::size_t queue_capacity = 0;  // jobs that may wait for a worker
+  std::size_t queue_capacity = 0;                             // jobs that may wait for a worker
   std::vector<std::pair<std::string, std::string>> enforced;  // limit -> how
 };
 

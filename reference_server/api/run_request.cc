@@ -34,9 +34,9 @@ auto OptionalParam(const QueryParams& params, std::string_view name, std::string
     auto parsed = parse(*text, QueryPath(spelling));
     if (!parsed) return parsed.error();
     if (found && !(*found == parsed.value())) {
-      return MakeError(ErrorCode::kConflictingFields, QueryPath(name),
-                       "conflicts with \"" + std::string(alias) +
-                           "\", its alias, which has a different value");
+      return MakeError(
+          ErrorCode::kConflictingFields, QueryPath(name),
+          "conflicts with \"" + std::string(alias) + "\", its alias, which has a different value");
     }
     found = std::move(parsed).value();
   }

@@ -43,9 +43,8 @@ TEST(RunRequestTest, EveryQueryParameterIsRead) {
 }
 
 TEST(RunRequestTest, BooleansAcceptTrueFalseOneZero) {
-  for (const auto& [text, expected] :
-       std::vector<std::pair<std::string, bool>>{{"true", true}, {"1", true},
-                                                 {"false", false}, {"0", false}}) {
+  for (const auto& [text, expected] : std::vector<std::pair<std::string, bool>>{
+           {"true", true}, {"1", true}, {"false", false}, {"0", false}}) {
     auto parsed = ParseRunRequest(kPython, "return_artifact=" + text);
     ASSERT_TRUE(parsed.ok()) << text;
     EXPECT_EQ(parsed.value().execute.return_artifact, expected) << text;
@@ -53,8 +52,8 @@ TEST(RunRequestTest, BooleansAcceptTrueFalseOneZero) {
 }
 
 TEST(RunRequestTest, AliasesAgreeingInMeaningAreAccepted) {
-  auto parsed = ParseRunRequest(
-      kPython, "return_artifact=1&return_artifacts=true&network=semitrusted");
+  auto parsed =
+      ParseRunRequest(kPython, "return_artifact=1&return_artifacts=true&network=semitrusted");
   ASSERT_TRUE(parsed.ok()) << parsed.error().Describe();
   EXPECT_TRUE(parsed.value().execute.return_artifact);
   EXPECT_EQ(parsed.value().execute.network_mode, NetworkMode::kSemiTrusted);
@@ -81,7 +80,7 @@ TEST_P(RunRejectTest, NamesTheFieldAndTheRule) {
   auto parsed = ParseRunRequest(GetParam().body, GetParam().query);
   ASSERT_FALSE(parsed.ok());
   api_test::ExpectApiError(parsed.error(), GetParam().code, GetParam().field,
-                          GetParam().message_part);
+                           GetParam().message_part);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -99,17 +98,15 @@ INSTANTIATE_TEST_SUITE_P(
                    "got \"1.5\""},
         RejectCase{"TtlWord", kPython, "ttl=sixty", ErrorCode::kInvalidValue, "query.ttl",
                    "got \"sixty\""},
-        RejectCase{"TtlEmpty", kPython, "ttl=", ErrorCode::kInvalidValue, "query.ttl",
-                   "got \"\""},
-        RejectCase{"TtlOverflow", kPython, "ttl=99999999999999999999999",
-                   ErrorCode::kInvalidValue, "query.ttl", "from 1 to 900"},
+        RejectCase{"TtlEmpty", kPython, "ttl=", ErrorCode::kInvalidValue, "query.ttl", "got \"\""},
+        RejectCase{"TtlOverflow", kPython, "ttl=99999999999999999999999", ErrorCode::kInvalidValue,
+                   "query.ttl", "from 1 to 900"},
         RejectCase{"BoolWord", kPython, "return_artifact=yes", ErrorCode::kInvalidValue,
                    "query.return_artifact", "true, false, 1 or 0"},
-        RejectCase{"BoolUpperCase", kPython, "return_wasm_artifact=TRUE",
-                   ErrorCode::kInvalidValue, "query.return_wasm_artifact", "got \"TRUE\""},
+        RejectCase{"BoolUpperCase", kPython, "return_wasm_artifact=TRUE", ErrorCode::kInvalidValue,
+                   "query.return_wasm_artifact", "got \"TRUE\""},
         RejectCase{"BoolAliasConflict", kPython, "return_artifact=1&return_artifacts=false",
-                   ErrorCode::kConflictingFields, "query.return_artifact",
-                   "\"return_artifacts\""},
+                   ErrorCode::kConflictingFields, "query.return_artifact", "\"return_artifacts\""},
         RejectCase{"NetworkUnknown", kPython, "network_mode=open", ErrorCode::kInvalidValue,
                    "query.network_mode", "\"zerotrust\" or \"semitrusted\""},
         RejectCase{"NetworkAliasUnknown", kPython, "network=open", ErrorCode::kInvalidValue,
@@ -142,13 +139,12 @@ INSTANTIATE_TEST_SUITE_P(
 
 INSTANTIATE_TEST_SUITE_P(
     Body, RunRejectTest,
-    testing::Values(
-        RejectCase{"NoShebang", "print(1)\n", "", ErrorCode::kLanguageNotDetected, "body",
-                   "must start with a shebang"},
-        RejectCase{"Empty", "", "", ErrorCode::kLanguageNotDetected, "body",
-                   "must start with a shebang"},
-        RejectCase{"UnknownInterpreter", "#!/usr/bin/cobc\n", "",
-                   ErrorCode::kLanguageNotDetected, "body", "\"cobc\" is not one"}),
+    testing::Values(RejectCase{"NoShebang", "print(1)\n", "", ErrorCode::kLanguageNotDetected,
+                               "body", "must start with a shebang"},
+                    RejectCase{"Empty", "", "", ErrorCode::kLanguageNotDetected, "body",
+                               "must start with a shebang"},
+                    RejectCase{"UnknownInterpreter", "#!/usr/bin/cobc\n", "",
+                               ErrorCode::kLanguageNotDetected, "body", "\"cobc\" is not one"}),
     [](const testing::TestParamInfo<RejectCase>& info) { return info.param.name; });
 
 TEST(RunRequestTest, CodeSizeIsBounded) {

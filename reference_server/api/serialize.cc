@@ -1,10 +1,10 @@
 #include "reference_server/api/serialize.h"
 
-#include <algorithm>
-#include <chrono>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <chrono>
 
 #include "reference_server/api/base64.h"
 #include "reference_server/api/utf8.h"

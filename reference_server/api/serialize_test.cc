@@ -138,16 +138,19 @@ TEST(DocumentedResponsesTest, ZigExecuteError) {
 }
 
 TEST(DocumentedResponsesTest, ZigJobCompleted) {
-  JobView job{"c3d4e5f6-a7b8-9012-cdef-345678901234", JobStatus::kCompleted, 1699564800,
-              1699564801, 1699564805,
+  JobView job{"c3d4e5f6-a7b8-9012-cdef-345678901234",
+              JobStatus::kCompleted,
+              1699564800,
+              1699564801,
+              1699564805,
               NewResult(true, "Hello from unsandbox!\n", "", 0, "python", "", 4021)};
   ExpectSameJson(ToJson(job), "zig/job_response_completed.json");
 }
 
 TEST(DocumentedResponsesTest, ZigCancel) {
-  CancelAnswer answer{"Job cancelled", "e5f6a7b8-c9d0-1234-efgh-567890123456",
-                      NewResult(false, "Partial output before cancel...", "", -1, "python", "",
-                                1523)};
+  CancelAnswer answer{
+      "Job cancelled", "e5f6a7b8-c9d0-1234-efgh-567890123456",
+      NewResult(false, "Partial output before cancel...", "", -1, "python", "", 1523)};
   ExpectSameJson(ToJson(answer), "zig/cancel_response.json");
 }
 
@@ -159,11 +162,14 @@ TEST(DocumentedResponsesTest, ZigRun) {
 }
 
 TEST(DocumentedResponsesTest, ZigRunAsyncJob) {
-  ExecutionResult r =
-      NewResult(true, "Running async with auto-detect!\n", "", 0, "ruby", "", 1234);
+  ExecutionResult r = NewResult(true, "Running async with auto-detect!\n", "", 0, "ruby", "", 1234);
   r.detected_language = "ruby";
-  JobView job{"a7b8c9d0-e1f2-3456-ghij-789012345678", JobStatus::kCompleted, 1699564800,
-              1699564801, 1699564802, r};
+  JobView job{"a7b8c9d0-e1f2-3456-ghij-789012345678",
+              JobStatus::kCompleted,
+              1699564800,
+              1699564801,
+              1699564802,
+              r};
   ExpectSameJson(ToJson(job), "zig/run_async_job_response.json");
 }
 
@@ -172,8 +178,7 @@ TEST(DocumentedResponsesTest, ZigRunAsyncJob) {
 TEST(SerializeTest, EscapesQuotesBackslashesAndControlCharacters) {
   ExecutionResult r;
   r.stdout_text = std::string("a\"b\\c\n\t\x01\x1f\0end", 13);
-  EXPECT_EQ(ToJson(r),
-            R"({"success":false,"stdout":"a\"b\\c\n\t\u0001\u001F\u0000end"})");
+  EXPECT_EQ(ToJson(r), R"({"success":false,"stdout":"a\"b\\c\n\t\u0001\u001F\u0000end"})");
 }
 
 TEST(SerializeTest, ReplacesInvalidUtf8WithReplacementCharacter) {
@@ -181,14 +186,17 @@ TEST(SerializeTest, ReplacesInvalidUtf8WithReplacementCharacter) {
   r.stdout_text = "ok \xFF\xC3 \xE2\x82\xAC";
   r.stderr_text = "\xED\xA0\x80";  // an encoded surrogate
   const std::string json = ToJson(r);
-  EXPECT_EQ(json, "{\"success\":false,\"stdout\":\"ok \xEF\xBF\xBD\xEF\xBF\xBD \xE2\x82\xAC\","
-                  "\"stderr\":\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"}");
+  EXPECT_EQ(json,
+            "{\"success\":false,\"stdout\":\"ok \xEF\xBF\xBD\xEF\xBF\xBD \xE2\x82\xAC\","
+            "\"stderr\":\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"}");
   EXPECT_TRUE(ParseStrictJson(json, "out", 8).ok());
 }
 
 TEST(SerializeTest, ArtifactsCarryBase64AndSize) {
   ExecutionResult r;
-  r.artifacts = std::vector<Artifact>{{"a.out", std::string("\x7F" "ELF\0", 5)}};
+  r.artifacts = std::vector<Artifact>{{"a.out", std::string("\x7F"
+                                                            "ELF\0",
+                                                            5)}};
   EXPECT_EQ(ToJson(r), R"({"success":false,"artifacts":[)"
                        R"({"filename":"a.out","content_base64":"f0VMRgA=","size":5}]})");
 }
@@ -224,7 +232,9 @@ TEST(SerializeTest, CancelWithoutResult) {
             R"({"message":"Job cancelled","job_id":"j"})");
 }
 
-TEST(SerializeTest, EmptyJobList) { EXPECT_EQ(ToJson(std::vector<JobSummary>{}), R"({"jobs":[]})"); }
+TEST(SerializeTest, EmptyJobList) {
+  EXPECT_EQ(ToJson(std::vector<JobSummary>{}), R"({"jobs":[]})");
+}
 
 TEST(SerializeTest, ErrorBody) {
   EXPECT_EQ(ToJson(MakeError(ErrorCode::kInvalidFilename, "input_files[3].filename",

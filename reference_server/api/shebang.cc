@@ -10,19 +10,44 @@ namespace {
 // Interpreter name (version suffix removed) -> language. Keep docs/API.md's
 // table in step with this one.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 38> kInterpreters = {{
-    {"python", "python"},      {"pypy", "python"},         {"node", "javascript"},
-    {"nodejs", "javascript"},  {"bun", "javascript"},      {"deno", "typescript"},
-    {"ts-node", "typescript"}, {"tsx", "typescript"},      {"bash", "bash"},
-    {"sh", "sh"},              {"dash", "sh"},             {"zsh", "zsh"},
-    {"ksh", "ksh"},            {"fish", "fish"},           {"perl", "perl"},
-    {"ruby", "ruby"},          {"php", "php"},             {"lua", "lua"},
-    {"luajit", "lua"},         {"Rscript", "r"},           {"tclsh", "tcl"},
-    {"awk", "awk"},            {"gawk", "awk"},            {"pwsh", "powershell"},
-    {"groovy", "groovy"},      {"elixir", "elixir"},       {"escript", "erlang"},
-    {"julia", "julia"},        {"raku", "raku"},           {"runghc", "haskell"},
-    {"runhaskell", "haskell"}, {"ocaml", "ocaml"},         {"guile", "scheme"},
-    {"racket", "racket"},      {"sbcl", "commonlisp"},     {"clisp", "commonlisp"},
-    {"crystal", "crystal"},    {"dart", "dart"},
+    {"python", "python"},
+    {"pypy", "python"},
+    {"node", "javascript"},
+    {"nodejs", "javascript"},
+    {"bun", "javascript"},
+    {"deno", "typescript"},
+    {"ts-node", "typescript"},
+    {"tsx", "typescript"},
+    {"bash", "bash"},
+    {"sh", "sh"},
+    {"dash", "sh"},
+    {"zsh", "zsh"},
+    {"ksh", "ksh"},
+    {"fish", "fish"},
+    {"perl", "perl"},
+    {"ruby", "ruby"},
+    {"php", "php"},
+    {"lua", "lua"},
+    {"luajit", "lua"},
+    {"Rscript", "r"},
+    {"tclsh", "tcl"},
+    {"awk", "awk"},
+    {"gawk", "awk"},
+    {"pwsh", "powershell"},
+    {"groovy", "groovy"},
+    {"elixir", "elixir"},
+    {"escript", "erlang"},
+    {"julia", "julia"},
+    {"raku", "raku"},
+    {"runghc", "haskell"},
+    {"runhaskell", "haskell"},
+    {"ocaml", "ocaml"},
+    {"guile", "scheme"},
+    {"racket", "racket"},
+    {"sbcl", "commonlisp"},
+    {"clisp", "commonlisp"},
+    {"crystal", "crystal"},
+    {"dart", "dart"},
 }};
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
@@ -46,9 +71,8 @@ std::string_view Basename(std::string_view path) {
 
 // env(1) options that take the next word as their argument.
 bool EnvOptionTakesArgument(std::string_view word) {
-  return word == "-u" || word == "--unset" || word == "-C" || word == "--chdir" ||
-         word == "-P" || word == "--default-signal" || word == "--ignore-signal" ||
-         word == "--block-signal";
+  return word == "-u" || word == "--unset" || word == "-C" || word == "--chdir" || word == "-P" ||
+         word == "--default-signal" || word == "--ignore-signal" || word == "--block-signal";
 }
 
 // The word env(1) would run: options and NAME=value assignments skipped.

@@ -8,7 +8,7 @@ namespace {
 struct ShebangCase {
   std::string name;
   std::string code;
-  std::string language;     // empty: not detected
+  std::string language;  // empty: not detected
   std::string interpreter;
 };
 
@@ -50,8 +50,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "python3"},
         ShebangCase{"EnvUnset", "#!/usr/bin/env -u HOME perl\n", "perl", "perl"},
         ShebangCase{"EnvDoubleDash", "#!/usr/bin/env -- bash\n", "bash", "bash"},
-        ShebangCase{"EnvCommandWithPath", "#!/usr/bin/env /usr/local/bin/ruby\n", "ruby",
-                    "ruby"},
+        ShebangCase{"EnvCommandWithPath", "#!/usr/bin/env /usr/local/bin/ruby\n", "ruby", "ruby"},
         ShebangCase{"RelativeInterpreter", "#!python\n", "python", "python"},
         ShebangCase{"Rscript", "#!/usr/bin/env Rscript\n", "r", "Rscript"},
         ShebangCase{"Nodejs", "#!/usr/bin/nodejs\n", "javascript", "nodejs"},

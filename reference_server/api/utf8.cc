@@ -18,11 +18,23 @@ std::size_t SequenceLengthFor(unsigned char lead, SecondByteRange& second) {
   second = {0x80, 0xBF};
   if (lead <= 0x7F) return 1;
   if (lead >= 0xC2 && lead <= 0xDF) return 2;
-  if (lead == 0xE0) { second = {0xA0, 0xBF}; return 3; }
-  if (lead == 0xED) { second = {0x80, 0x9F}; return 3; }  // no surrogates
+  if (lead == 0xE0) {
+    second = {0xA0, 0xBF};
+    return 3;
+  }
+  if (lead == 0xED) {
+    second = {0x80, 0x9F};
+    return 3;
+  }  // no surrogates
   if (lead >= 0xE1 && lead <= 0xEF) return 3;
-  if (lead == 0xF0) { second = {0x90, 0xBF}; return 4; }
-  if (lead == 0xF4) { second = {0x80, 0x8F}; return 4; }  // <= U+10FFFF
+  if (lead == 0xF0) {
+    second = {0x90, 0xBF};
+    return 4;
+  }
+  if (lead == 0xF4) {
+    second = {0x80, 0x8F};
+    return 4;
+  }  // <= U+10FFFF
   if (lead >= 0xF1 && lead <= 0xF3) return 4;
   return 0;
 }
@@ -35,7 +47,10 @@ std::size_t PrefixLength(std::string_view text, std::size_t pos, bool& complete)
   const std::size_t length = SequenceLengthFor(lead, second);
   complete = false;
   if (length == 0) return 1;
-  if (length == 1) { complete = true; return 1; }
+  if (length == 1) {
+    complete = true;
+    return 1;
+  }
   std::size_t i = 1;
   for (; i < length && pos + i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[pos + i]);

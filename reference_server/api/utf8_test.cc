@@ -31,8 +31,7 @@ const std::string F(int n) {
 INSTANTIATE_TEST_SUITE_P(
     Table37, Utf8Test,
     testing::Values(
-        Utf8Case{"Empty", "", true, ""},
-        Utf8Case{"Ascii", "hello\n", true, "hello\n"},
+        Utf8Case{"Empty", "", true, ""}, Utf8Case{"Ascii", "hello\n", true, "hello\n"},
         Utf8Case{"EmbeddedNul", std::string("a\0b", 3), true, std::string("a\0b", 3)},
         Utf8Case{"TwoByte", "\xC3\xA9", true, "\xC3\xA9"},
         Utf8Case{"ThreeByte", "\xE2\x82\xAC", true, "\xE2\x82\xAC"},
@@ -47,9 +46,8 @@ INSTANTIATE_TEST_SUITE_P(
         Utf8Case{"TruncatedBeforeAscii", "\xF0\x9F\x98!", false, std::string(kFffd) + "!"},
         Utf8Case{"InvalidLeadBytes", "\xFF\xFE", false, F(2)},
         // The example of the Unicode Standard, section 3.9 (maximal subparts).
-        Utf8Case{"UnicodeStandardExample",
-                 "\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64", false,
-                 "a" + F(3) + "b" + F(1) + "c" + F(2) + "d"}),
+        Utf8Case{"UnicodeStandardExample", "\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64",
+                 false, "a" + F(3) + "b" + F(1) + "c" + F(2) + "d"}),
     [](const testing::TestParamInfo<Utf8Case>& info) { return info.param.name; });
 
 TEST(Utf8SequenceTest, ReportsTheLengthOfEachSequence) {

@@ -1,9 +1,9 @@
 #include "reference_server/http/access_log.h"
 
-#include <chrono>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <chrono>
 
 #include "reference_server/api/error.h"
 #include "reference_server/api/utf8.h"

@@ -17,7 +17,7 @@ namespace http {
 struct RequestRecord {
   std::string remote;  // "127.0.0.1:53412"
   std::string method;
-  std::string path;    // without the query
+  std::string path;  // without the query
   unsigned status = 0;
   std::int64_t duration_ms = 0;  // from the request's first byte to its answer
   std::string job_id;

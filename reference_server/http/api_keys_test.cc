@@ -23,10 +23,9 @@ TEST(ApiKeysTest, AuthenticatesBearerKeysToStableOwners) {
 TEST(ApiKeysTest, RefusesEverythingElse) {
   ApiKeys keys;
   ASSERT_EQ(keys.Add("alpha-key", "test"), std::nullopt);
-  for (const char* header :
-       {"", "Bearer", "Bearer ", "alpha-key", "Basic alpha-key", "Bearer alpha-ke",
-        "Bearer alpha-key2", "Bearer ALPHA-KEY", "Bearer xalpha-key", "Beareralpha-key",
-        "Token alpha-key"}) {
+  for (const char* header : {"", "Bearer", "Bearer ", "alpha-key", "Basic alpha-key",
+                             "Bearer alpha-ke", "Bearer alpha-key2", "Bearer ALPHA-KEY",
+                             "Bearer xalpha-key", "Beareralpha-key", "Token alpha-key"}) {
     EXPECT_EQ(keys.Authenticate(header), std::nullopt) << header;
   }
   // A key that is a prefix or a repetition of a known key does not match

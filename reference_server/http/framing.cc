@@ -58,35 +58,35 @@ std::optional<api::ApiError> ReadFailureAnswer(ReadPhase phase, boost::beast::er
   // fault; in its body, the body is.
   const std::string field = header ? "" : "body";
   const auto chunk_too_large = [&] {
-    return MakeError(ErrorCode::kBadRequest, field,
-                     "a chunk header or trailer is over " +
-                         std::to_string(limits.max_header_bytes) + " bytes");
+    return MakeError(
+        ErrorCode::kBadRequest, field,
+        "a chunk header or trailer is over " + std::to_string(limits.max_header_bytes) + " bytes");
   };
   // In a body, an oversized chunk header is what went wrong, whatever else.
   if (!header && ec == bhttp::error::buffer_overflow) return chunk_too_large();
   if (header && ec == bhttp::error::header_limit) {
-    return MakeError(ErrorCode::kHeadersTooLarge, "",
-                     "the request header is over " + std::to_string(limits.max_header_bytes) +
-                         " bytes");
+    return MakeError(
+        ErrorCode::kHeadersTooLarge, "",
+        "the request header is over " + std::to_string(limits.max_header_bytes) + " bytes");
   }
   if (ec == bhttp::error::body_limit) {
-    return MakeError(ErrorCode::kPayloadTooLarge, "body",
-                     "the request body is over " + std::to_string(limits.max_body_bytes) +
-                         " bytes");
+    return MakeError(
+        ErrorCode::kPayloadTooLarge, "body",
+        "the request body is over " + std::to_string(limits.max_body_bytes) + " bytes");
   }
   if (timed_out && (got_some || !header)) {
-    return MakeError(ErrorCode::kRequestTimeout, field,
-                     std::string("the request ") + (header ? "header" : "body") +
-                         " did not arrive in time");
+    return MakeError(
+        ErrorCode::kRequestTimeout, field,
+        std::string("the request ") + (header ? "header" : "body") + " did not arrive in time");
   }
   const bool gone = ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
                     ec == net::error::connection_reset ||
                     (header ? timed_out || !got_some : ec == bhttp::error::partial_message);
   if (gone) return std::nullopt;
   if (ec == bhttp::error::buffer_overflow) return chunk_too_large();
-  return MakeError(ErrorCode::kBadRequest, field,
-                   std::string(header ? "malformed HTTP request: " : "malformed HTTP body: ") +
-                       ec.message());
+  return MakeError(
+      ErrorCode::kBadRequest, field,
+      std::string(header ? "malformed HTTP request: " : "malformed HTTP body: ") + ec.message());
 }
 
 }  // namespace http

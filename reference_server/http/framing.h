@@ -1,13 +1,12 @@
 #ifndef REFERENCE_SERVER_HTTP_FRAMING_H_
 #define REFERENCE_SERVER_HTTP_FRAMING_H_
 
-#include <cstddef>
-#include <optional>
-#include <string>
-
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
 
 #include "reference_server/api/error.h"
 

@@ -109,8 +109,8 @@ TEST(FramingTest, AFailedHeaderReadIsAnsweredOrClosed) {
   EXPECT_EQ(Answer(header, bhttp::error::bad_version, false, false), "close");
   EXPECT_EQ(Answer(header, bhttp::error::buffer_overflow, true, false),
             "bad_request [] a chunk header or trailer is over 16384 bytes");
-  EXPECT_EQ(Answer(header, bhttp::error::bad_method, true, false).rfind(
-                "bad_request [] malformed HTTP request: ", 0),
+  EXPECT_EQ(Answer(header, bhttp::error::bad_method, true, false)
+                .rfind("bad_request [] malformed HTTP request: ", 0),
             0u);
 }
 
@@ -124,8 +124,8 @@ TEST(FramingTest, AFailedBodyReadIsAnsweredOrClosed) {
             "request_timeout [body] the request body did not arrive in time");
   EXPECT_EQ(Answer(body, bhttp::error::partial_message, true, false), "close");
   EXPECT_EQ(Answer(body, bhttp::error::end_of_stream, true, false), "close");
-  EXPECT_EQ(Answer(body, bhttp::error::bad_chunk, true, false).rfind(
-                "bad_request [body] malformed HTTP body: ", 0),
+  EXPECT_EQ(Answer(body, bhttp::error::bad_chunk, true, false)
+                .rfind("bad_request [body] malformed HTTP body: ", 0),
             0u);
 }
 

@@ -9,8 +9,7 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& io, Router& router, AccessLog& log,
-                   const SessionOptions& options, ByteBudget& answers,
-                   Connections& connections)
+                   const SessionOptions& options, ByteBudget& answers, Connections& connections)
     : io_(io),
       strand_(net::make_strand(io)),
       acceptor_(strand_),
@@ -49,8 +48,8 @@ void Listener::Stop() {
 
 void Listener::Accept() {
   acceptor_.async_accept(
-      net::make_strand(io_), [self = shared_from_this()](boost::system::error_code ec,
-                                                         tcp::socket socket) {
+      net::make_strand(io_),
+      [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
         if (!self->acceptor_.is_open()) return;
         if (!ec) {
           Connections& connections = self->connections_;

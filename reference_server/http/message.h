@@ -10,8 +10,8 @@ namespace http {
 // What the router needs of a request, independent of Beast so that tests
 // and fuzzers build one directly.
 struct Request {
-  std::string method;  // "GET", "POST", ... as sent
-  std::string target;  // "/jobs/abc?x=1"
+  std::string method;         // "GET", "POST", ... as sent
+  std::string target;         // "/jobs/abc?x=1"
   std::string authorization;  // "" when absent
   std::string content_type;   // "" when absent
   std::string body;
@@ -22,8 +22,8 @@ struct Request {
 struct Answer {
   unsigned status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
-  std::string body;  // JSON
-  std::string job_id;  // for the access log: the job the request touched
+  std::string body;                                          // JSON
+  std::string job_id;      // for the access log: the job the request touched
   std::string error_code;  // for the access log: the error code, if any
 };
 

@@ -24,14 +24,15 @@ Answer JsonAnswer(unsigned status, std::string body) {
 }
 
 Answer Unauthorized(bool key_presented) {
-  Answer answer = ErrorAnswer(MakeError(
-      ErrorCode::kUnauthorized, "Authorization",
-      key_presented ? "the API key is not valid" : "an API key is required: Authorization: Bearer KEY"));
+  Answer answer =
+      ErrorAnswer(MakeError(ErrorCode::kUnauthorized, "Authorization",
+                            key_presented ? "the API key is not valid"
+                                          : "an API key is required: Authorization: Bearer KEY"));
   // RFC 6750 section 3: the challenge, and invalid_token when a key was
   // presented but refused.
-  answer.headers.emplace_back("WWW-Authenticate",
-                              key_presented ? R"(Bearer realm="api", error="invalid_token")"
-                                            : R"(Bearer realm="api")");
+  answer.headers.emplace_back(
+      "WWW-Authenticate",
+      key_presented ? R"(Bearer realm="api", error="invalid_token")" : R"(Bearer realm="api")");
   return answer;
 }
 
@@ -69,10 +70,10 @@ std::optional<Answer> Router::Screen(const std::string& method, const std::strin
                                      " (see GET /languages, POST /execute, POST /run, GET /jobs)"));
   }
   if (!MethodAllowed(route->endpoint, method)) {
-    Answer answer = ErrorAnswer(MakeError(ErrorCode::kMethodNotAllowed, "",
-                                          api::Excerpt(method) + " is not allowed on " +
-                                              std::string(path) + "; allowed: " +
-                                              AllowedMethods(route->endpoint)));
+    Answer answer =
+        ErrorAnswer(MakeError(ErrorCode::kMethodNotAllowed, "",
+                              api::Excerpt(method) + " is not allowed on " + std::string(path) +
+                                  "; allowed: " + AllowedMethods(route->endpoint)));
     answer.headers.emplace_back("Allow", AllowedMethods(route->endpoint));
     return answer;
   }
@@ -86,15 +87,16 @@ std::optional<Answer> Router::Screen(const std::string& method, const std::strin
     case Endpoint::kRunAsync:
       wrong_type = api::CheckContentType(content_type, api::MediaType::kTextPlain);
       break;
-    default: break;
+    default:
+      break;
   }
   if (wrong_type) return ErrorAnswer(*wrong_type);
   return std::nullopt;
 }
 
 Router::Abandon Router::Handle(const Request& request, Reply reply) {
-  if (auto answer = Screen(request.method, request.target, request.authorization,
-                           request.content_type)) {
+  if (auto answer =
+          Screen(request.method, request.target, request.authorization, request.content_type)) {
     reply(std::move(*answer));
     return {};
   }
@@ -102,11 +104,17 @@ Router::Abandon Router::Handle(const Request& request, Reply reply) {
   // Screen() authenticated every endpoint but /health.
   const std::string owner = keys_.Authenticate(request.authorization).value_or("");
   switch (route.endpoint) {
-    case Endpoint::kExecute: return Execute(owner, request, false, reply);
-    case Endpoint::kExecuteAsync: return Execute(owner, request, true, reply);
-    case Endpoint::kRun: return Run(owner, request, false, reply);
-    case Endpoint::kRunAsync: return Run(owner, request, true, reply);
-    case Endpoint::kJobs: reply(JsonAnswer(200, api::ToJson(store_.ListActive(owner)))); break;
+    case Endpoint::kExecute:
+      return Execute(owner, request, false, reply);
+    case Endpoint::kExecuteAsync:
+      return Execute(owner, request, true, reply);
+    case Endpoint::kRun:
+      return Run(owner, request, false, reply);
+    case Endpoint::kRunAsync:
+      return Run(owner, request, true, reply);
+    case Endpoint::kJobs:
+      reply(JsonAnswer(200, api::ToJson(store_.ListActive(owner))));
+      break;
     case Endpoint::kJob:
       if (request.method == "GET") {
         GetJob(owner, route.job_id, reply);
@@ -114,8 +122,12 @@ Router::Abandon Router::Handle(const Request& request, Reply reply) {
         CancelJob(owner, route.job_id, reply);
       }
       break;
-    case Endpoint::kLanguages: reply(Languages()); break;
-    case Endpoint::kHealth: reply(Health()); break;
+    case Endpoint::kLanguages:
+      reply(Languages());
+      break;
+    case Endpoint::kHealth:
+      reply(Health());
+      break;
   }
   return {};
 }
@@ -212,25 +224,26 @@ void Router::GetJob(const std::string& owner, const std::string& id, Reply& repl
 }
 
 void Router::CancelJob(const std::string& owner, const std::string& id, Reply& reply) {
-  store_.Cancel(owner, id, jobs::CancelReason::kUser,
-                [reply, id](const jobs::CancelResult& cancel) {
-                  Answer answer;
-                  switch (cancel.status) {
-                    case jobs::CancelStatus::kNotFound: answer = JobNotFound(); break;
-                    case jobs::CancelStatus::kAlreadyFinished:
-                      answer = ErrorAnswer(MakeError(
-                          ErrorCode::kJobFinished, "job_id",
-                          "the job has already ended with status " +
-                              std::string(api::JobStatusName(cancel.job.status))));
-                      break;
-                    case jobs::CancelStatus::kCancelled:
-                      answer = JsonAnswer(200, api::ToJson(api::CancelAnswer{
-                                                   "Job cancelled", id, cancel.job.result}));
-                      break;
-                  }
-                  answer.job_id = id;
-                  reply(std::move(answer));
-                });
+  store_.Cancel(
+      owner, id, jobs::CancelReason::kUser, [reply, id](const jobs::CancelResult& cancel) {
+        Answer answer;
+        switch (cancel.status) {
+          case jobs::CancelStatus::kNotFound:
+            answer = JobNotFound();
+            break;
+          case jobs::CancelStatus::kAlreadyFinished:
+            answer = ErrorAnswer(MakeError(ErrorCode::kJobFinished, "job_id",
+                                           "the job has already ended with status " +
+                                               std::string(api::JobStatusName(cancel.job.status))));
+            break;
+          case jobs::CancelStatus::kCancelled:
+            answer = JsonAnswer(
+                200, api::ToJson(api::CancelAnswer{"Job cancelled", id, cancel.job.result}));
+            break;
+        }
+        answer.job_id = id;
+        reply(std::move(answer));
+      });
 }
 
 Answer Router::Languages() const {

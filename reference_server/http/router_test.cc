@@ -26,7 +26,8 @@ languages::Registry LoadRegistry() {
   auto registry = languages::Registry::Parse(text.str());
   EXPECT_TRUE(registry.ok());
   // Installed: everything but cobol, whatever this host has.
-  registry.value().Probe([](const std::string& path) { return path.find("cob") == std::string::npos; });
+  registry.value().Probe(
+      [](const std::string& path) { return path.find("cob") == std::string::npos; });
   return std::move(registry).value();
 }
 
@@ -102,8 +103,8 @@ class RouterTest : public ::testing::Test {
   }
 
   std::string SubmitAsync(const std::string& code, const std::string& key = kKey) {
-    const Answer answer = Call("POST", "/execute/async",
-                               R"({"language":"python","code":")" + code + "\"}", key);
+    const Answer answer =
+        Call("POST", "/execute/async", R"({"language":"python","code":")" + code + "\"}", key);
     EXPECT_EQ(answer.status, 202u) << answer.body;
     return Json(answer)["job_id"].GetString();
   }
@@ -148,8 +149,8 @@ TEST_F(RouterTest, ScreensOnTheHeaderAlone) {
   EXPECT_EQ(router_->Screen("POST", "/execute", "Bearer router-key", "text/plain")->status, 415u);
   EXPECT_EQ(router_->Screen("POST", "/run", "Bearer router-key", "application/json")->status, 415u);
   EXPECT_FALSE(router_->Screen("POST", "/run?ttl=5", "Bearer router-key", "text/plain"));
-  EXPECT_FALSE(router_->Screen("POST", "/execute", "Bearer router-key",
-                               "Application/JSON; charset=utf-8"));
+  EXPECT_FALSE(
+      router_->Screen("POST", "/execute", "Bearer router-key", "Application/JSON; charset=utf-8"));
 }
 
 TEST_F(RouterTest, SynchronousExecutionAnswersWithTheResult) {
@@ -163,8 +164,8 @@ TEST_F(RouterTest, SynchronousExecutionAnswersWithTheResult) {
 }
 
 TEST_F(RouterTest, ARunWithoutItsNetworkIsAnErrorAnswerNeverAResult) {
-  const Answer answer = Call("POST", "/execute",
-                             R"({"language":"python","code":"nonet","network_mode":"semitrusted"})");
+  const Answer answer = Call(
+      "POST", "/execute", R"({"language":"python","code":"nonet","network_mode":"semitrusted"})");
   ASSERT_EQ(answer.status, 503u) << answer.body;
   const rapidjson::Document body = Json(answer);
   EXPECT_EQ(answer.error_code, "network_unavailable");
@@ -256,8 +257,8 @@ TEST_F(RouterTest, AFullQueueAnswers429WithRetryAfter) {
 
 TEST_F(RouterTest, AbandoningASynchronousExecutionCancelsItsRun) {
   Router::Abandon abandon;
-  std::future<Answer> answer = Start("POST", "/execute", R"({"language":"python","code":"block"})",
-                                     kKey, "", abandon);
+  std::future<Answer> answer =
+      Start("POST", "/execute", R"({"language":"python","code":"block"})", kKey, "", abandon);
   ASSERT_TRUE(abandon) << "a synchronous execution can be abandoned";
   ASSERT_TRUE(runner_.WaitForBlocked(1));
   abandon();
@@ -273,7 +274,8 @@ TEST_F(RouterTest, ExtensionsAnswer) {
   bool c_has_wasm = false, cobol_listed = false;
   for (const auto& language : list["languages"].GetArray()) {
     const std::string name = language["name"].GetString();
-    if (name == "c") c_has_wasm = language.HasMember("wasm_artifact") && language["compiled"].GetBool();
+    if (name == "c")
+      c_has_wasm = language.HasMember("wasm_artifact") && language["compiled"].GetBool();
     if (name == "cobol") cobol_listed = true;
   }
   EXPECT_TRUE(c_has_wasm) << languages.body;

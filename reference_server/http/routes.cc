@@ -28,11 +28,14 @@ const char* AllowedMethods(Endpoint endpoint) {
     case Endpoint::kExecute:
     case Endpoint::kExecuteAsync:
     case Endpoint::kRun:
-    case Endpoint::kRunAsync: return "POST";
-    case Endpoint::kJob: return "GET, DELETE";
+    case Endpoint::kRunAsync:
+      return "POST";
+    case Endpoint::kJob:
+      return "GET, DELETE";
     case Endpoint::kJobs:
     case Endpoint::kLanguages:
-    case Endpoint::kHealth: return "GET";
+    case Endpoint::kHealth:
+      return "GET";
   }
   return "";
 }
@@ -42,11 +45,14 @@ bool MethodAllowed(Endpoint endpoint, std::string_view method) {
     case Endpoint::kExecute:
     case Endpoint::kExecuteAsync:
     case Endpoint::kRun:
-    case Endpoint::kRunAsync: return method == "POST";
-    case Endpoint::kJob: return method == "GET" || method == "DELETE";
+    case Endpoint::kRunAsync:
+      return method == "POST";
+    case Endpoint::kJob:
+      return method == "GET" || method == "DELETE";
     case Endpoint::kJobs:
     case Endpoint::kLanguages:
-    case Endpoint::kHealth: return method == "GET";
+    case Endpoint::kHealth:
+      return method == "GET";
   }
   return false;
 }
@@ -69,9 +75,7 @@ std::string OriginForm(std::string_view target) {
   return std::string(target.substr(rest));
 }
 
-std::string_view PathOf(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
 std::string_view QueryOf(std::string_view target) {
   const std::size_t mark = target.find('?');

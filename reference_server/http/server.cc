@@ -6,7 +6,6 @@
 #include <thread>
 #include <vector>
 
-
 namespace http {
 
 namespace net = boost::asio;
@@ -38,9 +37,8 @@ std::string Server::Listen() {
 
 std::string Server::url() const {
   const auto endpoint = listener_->local_endpoint();
-  const std::string host = endpoint.address().is_v6()
-                               ? "[" + endpoint.address().to_string() + "]"
-                               : endpoint.address().to_string();
+  const std::string host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
+                                                      : endpoint.address().to_string();
   return "http://" + host + ":" + std::to_string(endpoint.port());
 }
 

@@ -101,10 +101,9 @@ void Session::ReadMore() {
     read_timed_out_ = true;
     return OnReadSome(net::error::operation_aborted);
   }
-  bhttp::async_read_some(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                           self->OnReadSome(ec);
-                         });
+  bhttp::async_read_some(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnReadSome(ec); });
 }
 
 void Session::OnReadSome(beast::error_code ec) {
@@ -129,10 +128,9 @@ void Session::OnHeader(beast::error_code ec) {
   target_ = OriginForm(std::string_view(header.target().data(), header.target().size()));
   record_.path = std::string(PathOf(target_));
   if (auto malformed = FramingProblem(FactsOf(*parser_))) return Refuse(*malformed);
-  std::optional<Answer> screened = router_.Screen(
-      record_.method, target_,
-      std::string(header[bhttp::field::authorization]),
-      std::string(header[bhttp::field::content_type]));
+  std::optional<Answer> screened =
+      router_.Screen(record_.method, target_, std::string(header[bhttp::field::authorization]),
+                     std::string(header[bhttp::field::content_type]));
   if (screened) {
     // The body was not read: the connection cannot carry another request.
     // Nor can it when the client asked to close (RFC 9112 section 9.6),
@@ -168,9 +166,7 @@ void Session::OnBody(beast::error_code ec) {
   return answer ? Refuse(*answer) : CloseNow();
 }
 
-ReadLimits Session::Limits() const {
-  return {options_.max_header_bytes, options_.max_body_bytes};
-}
+ReadLimits Session::Limits() const { return {options_.max_header_bytes, options_.max_body_bytes}; }
 
 void Session::ArmReadDeadline(std::chrono::milliseconds timeout) {
   read_timed_out_ = false;
@@ -210,18 +206,16 @@ void Session::Dispatch() {
   // this connection's strand.
   auto self = shared_from_this();
   abandon_ = router_.Handle(request, [self](Answer answer) {
-    net::post(self->stream_.get_executor(), [self, answer = std::move(answer)]() mutable {
-      self->OnAnswer(std::move(answer));
-    });
+    net::post(self->stream_.get_executor(),
+              [self, answer = std::move(answer)]() mutable { self->OnAnswer(std::move(answer)); });
   });
   if (abandon_) WatchForDisconnect();
 }
 
 void Session::WatchForDisconnect() {
-  stream_.socket().async_wait(net::ip::tcp::socket::wait_read,
-                              [self = shared_from_this()](beast::error_code ec) {
-                                self->OnReadable(ec);
-                              });
+  stream_.socket().async_wait(
+      net::ip::tcp::socket::wait_read,
+      [self = shared_from_this()](beast::error_code ec) { self->OnReadable(ec); });
 }
 
 void Session::OnReadable(beast::error_code ec) {
@@ -265,9 +259,7 @@ void Session::RefuseShuttingDown() {
   Refuse(MakeError(ErrorCode::kShuttingDown, "", "the server is shutting down"));
 }
 
-void Session::Refuse(const api::ApiError& error) {
-  Write(ErrorAnswer(error), true);
-}
+void Session::Refuse(const api::ApiError& error) { Write(ErrorAnswer(error), true); }
 
 void Session::Write(Answer answer, bool close_after) {
   if (state_ == State::kClosed) return;
@@ -286,7 +278,8 @@ void Session::Write(Answer answer, bool close_after) {
   }
   reserved_ = answer.body.size();
   const unsigned version = parser_ && parser_->get().version() == 10 ? 10 : 11;
-  response_ = bhttp::response<bhttp::string_body>(static_cast<bhttp::status>(answer.status), version);
+  response_ =
+      bhttp::response<bhttp::string_body>(static_cast<bhttp::status>(answer.status), version);
   response_.set(bhttp::field::server, "execprobe-reference");
   response_.set(bhttp::field::content_type, "application/json");
   response_.set(bhttp::field::cache_control, "no-store");

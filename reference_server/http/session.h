@@ -1,11 +1,11 @@
 #ifndef REFERENCE_SERVER_HTTP_SESSION_H_
 #define REFERENCE_SERVER_HTTP_SESSION_H_
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

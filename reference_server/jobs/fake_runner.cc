@@ -11,9 +11,7 @@ namespace jobs {
 
 namespace {
 
-bool StartsWith(const std::string& text, const char* prefix) {
-  return text.rfind(prefix, 0) == 0;
-}
+bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
 api::ExecutionResult ResultFor(const JobSpec& spec, const std::string& job_id, int exit_code,
                                std::string stdout_text, std::optional<std::string> error) {
@@ -41,10 +39,10 @@ RunOutcome FakeRunner::Run(const JobSpec& spec, const std::string& job_id, int c
   }
   const std::string& code = spec.request.code;
   if (StartsWith(code, "timeout")) {
-    return {ResultFor(spec, job_id, -1, "partial output",
-                      "Execution timed out after " +
-                          std::to_string(spec.request.ttl_seconds) + " s"),
-            Ending::kTimedOut};
+    return {
+        ResultFor(spec, job_id, -1, "partial output",
+                  "Execution timed out after " + std::to_string(spec.request.ttl_seconds) + " s"),
+        Ending::kTimedOut};
   }
   if (StartsWith(code, "fail")) {
     return {ResultFor(spec, job_id, 1, "", "Process exited with code 1"), Ending::kFinished};

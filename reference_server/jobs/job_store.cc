@@ -92,7 +92,8 @@ api::Result<std::string> JobStore::Submit(const std::string& owner, JobSpec spec
     // Capacity counts running jobs too, so whether a job is accepted does
     // not depend on how quickly a worker picked up the one before.
     const std::size_t capacity = workers_.size() + options_.max_pending;
-    const bool bytes_over = !pending_.empty() && pending_bytes_ + bytes > options_.max_pending_bytes;
+    const bool bytes_over =
+        !pending_.empty() && pending_bytes_ + bytes > options_.max_pending_bytes;
     if (active_.size() >= capacity || bytes_over) {
       return api::MakeError(api::ErrorCode::kQueueFull, "",
                             "the job queue is full (" + std::to_string(pending_.size()) +
@@ -248,9 +249,15 @@ void JobStore::WorkerLoop() {
 
 void JobStore::Finish(const JobPtr& job, RunOutcome outcome, Deferred& deferred) {
   switch (outcome.ending) {
-    case Ending::kFinished: job->status = api::JobStatus::kCompleted; break;
-    case Ending::kTimedOut: job->status = api::JobStatus::kTimeout; break;
-    case Ending::kCancelled: job->status = api::JobStatus::kCancelled; break;
+    case Ending::kFinished:
+      job->status = api::JobStatus::kCompleted;
+      break;
+    case Ending::kTimedOut:
+      job->status = api::JobStatus::kTimeout;
+      break;
+    case Ending::kCancelled:
+      job->status = api::JobStatus::kCancelled;
+      break;
   }
   if (outcome.ending == Ending::kCancelled && !job->cancel_reason.empty()) {
     outcome.result.error = job->cancel_reason;

@@ -404,8 +404,7 @@ TEST_F(JobStoreTest, ConcurrentClientsSeeConsistentJobs) {
         if (code == "block") {
           store.Cancel(owner, id.value(), CancelReason::kUser, [&](const CancelResult& r) {
             if (r.status == CancelStatus::kNotFound) ++violations;
-            if (r.status == CancelStatus::kCancelled &&
-                r.job.status != JobStatus::kCancelled) {
+            if (r.status == CancelStatus::kCancelled && r.job.status != JobStatus::kCancelled) {
               ++violations;
             }
           });

@@ -65,8 +65,7 @@ std::string Why(const Language& language, const sandbox::Limits& limits,
 
 }  // namespace
 
-api::ExecutionResult ToExecutionResult(const Language& language,
-                                       const api::ExecuteRequest& request,
+api::ExecutionResult ToExecutionResult(const Language& language, const api::ExecuteRequest& request,
                                        const sandbox::Limits& limits,
                                        const sandbox::RunResult& run) {
   api::ExecutionResult result;
@@ -92,12 +91,11 @@ api::ExecutionResult ToExecutionResult(const Language& language,
                               " is not compiled to a file; there is no artifact");
   }
   if (request.return_wasm_artifact && language.wasm_build.empty()) {
-    result.warnings.push_back("return_wasm_artifact: no WebAssembly recipe for " +
-                              language.name);
+    result.warnings.push_back("return_wasm_artifact: no WebAssembly recipe for " + language.name);
   }
   if (run.network_unavailable) {
-    result.refused = api::MakeError(api::ErrorCode::kNetworkUnavailable, "network_mode",
-                                    run.setup_error);
+    result.refused =
+        api::MakeError(api::ErrorCode::kNetworkUnavailable, "network_mode", run.setup_error);
   }
   result.execution_mode = "pooled";
   result.network_mode = request.network_mode;
@@ -106,8 +104,8 @@ api::ExecutionResult ToExecutionResult(const Language& language,
 }
 
 api::ExecutionResult Execute(const Language& language, const api::ExecuteRequest& request,
-                             sandbox::Sandbox& sandbox, const sandbox::Limits& base,
-                             int cancel_fd, RunEnding* ending) {
+                             sandbox::Sandbox& sandbox, const sandbox::Limits& base, int cancel_fd,
+                             RunEnding* ending) {
   const sandbox::Limits limits = MakeLimits(language, request, base);
   const sandbox::Network network = request.network_mode == api::NetworkMode::kSemiTrusted
                                        ? sandbox::Network::kSemiTrusted

@@ -20,8 +20,7 @@ sandbox::Limits MakeLimits(const Language& language, const api::ExecuteRequest& 
 // success only when every step ran and the program exited 0; `error` says
 // why not (compile failure with the compiler's stderr, timeout, memory,
 // signal, exit code). job_id and detected_language are the caller's.
-api::ExecutionResult ToExecutionResult(const Language& language,
-                                       const api::ExecuteRequest& request,
+api::ExecutionResult ToExecutionResult(const Language& language, const api::ExecuteRequest& request,
                                        const sandbox::Limits& limits,
                                        const sandbox::RunResult& run);
 

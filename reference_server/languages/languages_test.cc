@@ -3,7 +3,6 @@
 // whose toolchain is missing on this machine is reported skipped, with
 // the path that is missing.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <fstream>
@@ -56,7 +55,8 @@ class HelloWorldTest : public testing::TestWithParam<std::string> {};
 TEST_P(HelloWorldTest, PrintsTheGreeting) {
   const Language* language = TheRegistry().Find(GetParam());
   ASSERT_NE(language, nullptr);
-  if (!language->installed) GTEST_SKIP() << GetParam() << ": " << language->missing << " is missing";
+  if (!language->installed)
+    GTEST_SKIP() << GetParam() << ": " << language->missing << " is missing";
   api::ExecuteRequest request;
   request.language = language->name;
   request.code = HelloSource(*language);
@@ -64,8 +64,8 @@ TEST_P(HelloWorldTest, PrintsTheGreeting) {
   request.ttl_seconds = 60;
   const api::ExecutionResult result =
       Execute(*language, request, *shared_sandbox, sandbox::Limits{});
-  EXPECT_TRUE(result.success) << (result.error && *result.error ? **result.error : "")
-                              << "\n" << *result.stderr_text;
+  EXPECT_TRUE(result.success) << (result.error && *result.error ? **result.error : "") << "\n"
+                              << *result.stderr_text;
   EXPECT_EQ(result.stdout_text, "Hello from unsandbox!\n");
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.language, language->name);
@@ -80,7 +80,7 @@ INSTANTIATE_TEST_SUITE_P(EveryLanguage, HelloWorldTest,
                          });
 
 api::ExecutionResult RunCode(const std::string& language_name, const std::string& code,
-                         int ttl = 30) {
+                             int ttl = 30) {
   const Language* language = TheRegistry().Find(language_name);
   api::ExecuteRequest request;
   request.language = language_name;
@@ -116,8 +116,7 @@ TEST(ExecutorTest, TimeoutKeepsThePartialOutput) {
   EXPECT_EQ(**result.error, "Execution timed out after 1 s");
 }
 
-api::ExecutionResult RunWithArtifacts(const std::string& language_name, bool native,
-                                      bool wasm) {
+api::ExecutionResult RunWithArtifacts(const std::string& language_name, bool native, bool wasm) {
   const Language* language = TheRegistry().Find(language_name);
   api::ExecuteRequest request;
   request.language = language_name;
@@ -134,7 +133,10 @@ TEST(ArtifactTest, CompiledLanguagesReturnTheirBinary) {
     ASSERT_EQ(result.artifacts->size(), 1u) << name;
     const api::Artifact& binary = result.artifacts->front();
     EXPECT_EQ(binary.filename, "main") << name;
-    EXPECT_EQ(binary.content.substr(0, 4), "\x7f" "ELF") << name;
+    EXPECT_EQ(binary.content.substr(0, 4),
+              "\x7f"
+              "ELF")
+        << name;
     EXPECT_TRUE(result.warnings.empty()) << name;
   }
   const api::ExecutionResult java = RunWithArtifacts("java", true, false);
@@ -169,8 +171,9 @@ TEST(ArtifactTest, AWasmBuildFailureDoesNotFailTheRun) {
   api::ExecuteRequest request;
   request.language = "c";
   // Runs natively; WASI has no fork(), so the WebAssembly build fails.
-  request.code = "#include <stdio.h>\n#include <unistd.h>\n"
-                 "int main(void) { (void)fork; puts(\"native\"); return 0; }\n";
+  request.code =
+      "#include <stdio.h>\n#include <unistd.h>\n"
+      "int main(void) { (void)fork; puts(\"native\"); return 0; }\n";
   request.return_wasm_artifact = true;
   const api::ExecutionResult result = Execute(*c, request, *shared_sandbox, {});
   EXPECT_TRUE(result.success) << *result.stderr_text;

@@ -2,10 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
-
-#include <algorithm>
 
 #include "reference_server/api/json_reader.h"
 #include "reference_server/api/request_fields.h"
@@ -29,10 +28,12 @@ api::Result<std::vector<std::string>> StringList(const rapidjson::Value& entry, 
   const auto it = entry.FindMember(key);
   std::vector<std::string> out;
   if (it == entry.MemberEnd()) {
-    if (required_nonempty) return MakeError(ErrorCode::kMissingField, path + "." + key, "is required");
+    if (required_nonempty)
+      return MakeError(ErrorCode::kMissingField, path + "." + key, "is required");
     return out;
   }
-  if (!it->value.IsArray()) return api::WrongType(path + "." + key, "an array of strings", it->value);
+  if (!it->value.IsArray())
+    return api::WrongType(path + "." + key, "an array of strings", it->value);
   for (const auto& item : it->value.GetArray()) {
     if (!item.IsString()) return api::WrongType(path + "." + key, "an array of strings", item);
     out.emplace_back(item.GetString(), item.GetStringLength());
@@ -71,12 +72,11 @@ api::Result<Language> ParseLanguage(const rapidjson::Value& entry, const std::st
     std::vector<std::string>* into;
     bool required;
   };
-  for (const ListField& field : {ListField{"aliases", &language.aliases, false},
-                                 ListField{"build", &language.build, false},
-                                 ListField{"run", &language.run, true},
-                                 ListField{"requires", &language.requirements, true},
-                                 ListField{"shebang", &language.shebang, false},
-                                 ListField{"binds", &language.binds, false}}) {
+  for (const ListField& field :
+       {ListField{"aliases", &language.aliases, false}, ListField{"build", &language.build, false},
+        ListField{"run", &language.run, true}, ListField{"requires", &language.requirements, true},
+        ListField{"shebang", &language.shebang, false},
+        ListField{"binds", &language.binds, false}}) {
     auto list = StringList(entry, field.key, path, field.required);
     if (!list) return list.error();
     *field.into = std::move(list).value();
@@ -101,7 +101,8 @@ api::Result<Language> ParseLanguage(const rapidjson::Value& entry, const std::st
   }
   const auto memory = entry.FindMember("memory_mb");
   if (memory != entry.MemberEnd()) {
-    if (!memory->value.IsUint()) return api::WrongType(path + ".memory_mb", "an integer", memory->value);
+    if (!memory->value.IsUint())
+      return api::WrongType(path + ".memory_mb", "an integer", memory->value);
     language.memory_mb = memory->value.GetUint();
   }
   return language;
@@ -112,8 +113,8 @@ api::Result<Language> ParseLanguage(const rapidjson::Value& entry, const std::st
 api::Result<Registry> Registry::Parse(std::string_view json_text) {
   auto json = api::ParseStrictJson(json_text, "languages.json", 16);
   if (!json) return json.error();
-  const auto list = json.value().IsObject() ? json.value().FindMember("languages")
-                                            : json.value().MemberEnd();
+  const auto list =
+      json.value().IsObject() ? json.value().FindMember("languages") : json.value().MemberEnd();
   if (!json.value().IsObject() || list == json.value().MemberEnd() || !list->value.IsArray()) {
     return MakeError(ErrorCode::kWrongType, "languages", "must be an array of languages");
   }
@@ -153,9 +154,8 @@ void Registry::Probe(const std::function<bool(const std::string&)>& exists) {
 const Language* Registry::Find(std::string_view name) const {
   const std::string wanted = Lower(name);
   for (const Language& language : languages_) {
-    if (language.name == wanted ||
-        std::find(language.aliases.begin(), language.aliases.end(), wanted) !=
-            language.aliases.end()) {
+    if (language.name == wanted || std::find(language.aliases.begin(), language.aliases.end(),
+                                             wanted) != language.aliases.end()) {
       return &language;
     }
   }

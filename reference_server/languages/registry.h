@@ -15,16 +15,16 @@ namespace languages {
 struct Language {
   std::string name;
   std::vector<std::string> aliases;
-  std::string source;                     // file name of the code in /work
-  std::vector<std::string> build;         // empty: nothing to build
+  std::string source;              // file name of the code in /work
+  std::vector<std::string> build;  // empty: nothing to build
   std::vector<std::string> run;
   std::vector<std::string> requirements;  // paths that must exist
   std::vector<std::string> shebang;       // interpreter names for /run
   std::string artifact;                   // empty: no artifact
   std::vector<std::string> wasm_build;    // empty: no WebAssembly recipe
   std::string wasm_artifact;
-  std::size_t memory_mb = 0;              // a floor for the memory limit
-  std::vector<std::string> binds;         // host paths it reads (its /etc), bound read-only
+  std::size_t memory_mb = 0;       // a floor for the memory limit
+  std::vector<std::string> binds;  // host paths it reads (its /etc), bound read-only
 
   bool installed = false;
   std::string missing;  // the first required path absent, when not installed

@@ -29,9 +29,8 @@ Registry LoadAll(bool installed) {
 
 TEST(RegistryTest, TheDataFileListsTheRequiredLanguages) {
   const Registry registry = LoadAll(true);
-  for (const char* name : {"python", "bash", "sh", "perl", "javascript", "c", "cpp", "rust",
-                           "java", "fortran", "cobol", "pascal", "tcl", "ruby", "lua", "php",
-                           "go"}) {
+  for (const char* name : {"python", "bash", "sh", "perl", "javascript", "c", "cpp", "rust", "java",
+                           "fortran", "cobol", "pascal", "tcl", "ruby", "lua", "php", "go"}) {
     const Language* language = registry.Find(name);
     ASSERT_NE(language, nullptr) << name;
     EXPECT_FALSE(language->run.empty()) << name;

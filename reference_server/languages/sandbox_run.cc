@@ -106,7 +106,8 @@ int main(int argc, char** argv) {
   }
 
   std::string registry_text;
-  if (!languages::ReadWholeFile(languages_file, registry_text)) Fail(1, "cannot read " + languages_file);
+  if (!languages::ReadWholeFile(languages_file, registry_text))
+    Fail(1, "cannot read " + languages_file);
   auto registry = languages::Registry::Parse(registry_text);
   if (!registry) Fail(1, languages_file + ": " + registry.error().Describe());
   registry.value().Probe(languages::PathExists);

@@ -2,11 +2,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-
-#include <linux/magic.h>
 
 #include <string>
 #include <vector>
@@ -97,8 +96,7 @@ bool RunCgroup::AddProcess(pid_t pid) {
 
 bool RunCgroup::OomKilled() const {
   if (dirs_.memory.empty()) return false;
-  const std::string events =
-      ReadCgroupFile(dirs_.memory + "/" + host_.layout().OomEventsFile());
+  const std::string events = ReadCgroupFile(dirs_.memory + "/" + host_.layout().OomEventsFile());
   return KeyedValue(events, "oom_kill") > 0;
 }
 

@@ -17,7 +17,7 @@ namespace sandbox {
 // unified one.
 class CgroupHost {
  public:
-  CgroupHost();  // probes and creates the parent directories
+  CgroupHost();   // probes and creates the parent directories
   ~CgroupHost();  // removes them (runs have removed theirs)
   CgroupHost(const CgroupHost&) = delete;
   CgroupHost& operator=(const CgroupHost&) = delete;

@@ -29,8 +29,8 @@ struct MountStep {
 // clone(): they run in a copy of a possibly multi-threaded host, where
 // malloc may be locked, so they only read this and make system calls.
 struct ChildPlan {
-  int go_read = -1;        // one byte arrives once the id maps are written
-  int status_write = -1;   // ChildReport records
+  int go_read = -1;       // one byte arrives once the id maps are written
+  int status_write = -1;  // ChildReport records
   int stdout_write = -1;
   int stderr_write = -1;
   int artifact_write = -1;  // framed artifacts (see ArtifactHeader)
@@ -45,10 +45,10 @@ struct ChildPlan {
 
   const std::vector<WorkFile>* files = nullptr;
   Limits limits;
-  bool rlimit_memory = true;  // RLIMIT_AS only where no cgroup bounds memory
+  bool rlimit_memory = true;                   // RLIMIT_AS only where no cgroup bounds memory
   std::vector<std::vector<char*>> step_argvs;  // each null-terminated, into the RunSpec
-  std::size_t main_steps = 0;  // step_argvs beyond these are after-steps
-  std::vector<char*> envp;  // null-terminated, pointing into env_storage
+  std::size_t main_steps = 0;                  // step_argvs beyond these are after-steps
+  std::vector<char*> envp;                     // null-terminated, pointing into env_storage
   std::vector<std::string> env_storage;
   const std::vector<sock_filter>* seccomp = nullptr;
   int last_capability = 40;

@@ -52,7 +52,8 @@ bool InPrefix(const Endpoint& address, const Endpoint& prefix, int length) {
   const int bits = static_cast<int>(AddressBytes(address.family)) * 8;
   if (length > bits) return false;
   const int whole = length / 8;
-  if (std::memcmp(address.bytes.data(), prefix.bytes.data(), static_cast<std::size_t>(whole)) != 0) {
+  if (std::memcmp(address.bytes.data(), prefix.bytes.data(), static_cast<std::size_t>(whole)) !=
+      0) {
     return false;
   }
   const int rest = length % 8;
@@ -113,8 +114,8 @@ std::optional<std::string> RefusalOf(const Endpoint& address, const EgressRules&
     const int shortest = network.address.family == AF_INET ? 8 : 32;
     if (network.prefix_length >= shortest &&
         InPrefix(address, network.address, network.prefix_length)) {
-      return WithoutPort(address) + " is on this host's network " +
-             WithoutPort(network.address) + "/" + std::to_string(network.prefix_length);
+      return WithoutPort(address) + " is on this host's network " + WithoutPort(network.address) +
+             "/" + std::to_string(network.prefix_length);
     }
   }
   return std::nullopt;

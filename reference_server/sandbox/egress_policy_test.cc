@@ -18,8 +18,8 @@ Endpoint At(const char* address, std::uint16_t port) {
 // loopback, and a private resolver.
 EgressRules HostRules() {
   EgressRules rules;
-  rules.host_networks = {{At("198.51.100.1", 0), 24}, {At("127.0.0.1", 0), 8},
-                         {At("2001:db8:1::1", 0), 64}};
+  rules.host_networks = {
+      {At("198.51.100.1", 0), 24}, {At("127.0.0.1", 0), 8}, {At("2001:db8:1::1", 0), 64}};
   rules.resolvers = {At("10.9.9.53", 0)};
   return rules;
 }
@@ -33,16 +33,18 @@ TEST(EgressPolicyTest, AllowsPublicUnicast) {
   EXPECT_TRUE(Allowed("8.8.8.8", 53));
   EXPECT_TRUE(Allowed("1.1.1.1", 443));
   EXPECT_TRUE(Allowed("2606:4700::1111", 443));
-  EXPECT_TRUE(Allowed("172.32.0.1"));  // just past 172.16.0.0/12
+  EXPECT_TRUE(Allowed("172.32.0.1"));   // just past 172.16.0.0/12
   EXPECT_TRUE(Allowed("100.128.0.1"));  // just past 100.64.0.0/10
 }
 
 TEST(EgressPolicyTest, RefusesEveryRangeTheIssueNames) {
-  for (const char* address :
-       {"127.0.0.1", "127.255.255.254", "::1", "10.9.9.9", "10.0.2.2", "172.16.0.1",
-        "172.31.255.255", "192.168.1.1", "100.64.0.1", "100.127.255.255", "169.254.169.254",
-        "169.254.0.1", "fc00::1", "fd12:3456::1", "fe80::1", "224.0.0.1", "239.255.255.250",
-        "255.255.255.255", "ff02::1", "0.0.0.0", "::"}) {
+  for (const char* address : {"127.0.0.1",       "127.255.255.254", "::1",
+                              "10.9.9.9",        "10.0.2.2",        "172.16.0.1",
+                              "172.31.255.255",  "192.168.1.1",     "100.64.0.1",
+                              "100.127.255.255", "169.254.169.254", "169.254.0.1",
+                              "fc00::1",         "fd12:3456::1",    "fe80::1",
+                              "224.0.0.1",       "239.255.255.250", "255.255.255.255",
+                              "ff02::1",         "0.0.0.0",         "::"}) {
     EXPECT_FALSE(Allowed(address)) << address;
   }
 }
@@ -73,9 +75,9 @@ TEST(EgressPolicyTest, AShortHostPrefixRefusesOnlyTheAddressItself) {
 }
 
 TEST(EgressPolicyTest, IPv6FormsOfRefusedIPv4AddressesAreRefused) {
-  for (const char* address : {"::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254",
-                              "::ffff:198.51.100.1", "64:ff9b::a09:909", "2002:a09:909::1",
-                              "::10.9.9.9", "::ffff:0.0.0.0"}) {
+  for (const char* address :
+       {"::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254", "::ffff:198.51.100.1",
+        "64:ff9b::a09:909", "2002:a09:909::1", "::10.9.9.9", "::ffff:0.0.0.0"}) {
     EXPECT_FALSE(Allowed(address)) << address;
   }
   EXPECT_TRUE(Allowed("::ffff:203.0.113.10"));

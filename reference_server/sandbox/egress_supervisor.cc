@@ -82,9 +82,9 @@ std::vector<sock_filter> BuildHelperFilter(std::string& error) {
                                       compare.empty() ? nullptr : compare.data()) == 0;
   };
   const std::uint32_t refuse = SCMP_ACT_ERRNO(EPERM);
-  for (int number : {SCMP_SYS(connect), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg), SCMP_SYS(kill),
-                     SCMP_SYS(tkill), SCMP_SYS(tgkill), SCMP_SYS(rt_sigqueueinfo),
-                     SCMP_SYS(rt_tgsigqueueinfo)}) {
+  for (int number :
+       {SCMP_SYS(connect), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg), SCMP_SYS(kill), SCMP_SYS(tkill),
+        SCMP_SYS(tgkill), SCMP_SYS(rt_sigqueueinfo), SCMP_SYS(rt_tgsigqueueinfo)}) {
     add(SCMP_ACT_NOTIFY, number);
   }
   // send() is sendto() without an address: the socket's destination was
@@ -103,9 +103,9 @@ std::vector<sock_filter> BuildHelperFilter(std::string& error) {
   }
   // Same-uid calls on another process: limits, priorities, CPUs, I/O
   // priority, memory placement. Its own (pid 0) stay allowed.
-  for (int number : {SCMP_SYS(prlimit64), SCMP_SYS(sched_setaffinity),
-                     SCMP_SYS(sched_setscheduler), SCMP_SYS(sched_setparam),
-                     SCMP_SYS(sched_setattr), SCMP_SYS(migrate_pages), SCMP_SYS(move_pages)}) {
+  for (int number : {SCMP_SYS(prlimit64), SCMP_SYS(sched_setaffinity), SCMP_SYS(sched_setscheduler),
+                     SCMP_SYS(sched_setparam), SCMP_SYS(sched_setattr), SCMP_SYS(migrate_pages),
+                     SCMP_SYS(move_pages)}) {
     add(refuse, number, {SCMP_A0(SCMP_CMP_NE, 0)});
   }
   add(refuse, SCMP_SYS(setpriority), {SCMP_A1(SCMP_CMP_NE, 0)});
@@ -114,8 +114,8 @@ std::vector<sock_filter> BuildHelperFilter(std::string& error) {
   for (int command : {F_SETOWN, F_SETOWN_EX, F_SETSIG}) {
     add(refuse, SCMP_SYS(fcntl), {SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(command))});
   }
-  for (unsigned long request : {static_cast<unsigned long>(FIOSETOWN),
-                                static_cast<unsigned long>(SIOCSPGRP)}) {
+  for (unsigned long request :
+       {static_cast<unsigned long>(FIOSETOWN), static_cast<unsigned long>(SIOCSPGRP)}) {
     add(refuse, SCMP_SYS(ioctl), {SCMP_A1(SCMP_CMP_EQ, request)});
   }
   // Ways to put a packet on the wire to an address connect() did not name:
@@ -127,13 +127,15 @@ std::vector<sock_filter> BuildHelperFilter(std::string& error) {
       {SCMP_A1(SCMP_CMP_EQ, IPPROTO_IP), SCMP_A2(SCMP_CMP_EQ, IP_OPTIONS)});
   for (int option : {IPV6_RTHDR, IPV6_2292RTHDR, IPV6_2292PKTOPTIONS}) {
     add(refuse, SCMP_SYS(setsockopt),
-        {SCMP_A1(SCMP_CMP_EQ, IPPROTO_IPV6), SCMP_A2(SCMP_CMP_EQ, static_cast<scmp_datum_t>(option))});
+        {SCMP_A1(SCMP_CMP_EQ, IPPROTO_IPV6),
+         SCMP_A2(SCMP_CMP_EQ, static_cast<scmp_datum_t>(option))});
   }
   for (int protocol : {IPPROTO_SCTP, IPPROTO_MPTCP}) {
     add(refuse, SCMP_SYS(socket), {SCMP_A2(SCMP_CMP_EQ, static_cast<scmp_datum_t>(protocol))});
   }
   for (int type : {SOCK_DCCP, SOCK_PACKET}) {
-    add(refuse, SCMP_SYS(socket), {SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, static_cast<scmp_datum_t>(type))});
+    add(refuse, SCMP_SYS(socket),
+        {SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, static_cast<scmp_datum_t>(type))});
   }
   add(refuse, SCMP_SYS(socket), {SCMP_A0(SCMP_CMP_GT, AF_NETLINK)});
   for (int family = 0; family < AF_NETLINK; ++family) {
@@ -156,8 +158,8 @@ EgressRules CurrentEgressRules() {
   if (getifaddrs(&addresses) == 0) {
     for (const ifaddrs* entry = addresses; entry != nullptr; entry = entry->ifa_next) {
       if (entry->ifa_addr == nullptr) continue;
-      const std::size_t length = entry->ifa_addr->sa_family == AF_INET6 ? sizeof(sockaddr_in6)
-                                                                        : sizeof(sockaddr_in);
+      const std::size_t length =
+          entry->ifa_addr->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
       const auto address = EndpointFromSockaddr(entry->ifa_addr, length);
       if (!address) continue;
       HostNetwork network{*address, address->family == AF_INET ? 32 : 128};
@@ -177,12 +179,8 @@ EgressRules CurrentEgressRules() {
   return rules;
 }
 
-EgressSupervisor::EgressSupervisor(int listener, int helper_pidfd, pid_t helper,
-                                   RulesSource rules)
-    : listener_(listener),
-      pidfd_(helper_pidfd),
-      helper_(helper),
-      rules_source_(std::move(rules)) {
+EgressSupervisor::EgressSupervisor(int listener, int helper_pidfd, pid_t helper, RulesSource rules)
+    : listener_(listener), pidfd_(helper_pidfd), helper_(helper), rules_source_(std::move(rules)) {
   stop_ = eventfd(0, EFD_CLOEXEC);
   thread_ = std::thread([this] { Serve(); });
 }
@@ -299,15 +297,14 @@ void EgressSupervisor::JudgeSend(const seccomp_notif& notif, seccomp_notif_resp&
   if (!disconnect) {
     const auto to = EndpointFromSockaddr(&address, address_length);
     if (!to) {
-      return refuse(EACCES, "address family " + std::to_string(address.ss_family) +
-                                " is not routed");
+      return refuse(EACCES,
+                    "address family " + std::to_string(address.ss_family) + " is not routed");
     }
     if (const auto why = RefusalReason(*to, Rules())) {
       return refuse(EACCES, ToString(*to) + ": " + *why);
     }
   }
-  const int fd =
-      static_cast<int>(syscall(SYS_pidfd_getfd, pidfd_, static_cast<int>(args[0]), 0));
+  const int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd_, static_cast<int>(args[0]), 0));
   if (fd < 0) return refuse(EBADF, std::string("pidfd_getfd: ") + strerror(errno));
   int type = 0;
   socklen_t type_length = sizeof type;
@@ -321,10 +318,10 @@ void EgressSupervisor::JudgeSend(const seccomp_notif& notif, seccomp_notif_resp&
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &kSocketTimeout, sizeof kSocketTimeout);
   const auto* target = reinterpret_cast<const sockaddr*>(&address);
   const auto target_length = static_cast<socklen_t>(address_length);
-  const ssize_t result = is_connect ? connect(fd, target, target_length)
-                                    : sendto(fd, payload.data(), payload.size(),
-                                             flags | MSG_DONTWAIT | MSG_NOSIGNAL, target,
-                                             target_length);
+  const ssize_t result = is_connect
+                             ? connect(fd, target, target_length)
+                             : sendto(fd, payload.data(), payload.size(),
+                                      flags | MSG_DONTWAIT | MSG_NOSIGNAL, target, target_length);
   resp.val = result < 0 ? -1 : result;
   resp.error = result < 0 ? -errno : 0;
   close(fd);

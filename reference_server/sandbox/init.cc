@@ -2,19 +2,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
-
-#include <initializer_list>
-
 #include <poll.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <initializer_list>
 
 #include "reference_server/sandbox/child_plan.h"
 #include "reference_server/sandbox/child_report.h"
@@ -40,8 +39,7 @@ void Report(int fd, Stage stage, int error, int wait_status, int step = 0) {
 // A step's process: stdio, limits, privileges, filter, execve.
 // A build step's stdout joins stderr: what a compiler prints is diagnostics,
 // and the program's stdout stays the program's alone.
-[[noreturn]] void ExecStep(const ChildPlan& plan, const std::vector<char*>& argv,
-                           bool build_step) {
+[[noreturn]] void ExecStep(const ChildPlan& plan, const std::vector<char*>& argv, bool build_step) {
   int error = 0;
   setpgid(0, 0);
   // init closed 0-2, so /dev/null may well land on 0 itself.
@@ -192,8 +190,8 @@ void CloseAllBut(std::initializer_list<int> keep) {
 
 int RunInit(void* raw_plan) {
   const ChildPlan& plan = *static_cast<const ChildPlan*>(raw_plan);
-  CloseAllBut({plan.go_read, plan.status_write, plan.stdout_write, plan.stderr_write,
-               plan.artifact_write});
+  CloseAllBut(
+      {plan.go_read, plan.status_write, plan.stdout_write, plan.stderr_write, plan.artifact_write});
   // If the host process goes away, so does the whole run (pid 1 dying
   // kills every process of its pid namespace).
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) Die(plan, Stage::kParentDeathSignal, errno);

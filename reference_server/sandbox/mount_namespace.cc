@@ -149,8 +149,7 @@ Stage CarryOut(const MountStep& step, int& error) {
       break;
     case Kind::kDevice:
       stage = Stage::kMountDev;
-      ok = MakeEmptyFile(target) &&
-           mount(source, target, nullptr, MS_BIND, nullptr) == 0;
+      ok = MakeEmptyFile(target) && mount(source, target, nullptr, MS_BIND, nullptr) == 0;
       break;
   }
   if (ok) return Stage::kDone;
@@ -192,7 +191,8 @@ Stage BuildRootAndPivot(const ChildPlan& plan, int& error) {
   }
   if (!RemountReadOnly(plan.dev_dir.c_str())) return Fail(Stage::kMountDev, error);
   if (!MakeDirectory(plan.proc_dir.c_str()) ||
-      mount("proc", plan.proc_dir.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+      mount("proc", plan.proc_dir.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) !=
+          0) {
     return Fail(Stage::kMountProc, error);
   }
   if (!MountTmpfs(plan.tmp_dir, MS_NOSUID | MS_NODEV, plan.tmp_options)) {

@@ -86,8 +86,8 @@ void WriteAll(int fd, const char* text) {
     setrlimit(RLIMIT_AS, &space);
   }
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) Die("no_new_privs");
-  const int listener = static_cast<int>(syscall(
-      SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, args.filter));
+  const int listener = static_cast<int>(
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, args.filter));
   if (listener < 0) Die("seccomp user notification");
   if (write(kStatusFd, &listener, sizeof listener) != sizeof listener) _exit(127);
   char go = 0;
@@ -161,14 +161,14 @@ std::string NetworkHelper::Start(const HelperSettings& settings,
   envp.push_back(nullptr);
   const sock_fprog program{static_cast<unsigned short>(filter.size()),
                            const_cast<sock_filter*>(filter.data())};
-  const ChildArgs args{{devnull.fd, devnull.fd, log.fd, ready.write, exit.read, status.write,
-                        go.read},
-                       settings.binary.c_str(),
-                       argv.data(),
-                       envp.data(),
-                       &program,
-                       // Without a memory cgroup, a generous address-space bound.
-                       cgroups.memory() ? 0 : 4 * settings.memory_bytes};
+  const ChildArgs args{
+      {devnull.fd, devnull.fd, log.fd, ready.write, exit.read, status.write, go.read},
+      settings.binary.c_str(),
+      argv.data(),
+      envp.data(),
+      &program,
+      // Without a memory cgroup, a generous address-space bound.
+      cgroups.memory() ? 0 : 4 * settings.memory_bytes};
 
   const pid_t pid = fork();
   if (pid < 0) return std::string("fork: ") + strerror(errno);
@@ -185,13 +185,13 @@ std::string NetworkHelper::Start(const HelperSettings& settings,
   const auto deadline = std::chrono::steady_clock::now() + settings.ready_timeout;
   int listener_number = -1;
   if (!WaitReadable(status.read, deadline) ||
-      read(status.read, &listener_number, sizeof listener_number) !=
-          sizeof listener_number) {
+      read(status.read, &listener_number, sizeof listener_number) != sizeof listener_number) {
     return Fail("the helper did not start");
   }
   Fd pidfd, listener;
   pidfd.fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  if (pidfd.fd >= 0) listener.fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.fd, listener_number, 0));
+  if (pidfd.fd >= 0)
+    listener.fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.fd, listener_number, 0));
   if (listener.fd < 0) return Fail(std::string("taking the helper's listener: ") + strerror(errno));
   if (cgroups.memory() || cgroups.pids()) {
     cgroup_.emplace(cgroups, cgroup_name, settings.memory_bytes, settings.max_processes);

@@ -5,12 +5,12 @@
 // a network namespace of its own, so nothing can leave the machine.
 #include "reference_server/sandbox/network_helper.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -18,8 +18,8 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -206,7 +206,8 @@ TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
   sockaddr_un unix_address{};
   unix_address.sun_family = AF_UNIX;
   memcpy(unix_address.sun_path + 1, abstract.data(), abstract.size());
-  const auto unix_length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + abstract.size());
+  const auto unix_length =
+      static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + abstract.size());
   ASSERT_EQ(bind(unix_socket, reinterpret_cast<sockaddr*>(&unix_address), unix_length), 0);
   ASSERT_EQ(listen(unix_socket, 4), 0);
 
@@ -272,7 +273,8 @@ TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
   ASSERT_FALSE(refused.empty());
   EXPECT_EQ(refused.front(), "kill: signal to pid " + std::to_string(getpid()));
   bool said_loopback = false;
-  for (const std::string& why : refused) said_loopback |= why.find("is loopback") != std::string::npos;
+  for (const std::string& why : refused)
+    said_loopback |= why.find("is loopback") != std::string::npos;
   EXPECT_TRUE(said_loopback);
 
   // Nothing reached the host's sockets.
@@ -287,8 +289,8 @@ TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
 
 TEST_F(NetworkHelperTest, AHelperThatCannotStartSaysWhyAndLeavesNothing) {
   NetworkHelper missing;
-  const std::string error =
-      missing.Start(Settings("/nonexistent/slirp4netns"), filter_, getpid(), cgroups_, "run-missing");
+  const std::string error = missing.Start(Settings("/nonexistent/slirp4netns"), filter_, getpid(),
+                                          cgroups_, "run-missing");
   EXPECT_EQ(error, "the helper exited (/nonexistent/slirp4netns: ENOENT)");
   EXPECT_EQ(missing.pid(), -1);
 

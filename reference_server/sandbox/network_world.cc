@@ -132,7 +132,7 @@ std::string DnsReply(const unsigned char* query, std::size_t length) {
   const int type = query[at + 1] << 8 | query[at + 2];
   at += 5;  // the root label, type and class
   const bool known = name == kPublicName;
-  const bool answer = known && type == 1;  // A
+  const bool answer = known && type == 1;                       // A
   std::string reply(reinterpret_cast<const char*>(query), at);  // header and question
   reply[2] = static_cast<char>(0x80 | (query[2] & 0x01));       // a response; RD echoed
   reply[3] = static_cast<char>(known ? 0x80 : 0x83);            // RA; NXDOMAIN
@@ -320,9 +320,9 @@ std::string BindResolvConf(std::string& path) {
 
 const char* CounterName(Counter counter) {
   static const char* const kNames[kCounterCount] = {
-      "public tcp",    "private tcp",   "metadata tcp",       "private udp",
-      "resolver queries", "announcements", "host loopback tcp", "host interface tcp",
-      "host abstract unix"};
+      "public tcp",        "private tcp",        "metadata tcp",
+      "private udp",       "resolver queries",   "announcements",
+      "host loopback tcp", "host interface tcp", "host abstract unix"};
   return kNames[counter];
 }
 

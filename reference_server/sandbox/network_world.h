@@ -71,8 +71,7 @@ struct ProcessResult {
 
 // Runs argv[0] (an absolute path) with exactly `env`; its stderr goes to
 // ours. Waits at most `timeout`, then kills it.
-ProcessResult RunProcess(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env,
+ProcessResult RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                          std::chrono::milliseconds timeout);
 
 class NetworkWorld {
@@ -105,7 +104,7 @@ class NetworkWorld {
   int control_ = -1;  // socketpair end to the outside process
   std::string control_buffer_;
   std::vector<std::string> announced_;
-  std::string resolv_conf_;  // the file bound on /etc/resolv.conf
+  std::string resolv_conf_;   // the file bound on /etc/resolv.conf
   void* counters_ = nullptr;  // MAP_SHARED, so the outside's increments show here
   std::uint16_t host_loopback_port_ = 0;
   std::uint16_t host_interface_port_ = 0;

@@ -13,19 +13,19 @@ inline constexpr std::size_t kMiB = 1024 * 1024;
 
 // Every limit a run is held to. Defaults are docs/SANDBOX.md's.
 struct Limits {
-  int wall_seconds = 60;  // the request's ttl
-  int cpu_seconds = 60;   // RLIMIT_CPU: SIGXCPU, then SIGKILL
-  std::size_t memory_bytes = 512 * kMiB;      // RLIMIT_AS until cgroups exist
-  int max_processes = 64;                     // RLIMIT_NPROC of the run's own uid
-  std::size_t max_file_bytes = 16 * kMiB;     // RLIMIT_FSIZE: SIGXFSZ
-  int max_open_files = 256;                   // RLIMIT_NOFILE
-  std::size_t work_dir_bytes = 64 * kMiB;     // tmpfs size of /work
-  std::size_t tmp_bytes = 64 * kMiB;          // tmpfs size of /tmp
-  std::size_t max_output_bytes = 1 * kMiB;    // per stream; the rest is drained
+  int wall_seconds = 60;                    // the request's ttl
+  int cpu_seconds = 60;                     // RLIMIT_CPU: SIGXCPU, then SIGKILL
+  std::size_t memory_bytes = 512 * kMiB;    // RLIMIT_AS until cgroups exist
+  int max_processes = 64;                   // RLIMIT_NPROC of the run's own uid
+  std::size_t max_file_bytes = 16 * kMiB;   // RLIMIT_FSIZE: SIGXFSZ
+  int max_open_files = 256;                 // RLIMIT_NOFILE
+  std::size_t work_dir_bytes = 64 * kMiB;   // tmpfs size of /work
+  std::size_t tmp_bytes = 64 * kMiB;        // tmpfs size of /tmp
+  std::size_t max_output_bytes = 1 * kMiB;  // per stream; the rest is drained
 };
 
 enum class Network {
-  kZeroTrust,    // a network namespace of its own, loopback only
+  kZeroTrust,  // a network namespace of its own, loopback only
   // A network namespace of its own too, with an outbound path through a
   // user-mode network stack, to public unicast addresses only
   // (network_helper.h, egress_policy.h).

@@ -56,7 +56,7 @@ struct RunResult {
   bool stdout_truncated = false;
   bool stderr_truncated = false;
   std::int64_t wall_ms = 0;
-  std::int64_t cpu_ms = 0;  // user + system, every process of the run
+  std::int64_t cpu_ms = 0;        // user + system, every process of the run
   bool memory_limit_hit = false;  // the cgroup's OOM killer struck
   // How memory and processes were bounded on this run, e.g.
   // "memory: cgroup v1; processes: cgroup v1 + RLIMIT_NPROC".

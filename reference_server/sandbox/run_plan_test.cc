@@ -31,7 +31,8 @@ TEST(RunPlanTest, RefusesWhatCannotRun) {
   spec.after_steps.clear();
   for (const char* bad : {"etc/java", "/", "/etc/../root"}) {
     spec.binds = {bad};
-    EXPECT_EQ(SpecProblem(spec), "bind " + std::string(bad) + ": must be an absolute path below / without '..'");
+    EXPECT_EQ(SpecProblem(spec),
+              "bind " + std::string(bad) + ": must be an absolute path below / without '..'");
   }
 }
 
@@ -40,11 +41,12 @@ TEST(RunPlanTest, ALanguagesOwnBindsJoinThePolicysWhenPresent) {
   spec.steps = {{"/bin/true"}};
   spec.binds = {"/etc/debian_version", "/nonexistent/config"};
   const std::vector<sock_filter> seccomp;
-  const ChildPlan plan = PlanRun(Policy{}, spec, AllSteps(spec), Limits{}, Network::kZeroTrust,
-                                 true, seccomp, 40);
+  const ChildPlan plan =
+      PlanRun(Policy{}, spec, AllSteps(spec), Limits{}, Network::kZeroTrust, true, seccomp, 40);
   int hostname_binds = 0, missing = 0;
   for (const MountStep& step : plan.steps) {
-    if (step.source == "/etc/debian_version" && step.kind == MountStep::Kind::kBindFile) ++hostname_binds;
+    if (step.source == "/etc/debian_version" && step.kind == MountStep::Kind::kBindFile)
+      ++hostname_binds;
     if (step.source == "/nonexistent/config") ++missing;
   }
   EXPECT_EQ(hostname_binds, 1);
@@ -86,8 +88,8 @@ TEST(RunPlanTest, EnvironmentIsBuiltNotInheritedAndRequestsOverrideIt) {
   spec.steps = {{"/bin/env"}};
   spec.env = {{"HOME", "/elsewhere"}, {"GREETING", "hi"}};
   const std::vector<sock_filter> seccomp;
-  const ChildPlan plan = PlanRun(Policy{}, spec, AllSteps(spec), Limits{},
-                                 Network::kSemiTrusted, false, seccomp, 40);
+  const ChildPlan plan =
+      PlanRun(Policy{}, spec, AllSteps(spec), Limits{}, Network::kSemiTrusted, false, seccomp, 40);
   EXPECT_EQ(Strings(plan.envp),
             (std::vector<std::string>{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/elsewhere",
                                       "LANG=C.UTF-8", "TMPDIR=/tmp", "GREETING=hi"}));

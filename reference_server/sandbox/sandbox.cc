@@ -13,17 +13,17 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <fstream>
+#include <optional>
 
 #include "reference_server/sandbox/child_plan.h"
 #include "reference_server/sandbox/child_report.h"
-#include "reference_server/sandbox/init.h"
 #include "reference_server/sandbox/egress_policy.h"
+#include "reference_server/sandbox/init.h"
 #include "reference_server/sandbox/mount_namespace.h"
 #include "reference_server/sandbox/network_helper.h"
-#include "reference_server/sandbox/run_plan.h"
 #include "reference_server/sandbox/output_capture.h"
+#include "reference_server/sandbox/run_plan.h"
 #include "reference_server/sandbox/seccomp_filter.h"
 #include "reference_server/sandbox/user_namespace.h"
 
@@ -44,11 +44,16 @@ int ReadLastCapability() {
 
 std::string ArtifactProblem(int error) {
   switch (error) {
-    case ENOENT: return "was not produced";
-    case ELOOP: return "is a symbolic link";
-    case EINVAL: return "is not a regular file";
-    case EFBIG: return "is larger than the file size limit";
-    default: return strerror(error);
+    case ENOENT:
+      return "was not produced";
+    case ELOOP:
+      return "is a symbolic link";
+    case EINVAL:
+      return "is not a regular file";
+    case EFBIG:
+      return "is larger than the file size limit";
+    default:
+      return strerror(error);
   }
 }
 
@@ -88,8 +93,7 @@ void ApplyReports(const std::string& bytes, RunResult& result) {
     memcpy(&report, bytes.data() + at, sizeof report);
     if (report.stage != Stage::kDone) {
       if (result.setup_error.empty()) {
-        result.setup_error =
-            std::string(StageName(report.stage)) + ": " + strerror(report.error);
+        result.setup_error = std::string(StageName(report.stage)) + ": " + strerror(report.error);
       }
       continue;
     }
@@ -138,16 +142,15 @@ std::uint32_t Sandbox::NextHostUid() {
   return policy_.first_host_uid + next_uid_.fetch_add(1) % policy_.host_uid_count;
 }
 
-RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network network,
-                       int cancel_fd) {
+RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network network, int cancel_fd) {
   RunResult result;
   result.exit_code = -1;
   result.setup_error = error_.empty() ? SpecProblem(spec) : error_;
   if (!result.setup_error.empty()) return result;
   const auto start = std::chrono::steady_clock::now();
   const std::vector<std::vector<std::string>> all_steps = AllSteps(spec);
-  ChildPlan plan = PlanRun(policy_, spec, all_steps, limits, network, cgroups_->memory(),
-                           seccomp_, last_capability_);
+  ChildPlan plan = PlanRun(policy_, spec, all_steps, limits, network, cgroups_->memory(), seccomp_,
+                           last_capability_);
   RunPipes pipes;
   LaunchedRun run;
   if (!Launch(plan, pipes, limits, network, run, result)) return result;
@@ -225,17 +228,19 @@ bool Sandbox::Launch(ChildPlan& plan, RunPipes& pipes, const Limits& limits, Net
   return true;
 }
 
-void Sandbox::Collect(const RunSpec& spec, const Limits& limits, RunPipes& pipes,
-                      LaunchedRun& run, int cancel_fd,
-                      std::chrono::steady_clock::time_point deadline, RunResult& result) {
+void Sandbox::Collect(const RunSpec& spec, const Limits& limits, RunPipes& pipes, LaunchedRun& run,
+                      int cancel_fd, std::chrono::steady_clock::time_point deadline,
+                      RunResult& result) {
   CappedText stdout_text{{}, limits.max_output_bytes, false};
   CappedText stderr_text{{}, limits.max_output_bytes, false};
   // Reports are a few fixed-size records; the artifact is bounded by init.
   CappedText reports{{}, 1 << 16, false};
   CappedText artifact_bytes{
       {}, spec.artifacts.size() * (limits.max_file_bytes + sizeof(ArtifactHeader)), false};
-  Stream streams[] = {{pipes.out.read, &stdout_text}, {pipes.err.read, &stderr_text},
-                      {pipes.status.read, &reports}, {pipes.artifact.read, &artifact_bytes}};
+  Stream streams[] = {{pipes.out.read, &stdout_text},
+                      {pipes.err.read, &stderr_text},
+                      {pipes.status.read, &reports},
+                      {pipes.artifact.read, &artifact_bytes}};
   const bool wants_artifact = !spec.artifacts.empty();
   const int stream_count = wants_artifact ? 4 : 3;
   const PumpEnd end = PumpStreams(streams, stream_count, cancel_fd, deadline);

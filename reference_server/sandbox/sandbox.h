@@ -47,8 +47,7 @@ class Sandbox {
   // Runs spec.argv under `limits` and `network` (which override the
   // policy's). `cancel_fd` (optional): when it becomes readable, the run is
   // killed and reported cancelled with the output captured so far.
-  RunResult Run(const RunSpec& spec, const Limits& limits, Network network,
-                int cancel_fd = -1);
+  RunResult Run(const RunSpec& spec, const Limits& limits, Network network, int cancel_fd = -1);
 
  private:
   // A run between its launch and its end.

@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--json" && i + 1 < argc) {
       json_file = argv[++i];
     } else {
-      std::cerr << "usage: sandbox_latency [--runs N] [--only zerotrust|semitrusted] [--json FILE]\n";
+      std::cerr
+          << "usage: sandbox_latency [--runs N] [--only zerotrust|semitrusted] [--json FILE]\n";
       return 2;
     }
   }
@@ -126,8 +127,8 @@ int main(int argc, char** argv) {
   for (Series* series : measured) {
     const double p50 = series->Percentile(50), p90 = series->Percentile(90),
                  p99 = series->Percentile(99), max = series->Percentile(100);
-    std::printf("%-12s %8.2f %8.2f %8.2f %8.2f %11.1fx\n", series->name.c_str(), p50, p90, p99,
-                max, p50 / floor);
+    std::printf("%-12s %8.2f %8.2f %8.2f %8.2f %11.1fx\n", series->name.c_str(), p50, p90, p99, max,
+                p50 / floor);
     char entry[256];
     std::snprintf(entry, sizeof entry,
                   "%s{\"name\":\"%s\",\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,"

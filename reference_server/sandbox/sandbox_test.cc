@@ -8,10 +8,12 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,11 +21,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -133,8 +132,7 @@ std::vector<pid_t> NetworkHelpersOf(pid_t parent) {
     if (!IsNetworkHelper(path)) return false;
     std::ifstream status(path + "/status");
     for (std::string line; std::getline(status, line);) {
-      if (line.starts_with("PPid:") &&
-          line.substr(line.find_first_not_of(" \t", 5)) == wanted) {
+      if (line.starts_with("PPid:") && line.substr(line.find_first_not_of(" \t", 5)) == wanted) {
         helpers.push_back(static_cast<pid_t>(std::stoi(path.substr(6))));
         return true;
       }
@@ -152,8 +150,8 @@ int LeftoverProcesses() { return RunProcesses() + NetworkHelpers(); }
 // Run cgroups still present under the sandbox's cgroup directories.
 int LeftoverCgroups() {
   int count = 0;
-  for (const std::string& parent : {Shared().cgroups().memory_parent(),
-                                    Shared().cgroups().pids_parent()}) {
+  for (const std::string& parent :
+       {Shared().cgroups().memory_parent(), Shared().cgroups().pids_parent()}) {
     if (parent.empty()) continue;
     DIR* dir = opendir(parent.c_str());
     if (dir == nullptr) continue;
@@ -222,8 +220,8 @@ std::string ModeName(const testing::TestParamInfo<Network>& info) {
   return info.param == Network::kZeroTrust ? "ZeroTrust" : "SemiTrusted";
 }
 
-INSTANTIATE_TEST_SUITE_P(, SandboxTest,
-                         testing::Values(Network::kZeroTrust, Network::kSemiTrusted), ModeName);
+INSTANTIATE_TEST_SUITE_P(, SandboxTest, testing::Values(Network::kZeroTrust, Network::kSemiTrusted),
+                         ModeName);
 
 // What one network mode in particular promises.
 class SandboxNetworkTest : public CheckedForLeftovers<testing::Test> {};
@@ -231,8 +229,7 @@ class SandboxNetworkTest : public CheckedForLeftovers<testing::Test> {};
 TEST_P(SandboxTest, SaysHowMemoryAndProcessesAreBounded) {
   const RunResult r = Shell("true");
   const CgroupHost& cgroups = Shared().cgroups();
-  std::printf("start-up report: %s\nrun: %s\n", cgroups.report().c_str(),
-              r.enforcement.c_str());
+  std::printf("start-up report: %s\nrun: %s\n", cgroups.report().c_str(), r.enforcement.c_str());
   EXPECT_NE(r.enforcement.find(cgroups.memory() ? "memory: cgroup v" : "memory: RLIMIT_AS"),
             std::string::npos);
   EXPECT_NE(r.enforcement.find("RLIMIT_NPROC"), std::string::npos);
@@ -286,8 +283,8 @@ TEST_P(SandboxTest, WritesInWorkAndTmpButNowhereElse) {
   struct stat st;
   EXPECT_NE(stat("/usr/evil", &st), 0);
   // Every mount under the bound host paths is read-only too.
-  const RunResult mounts = Shell(
-      "grep -E ' /(usr|etc)[/ ]' /proc/self/mounts | grep -vc ' ro,nosuid,nodev'");
+  const RunResult mounts =
+      Shell("grep -E ' /(usr|etc)[/ ]' /proc/self/mounts | grep -vc ' ro,nosuid,nodev'");
   EXPECT_EQ(mounts.stdout_text, "0\n");
   EXPECT_NE(stat("/etc/evil", &st), 0);
 }
@@ -343,12 +340,13 @@ TEST_F(SandboxNetworkTest, ZeroTrustReachesNoNetworkNotEvenTheHostsLoopback) {
   // /dev/tcp is a bash feature (sh is dash here).
   RunSpec spec;
   spec.steps = {{"/bin/bash", "-c",
-               "exec 2>/dev/null;"
-               "(exec 3<>/dev/tcp/127.0.0.1/" + port +
-                   ") && echo host reached || echo host refused;"
-                   "(exec 3<>/dev/tcp/192.0.2.1/80) && echo outside reached || echo outside "
-                   "refused;"
-                   "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"}};
+                 "exec 2>/dev/null;"
+                 "(exec 3<>/dev/tcp/127.0.0.1/" +
+                     port +
+                     ") && echo host reached || echo host refused;"
+                     "(exec 3<>/dev/tcp/192.0.2.1/80) && echo outside reached || echo outside "
+                     "refused;"
+                     "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"}};
   const RunResult bash = Shared().Run(spec, QuickLimits(), Network::kZeroTrust);
   EXPECT_EQ(bash.stdout_text, "host refused\noutside refused\nlo\n") << bash.stderr_text;
   close(listener);
@@ -370,8 +368,9 @@ TEST_P(SandboxTest, SeccompRefusesNamespaceAndMountEscapes) {
 }
 
 TEST_P(SandboxTest, HasNoCapabilitiesAndNoNewPrivileges) {
-  const RunResult r = Shell("grep -E '^(CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "
-                            "/proc/self/status | tr -s '\\t' ' '");
+  const RunResult r = Shell(
+      "grep -E '^(CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "
+      "/proc/self/status | tr -s '\\t' ' '");
   EXPECT_EQ(r.stdout_text,
             "CapPrm: 0000000000000000\nCapEff: 0000000000000000\nCapBnd: 0000000000000000\n"
             "CapAmb: 0000000000000000\nNoNewPrivs: 1\nSeccomp: 2\n");
@@ -447,9 +446,8 @@ TEST_P(SandboxTest, RunsDieWithTheirHost) {
   kill(host, SIGKILL);
   waitpid(host, nullptr, 0);
   const auto helpers_alive = [&helpers] {
-    return std::count_if(helpers.begin(), helpers.end(), [](pid_t pid) {
-      return IsNetworkHelper("/proc/" + std::to_string(pid));
-    });
+    return std::count_if(helpers.begin(), helpers.end(),
+                         [](pid_t pid) { return IsNetworkHelper("/proc/" + std::to_string(pid)); });
   };
   bool gone = false;
   for (int i = 0; i < 1000 && !gone; ++i) {
@@ -472,7 +470,7 @@ TEST_P(SandboxTest, PtraceIsRefused) {
   spec.steps = {{"/usr/bin/python3", "-c",
                  "import ctypes\n"
                  "libc = ctypes.CDLL(None, use_errno=True)\n"
-                 "print(libc.ptrace(0, 0, 0, 0), ctypes.get_errno())\n"  // PTRACE_TRACEME
+                 "print(libc.ptrace(0, 0, 0, 0), ctypes.get_errno())\n"      // PTRACE_TRACEME
                  "print(libc.ptrace(16, 1, 0, 0), ctypes.get_errno())\n"}};  // ATTACH to init
   const RunResult r = Shared().Run(spec, QuickLimits(), GetParam());
   EXPECT_EQ(r.stdout_text, "-1 1\n-1 1\n") << r.stderr_text;  // EPERM
@@ -571,8 +569,8 @@ TEST_P(SandboxTest, CpuTimeLimitStopsASpin) {
 TEST_P(SandboxTest, OutputFloodIsCappedAndNeverBlocks) {
   Limits limits = QuickLimits();
   limits.max_output_bytes = 1000;
-  const RunResult r = Shell("head -c 5000000 /dev/zero; head -c 3000000 /dev/zero >&2; echo done >&2",
-                            limits);
+  const RunResult r =
+      Shell("head -c 5000000 /dev/zero; head -c 3000000 /dev/zero >&2; echo done >&2", limits);
   EXPECT_TRUE(r.exited);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.stdout_text.size(), 1000u);
@@ -626,13 +624,14 @@ TEST_P(SandboxTest, OpenFilesAreLimited) {
   Limits limits = QuickLimits();
   limits.max_open_files = 64;
   RunSpec spec;
-  spec.steps = {{"/usr/bin/python3", "-c",
-                 "import resource\n"
-                 "files = []\n"
-                 "try:\n"
-                 "  while True: files.append(open('/dev/null'))\n"
-                 "except OSError as e:\n"
-                 "  print(resource.getrlimit(resource.RLIMIT_NOFILE)[0], len(files) < 64, e.errno)\n"}};
+  spec.steps = {
+      {"/usr/bin/python3", "-c",
+       "import resource\n"
+       "files = []\n"
+       "try:\n"
+       "  while True: files.append(open('/dev/null'))\n"
+       "except OSError as e:\n"
+       "  print(resource.getrlimit(resource.RLIMIT_NOFILE)[0], len(files) < 64, e.errno)\n"}};
   const RunResult r = Shared().Run(spec, limits, GetParam());
   EXPECT_EQ(r.stdout_text, "64 True 24\n") << r.stderr_text;  // EMFILE
 }
@@ -642,8 +641,8 @@ TEST_P(SandboxTest, MemoryLimitStopsAnAllocation) {
   limits.memory_bytes = 256 * kMiB;
   RunSpec spec;
   spec.steps = {{"/usr/bin/python3", "-c",
-                "try:\n  x = bytearray(1024 * 1024 * 1024)\n  print('allocated')\n"
-               "except MemoryError:\n  print('refused')\n"}};
+                 "try:\n  x = bytearray(1024 * 1024 * 1024)\n  print('allocated')\n"
+                 "except MemoryError:\n  print('refused')\n"}};
   const RunResult r = Shared().Run(spec, limits, GetParam());
   if (Shared().cgroups().memory()) {
     // The cgroup bounds what is really used: the allocation is killed.

@@ -29,7 +29,8 @@ const std::vector<DeniedSyscall>& DeniedSyscalls() {
       {"mount_setattr", "new mount API"},
       {"setns", "joining other namespaces"},
       {"unshare", "new namespaces, a common first step of kernel exploits"},
-      {"clone3", "its flags are out of the filter's reach; refused with ENOSYS, so libc falls back to clone"},
+      {"clone3",
+       "its flags are out of the filter's reach; refused with ENOSYS, so libc falls back to clone"},
       {"kexec_load", "replacing the kernel"},
       {"kexec_file_load", "replacing the kernel"},
       {"init_module", "loading kernel code"},
@@ -98,8 +99,8 @@ std::vector<sock_filter> BuildSeccompProgram(std::string& error) {
   }
 #endif
   // clone with any namespace flag: one rule per flag (rules are OR'ed).
-  constexpr unsigned long kNamespaceFlags[] = {CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,
-                                               CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+  constexpr unsigned long kNamespaceFlags[] = {CLONE_NEWNS,    CLONE_NEWUTS, CLONE_NEWIPC,
+                                               CLONE_NEWUSER,  CLONE_NEWPID, CLONE_NEWNET,
                                                CLONE_NEWCGROUP};
   for (unsigned long flag : kNamespaceFlags) {
     if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,

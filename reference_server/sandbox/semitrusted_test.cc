@@ -181,8 +181,8 @@ int SlirpHelpers() {
     const std::string dir = std::string("/proc/") + entry->d_name;
     char exe[PATH_MAX];
     const ssize_t n = readlink((dir + "/exe").c_str(), exe, sizeof exe - 1);
-    if (n <= 0 || std::string(exe, static_cast<std::size_t>(n)).find("slirp4netns") ==
-                      std::string::npos) {
+    if (n <= 0 ||
+        std::string(exe, static_cast<std::size_t>(n)).find("slirp4netns") == std::string::npos) {
       continue;
     }
     std::ifstream stat_file(dir + "/stat");
@@ -223,8 +223,8 @@ class NetworkTest : public testing::Test {
   // The strongest check of a refusal: no connection or datagram arrived.
   void ExpectNotReached(std::initializer_list<world::Counter> counters) const {
     for (world::Counter counter : counters) {
-      EXPECT_EQ(Delta(counter), 0) << "the " << world::CounterName(counter)
-                                   << " listener was reached";
+      EXPECT_EQ(Delta(counter), 0)
+          << "the " << world::CounterName(counter) << " listener was reached";
     }
   }
 
@@ -274,8 +274,10 @@ TEST_F(NetworkTest, TheWorldAnswersTheHostOutsideTheSandbox) {
             "udp-private done\n"
             "dns resolved 203.0.113.10\n"
             "by-name reached public\n"
-            "proc-net-tcp shown " + host_loopback_port_ + " " + host_interface_port_ + "\n"
-            "proc-net-unix shown\n");
+            "proc-net-tcp shown " +
+                host_loopback_port_ + " " + host_interface_port_ +
+                "\n"
+                "proc-net-unix shown\n");
   EXPECT_EQ(Delta(world::kPublicTcp), 2);
   EXPECT_EQ(Delta(world::kPrivateTcp), 1);
   EXPECT_EQ(Delta(world::kMetadataTcp), 1);
@@ -287,10 +289,10 @@ TEST_F(NetworkTest, TheWorldAnswersTheHostOutsideTheSandbox) {
 }
 
 TEST_F(SemitrustedTest, ReachesPublicAddressesAndResolvesNames) {
-  const RunResult r = Probe(Network::kSemiTrusted,
-                            {Tcp("public", world::kPublicAddress, world::kWebPort),
-                             std::string("dns,name,") + world::kPublicName,
-                             Tcp("by-name", world::kPublicName, world::kWebPort)});
+  const RunResult r =
+      Probe(Network::kSemiTrusted, {Tcp("public", world::kPublicAddress, world::kWebPort),
+                                    std::string("dns,name,") + world::kPublicName,
+                                    Tcp("by-name", world::kPublicName, world::kWebPort)});
   EXPECT_EQ(r.setup_error, "");
   EXPECT_EQ(r.stdout_text,
             "public reached public\n"
@@ -302,18 +304,18 @@ TEST_F(SemitrustedTest, ReachesPublicAddressesAndResolvesNames) {
 }
 
 TEST_F(SemitrustedTest, ReachesNoHostOrPrivateAddress) {
-  const RunResult r = Probe(
-      Network::kSemiTrusted,
-      {Tcp("host-loopback-via-gateway", kGatewayAddress, the_world->host_loopback_port()),
-       Tcp("host-loopback", "127.0.0.1", the_world->host_loopback_port()),
-       Tcp("host-interface", world::kHostAddress, the_world->host_interface_port()),
-       Tcp("private", world::kPrivateAddress, world::kWebPort),
-       Tcp("metadata", world::kMetadataAddress, world::kWebPort),
-       // Port 53, but not to a resolver of the host's.
-       "udp-private,udp," + std::string(world::kPrivateAddress) + "," +
-           std::to_string(world::kPrivateUdpPort),
-       // The resolver itself is private, and allowed.
-       std::string("dns,name,") + world::kPublicName});
+  const RunResult r =
+      Probe(Network::kSemiTrusted,
+            {Tcp("host-loopback-via-gateway", kGatewayAddress, the_world->host_loopback_port()),
+             Tcp("host-loopback", "127.0.0.1", the_world->host_loopback_port()),
+             Tcp("host-interface", world::kHostAddress, the_world->host_interface_port()),
+             Tcp("private", world::kPrivateAddress, world::kWebPort),
+             Tcp("metadata", world::kMetadataAddress, world::kWebPort),
+             // Port 53, but not to a resolver of the host's.
+             "udp-private,udp," + std::string(world::kPrivateAddress) + "," +
+                 std::to_string(world::kPrivateUdpPort),
+             // The resolver itself is private, and allowed.
+             std::string("dns,name,") + world::kPublicName});
   EXPECT_EQ(r.setup_error, "");
   EXPECT_EQ(r.stdout_text,
             "host-loopback-via-gateway refused\n"
@@ -339,11 +341,11 @@ TEST_F(SemitrustedTest, ReachesNoHostOrPrivateAddress) {
 }
 
 TEST_F(SemitrustedTest, SeesNoSocketOfTheHost) {
-  const RunResult r = Probe(
-      Network::kSemiTrusted,
-      {"host-unix,unix," + the_world->abstract_name(),
-       "proc-net-tcp,listening," + host_loopback_port_ + "," + host_interface_port_,
-       "proc-net-unix,unix-listed," + the_world->abstract_name()});
+  const RunResult r =
+      Probe(Network::kSemiTrusted,
+            {"host-unix,unix," + the_world->abstract_name(),
+             "proc-net-tcp,listening," + host_loopback_port_ + "," + host_interface_port_,
+             "proc-net-unix,unix-listed," + the_world->abstract_name()});
   EXPECT_EQ(r.setup_error, "");
   EXPECT_EQ(r.stdout_text,
             "host-unix refused\n"
@@ -370,8 +372,7 @@ TEST_F(SemitrustedTest, ConcurrentRunsCannotReachEachOther) {
       b = Probe(Network::kSemiTrusted,
                 {Tcp("a-via-own-address", kRunAddress, kPort),
                  Tcp("a-via-gateway", kGatewayAddress, kPort),
-                 Tcp("a-via-host-interface", world::kHostAddress, kPort),
-                 "a-unix,unix," + name});
+                 Tcp("a-via-host-interface", world::kHostAddress, kPort), "a-unix,unix," + name});
     });
     run_b.join();
   }

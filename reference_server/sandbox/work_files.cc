@@ -26,9 +26,9 @@ int WriteWorkFiles(int dir_fd, const std::vector<WorkFile>& files) {
         name.find('\0') != std::string::npos) {
       return EINVAL;
     }
-    const int fd = openat(dir_fd, name.c_str(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                          file.executable ? 0755 : 0644);
+    const int fd =
+        openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+               file.executable ? 0755 : 0644);
     if (fd < 0) return errno;
     const bool ok = WriteAll(fd, file.content.data(), file.content.size());
     const int saved = errno;

@@ -12,7 +12,7 @@
 namespace server_test {
 
 struct HttpResponse {
-  int status = 0;  // 0: no answer (the error says why)
+  int status = 0;                              // 0: no answer (the error says why)
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string error;
@@ -40,10 +40,8 @@ class HttpClient {
   // Shorthands with "Authorization: Bearer KEY".
   HttpResponse Get(const std::string& target, const std::string& key);
   HttpResponse Delete(const std::string& target, const std::string& key);
-  HttpResponse PostJson(const std::string& target, const std::string& key,
-                        const std::string& json);
-  HttpResponse PostText(const std::string& target, const std::string& key,
-                        const std::string& text);
+  HttpResponse PostJson(const std::string& target, const std::string& key, const std::string& json);
+  HttpResponse PostText(const std::string& target, const std::string& key, const std::string& text);
 
  private:
   struct Connection;

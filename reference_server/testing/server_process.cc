@@ -115,7 +115,8 @@ std::vector<pid_t> ProcessesWithUids(std::uint32_t first, std::uint32_t count) {
     std::string line;
     while (std::getline(status, line)) {
       if (line.rfind("Uid:", 0) != 0) continue;
-      const std::uint32_t uid = static_cast<std::uint32_t>(std::strtoul(line.c_str() + 4, nullptr, 10));
+      const std::uint32_t uid =
+          static_cast<std::uint32_t>(std::strtoul(line.c_str() + 4, nullptr, 10));
       if (uid >= first && uid < first + count) found.push_back(pid);
       break;
     }

@@ -1,7 +1,5 @@
 #include "tools/fault_proxy/fake_upstream.h"
 
-#include "tools/fault_proxy/beast_message.h"
-
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -15,6 +13,7 @@
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
+#include "tools/fault_proxy/beast_message.h"
 #include "tools/fault_proxy/deadline_stream.h"
 
 namespace fault_proxy {

@@ -212,8 +212,8 @@ void Proxy::Impl::ServeConnection(Connection& connection) {
     // Beast takes a Transfer-Encoding that does not end in chunked for no
     // body at all, and would read that "body" as the next request: the
     // proxy itself would smuggle. RFC 9112 section 6.3: 400, and close.
-    const bool unsafe_framing = !ec && parser.get().count(http::field::transfer_encoding) != 0 &&
-                                !parser.chunked();
+    const bool unsafe_framing =
+        !ec && parser.get().count(http::field::transfer_encoding) != 0 && !parser.chunked();
     if (unsafe_framing) ec = http::error::bad_transfer_encoding;
     if (!ec && boost::beast::iequals(parser.get()[http::field::expect], "100-continue") &&
         parser.get().version() >= 11) {

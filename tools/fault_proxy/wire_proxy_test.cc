@@ -196,9 +196,10 @@ TEST(WireNone, TransferEncodingNotEndingInChunkedIsRefusedAndClosed) {
   FakeUpstream upstream(Upstream);
   RunningProxy proxy("none", upstream.url());
   RawClient client(proxy.port());
-  ASSERT_TRUE(client.Send("POST /execute HTTP/1.1\r\nHost: proxy.example\r\n"
-                          "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n" +
-                          kExecuteBody + Get("/jobs/j1")));
+  ASSERT_TRUE(
+      client.Send("POST /execute HTTP/1.1\r\nHost: proxy.example\r\n"
+                  "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n" +
+                  kExecuteBody + Get("/jobs/j1")));
   const RawAnswer answer = client.ReadAnswer();
   EXPECT_EQ(answer.status(), 400) << answer.head;
   const std::string rest = client.ReadUntilClosed();
