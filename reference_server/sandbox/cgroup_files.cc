@@ -44,6 +44,12 @@ std::string MakeServerDirectory(const std::string& base, int pid, std::string& w
   return dir;
 }
 
+bool MakeRunDirectory(const std::string& dir, std::string& error) {
+  if (mkdir(dir.c_str(), 0755) == 0) return true;
+  error = dir + ": " + strerror(errno);
+  return false;
+}
+
 void KillAndRemove(const std::string& dir) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::ifstream procs(dir + "/cgroup.procs");

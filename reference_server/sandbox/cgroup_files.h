@@ -20,6 +20,10 @@ bool CgroupFileExists(const std::string& path);
 // returns it, or "" with `why` set.
 std::string MakeServerDirectory(const std::string& base, int pid, std::string& why);
 
+// Creates a run's cgroup directory `dir`; false with `error` naming it
+// when it cannot be (one that exists already is an error: names are unique).
+bool MakeRunDirectory(const std::string& dir, std::string& error);
+
 // Kills whatever is still in the cgroup `dir`, then removes it, retrying
 // briefly while the kernel reaps. Used for runs that ended (their pid
 // namespace is dead; a network helper's escaped descendant is not) and for

@@ -1,8 +1,5 @@
 // cgroup v1: a hierarchy per controller (root/memory, root/pids), so a run
 // has a directory in each.
-#include <errno.h>
-#include <string.h>
-#include <sys/stat.h>
 
 #include "reference_server/sandbox/cgroup_files.h"
 #include "reference_server/sandbox/cgroup_parse.h"
@@ -10,6 +7,13 @@
 
 namespace sandbox {
 namespace {
+
+// A run's directory in one hierarchy: `made` is set once it exists.
+bool MakeHierarchyDir(const std::string& dir, std::string& made, std::string& error) {
+  if (!MakeRunDirectory(dir, error)) return false;
+  made = dir;
+  return true;
+}
 
 class CgroupV1 final : public CgroupVersion {
  public:
@@ -48,7 +52,7 @@ class CgroupV1 final : public CgroupVersion {
   CgroupDirs MakeRun(const CgroupDirs& server, const std::string& name, std::size_t memory_bytes,
                      int max_processes, std::string& error) const override {
     CgroupDirs run;
-    if (!server.memory.empty() && Make(server.memory + "/" + name, run.memory, error)) {
+    if (!server.memory.empty() && MakeHierarchyDir(server.memory + "/" + name, run.memory, error)) {
       const std::string bytes = std::to_string(memory_bytes);
       if (!WriteCgroupFile(run.memory + "/memory.limit_in_bytes", bytes)) {
         error = "setting the memory limit in " + run.memory + " failed";
@@ -58,7 +62,7 @@ class CgroupV1 final : public CgroupVersion {
         WriteCgroupFile(run.memory + "/memory.memsw.limit_in_bytes", bytes);
       }
     }
-    if (!server.pids.empty() && Make(server.pids + "/" + name, run.pids, error) &&
+    if (!server.pids.empty() && MakeHierarchyDir(server.pids + "/" + name, run.pids, error) &&
         !WriteCgroupFile(run.pids + "/pids.max", std::to_string(max_processes))) {
       error = "setting pids.max in " + run.pids + " failed";
     }
@@ -68,15 +72,6 @@ class CgroupV1 final : public CgroupVersion {
   const char* OomEventsFile() const override { return "memory.oom_control"; }
 
  private:
-  static bool Make(const std::string& dir, std::string& made, std::string& error) {
-    if (mkdir(dir.c_str(), 0755) != 0) {
-      error = dir + ": " + strerror(errno);
-      return false;
-    }
-    made = dir;
-    return true;
-  }
-
   std::string root_, own_;
 };
 

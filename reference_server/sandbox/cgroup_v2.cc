@@ -1,8 +1,5 @@
 // cgroup v2: one unified hierarchy, so a run has one directory for both
 // controllers, enabled for runs in this server's cgroup.subtree_control.
-#include <errno.h>
-#include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "reference_server/sandbox/cgroup_files.h"
@@ -38,10 +35,7 @@ class CgroupV2 final : public CgroupVersion {
                      int max_processes, std::string& error) const override {
     if (server.memory.empty()) return {};
     const std::string dir = server.memory + "/" + name;
-    if (mkdir(dir.c_str(), 0755) != 0) {
-      error = dir + ": " + strerror(errno);
-      return {};
-    }
+    if (!MakeRunDirectory(dir, error)) return {};
     if (!WriteCgroupFile(dir + "/memory.max", std::to_string(memory_bytes))) {
       error = "setting the memory limit in " + dir + " failed";
     }

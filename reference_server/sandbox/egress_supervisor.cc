@@ -202,7 +202,6 @@ std::vector<std::string> EgressSupervisor::refused() const {
 }
 
 void EgressSupervisor::Refuse(std::string why) {
-  refusals_.fetch_add(1);
   std::lock_guard lock(mutex_);
   if (refused_.size() < kKeptRefusals) refused_.push_back(std::move(why));
 }

@@ -50,7 +50,6 @@ class EgressSupervisor {
   EgressSupervisor& operator=(const EgressSupervisor&) = delete;
 
   void EndSetup() { setup_done_.store(true); }
-  int refusals() const { return refusals_.load(); }
   // The first refusals' reasons (a few), e.g. "connect to 10.9.9.9:80: ...".
   std::vector<std::string> refused() const;
 
@@ -71,7 +70,6 @@ class EgressSupervisor {
   std::optional<std::chrono::steady_clock::time_point> rules_read_;
   int stop_ = -1;  // eventfd
   std::atomic<bool> setup_done_{false};
-  std::atomic<int> refusals_{0};
   mutable std::mutex mutex_;
   std::vector<std::string> refused_;
   std::thread thread_;

@@ -44,9 +44,11 @@ std::string SpecProblem(const RunSpec& spec) {
       return "bind " + bind + ": must be an absolute path below / without '..'";
     }
   }
-  for (const auto& argv : AllSteps(spec)) {
-    if (argv.empty() || argv[0].empty() || argv[0][0] != '/') {
-      return "every step's argv[0] must be an absolute path inside the sandbox";
+  for (const auto* steps : {&spec.steps, &spec.after_steps}) {
+    for (const auto& argv : *steps) {
+      if (argv.empty() || argv[0].empty() || argv[0][0] != '/') {
+        return "every step's argv[0] must be an absolute path inside the sandbox";
+      }
     }
   }
   return "";
