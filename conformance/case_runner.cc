@@ -87,9 +87,9 @@ class CaseRun {
 
   CaseResult Run() {
     const auto start = Clock::now();
-    if (std::string reason = Prepare(); !reason.empty()) {
+    if (const base::Status prepared = Prepare(); !prepared.ok()) {
       result_.grade = Grade::kSkipped;
-      result_.reason = reason;
+      result_.reason = prepared.error().message;
       return result_;
     }
     const rapidjson::Value& steps = (*c_.json)["steps"];
@@ -123,23 +123,32 @@ class CaseRun {
     return language == "python";
   }
 
-  // Checks the case's needs and picks its program variant; the reason to
-  // skip, or "".
-  std::string Prepare() {
+  // The case cannot run here: a need the target lacks. Its message is the
+  // reason the case is SKIPPED.
+  static base::Error Lacks(std::string reason) {
+    return base::MakeError(base::ErrorCode::kFailedPrecondition, std::move(reason));
+  }
+
+  // Checks the case's needs and picks its program variant; an error says
+  // why the case is skipped (kFailedPrecondition: the target lacks what it
+  // needs; kInvalidArgument: its programs refer to an unknown variable).
+  base::Status Prepare() {
     for (const std::string& need : c_.needs) {
       if (need == "second_key" && target_.second_key.empty()) {
-        return "needs a second API key (--second-api-key) to check isolation between keys";
+        return Lacks("needs a second API key (--second-api-key) to check isolation between keys");
       }
       if (need == "probe" && target_.probe_port == 0) {
-        return "needs the runner's probe listener, which only a target on this machine's "
-               "loopback can reach";
+        return Lacks(
+            "needs the runner's probe listener, which only a target on this machine's "
+            "loopback can reach");
       }
       if (need.rfind("language:", 0) == 0 && !HasLanguage(need.substr(9))) {
-        return "the target does not list language " + need.substr(9) +
-               (target_.languages ? " in GET /languages" : " (no GET /languages: python assumed)");
+        return Lacks(
+            "the target does not list language " + need.substr(9) +
+            (target_.languages ? " in GET /languages" : " (no GET /languages: python assumed)"));
       }
       if (need.rfind("endpoint:", 0) == 0 && target_.endpoints.count(need.substr(9)) == 0) {
-        return "the target does not implement the extension GET " + need.substr(9);
+        return Lacks("the target does not implement the extension GET " + need.substr(9));
       }
     }
     vars_["run_id"] = RandomHex(12);
@@ -150,8 +159,14 @@ class CaseRun {
       vars_["probe_host"] = target_.probe_host;
       vars_["probe_port"] = std::to_string(target_.probe_port);
     }
+    return ChooseProgram();
+  }
+
+  // The first of the case's programs in a language the target has, if
+  // the case has programs.
+  base::Status ChooseProgram() {
     const auto programs = c_.json->FindMember("programs");
-    if (programs == c_.json->MemberEnd()) return "";
+    if (programs == c_.json->MemberEnd()) return base::Ok();
     std::string names;
     for (const auto& program : programs->value.GetObject()) {
       const std::string language = program.name.GetString();
@@ -160,14 +175,17 @@ class CaseRun {
       vars_["language"] = language;
       // A program may refer to runner variables (${probe_port}).
       for (const auto& field : program.value.GetObject()) {
-        std::string error;
-        vars_[field.name.GetString()] = SubstituteVars(field.value.GetString(), vars_, &error);
-        if (!error.empty()) return "fixture error in programs." + language + ": " + error;
+        base::Expected<std::string> value = SubstituteVars(field.value.GetString(), vars_);
+        if (!value.ok()) {
+          return base::WithContext(value.error(), "fixture error in programs." + language + ": ");
+        }
+        vars_[field.name.GetString()] = std::move(value).value();
       }
       result_.language = language;
-      return "";
+      return base::Ok();
     }
-    return "the target lists none of the languages this case has a program in (" + names + ")";
+    return Lacks("the target lists none of the languages this case has a program in (" + names +
+                 ")");
   }
 
   HttpResponse Send(const BuiltRequest& request, const std::string& step) {
@@ -245,11 +263,13 @@ class CaseRun {
 
   // A raw step: its bytes on a connection of its own, its answers judged.
   bool RunRaw(const rapidjson::Value& step, const std::string& name) {
-    RawPlan plan;
-    if (std::string error = BuildRawPlan(step["raw"], vars_, target_, &plan); !error.empty()) {
-      Fail(name, {"a raw exchange the fixture can build"}, {"fixture error: " + error}, "", "");
+    const base::Expected<RawPlan> built = BuildRawPlan(step["raw"], vars_, target_);
+    if (!built.ok()) {
+      Fail(name, {"a raw exchange the fixture can build"},
+           {"fixture error: " + built.error().message}, "", "");
       return false;
     }
+    const RawPlan& plan = *built;
     const RawResult raw = RawExchange(target_.url, plan.pieces, plan.options);
     if (result_.exchanges.size() < kMaxExchanges) {
       Exchange exchange;
@@ -326,12 +346,13 @@ class CaseRun {
       return Poll(step, poll->value, name);
     }
     if (step.HasMember("raw")) return RunRaw(step, name);
-    BuiltRequest request;
-    if (std::string error = BuildRequest(step["request"], vars_, target_, &request);
-        !error.empty()) {
-      Fail(name, {"a request the fixture can build"}, {"fixture error: " + error}, "", "");
+    const base::Expected<BuiltRequest> built = BuildRequest(step["request"], vars_, target_);
+    if (!built.ok()) {
+      Fail(name, {"a request the fixture can build"}, {"fixture error: " + built.error().message},
+           "", "");
       return false;
     }
+    const BuiltRequest& request = *built;
     const HttpResponse response = Send(request, name);
     const Answer answer(response);
     NoteJobs(answer, name, request.key_role);
@@ -339,12 +360,12 @@ class CaseRun {
   }
 
   bool Poll(const rapidjson::Value& step, const rapidjson::Value& poll, const std::string& name) {
-    std::string error;
-    const std::string job = SubstituteVars(poll["job"].GetString(), vars_, &error);
-    if (!error.empty()) {
-      Fail(name, {"a job id to poll"}, {"fixture error: " + error}, "", "");
+    const base::Expected<std::string> substituted = SubstituteVars(poll["job"].GetString(), vars_);
+    if (!substituted.ok()) {
+      Fail(name, {"a job id to poll"}, {"fixture error: " + substituted.error().message}, "", "");
       return false;
     }
+    const std::string& job = *substituted;
     std::vector<std::string> until = {"completed", "timeout", "cancelled"};
     if (const auto wanted = poll.FindMember("until"); wanted != poll.MemberEnd()) {
       until.clear();

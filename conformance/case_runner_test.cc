@@ -23,6 +23,7 @@ namespace conformance {
 namespace {
 
 using test::DirectoryWith;
+using test::ErrorText;
 using test::Has;
 using test::RunfilesPath;
 
@@ -111,7 +112,9 @@ class ScriptedServer {
 
 class CaseRunnerTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_EQ(schemas_.LoadDirectory(RunfilesPath("fixtures/schemas")), ""); }
+  void SetUp() override {
+    ASSERT_EQ(ErrorText(schemas_.LoadDirectory(RunfilesPath("fixtures/schemas"))), "");
+  }
 
   // Loads one case (the JSON of a case object) and runs it against `server`.
   CaseResult Run(const std::string& case_json, ScriptedServer& server, Target target = {}) {
@@ -123,11 +126,11 @@ class CaseRunnerTest : public ::testing::Test {
   // The case against target's URL as given.
   CaseResult RunAt(const std::string& case_json, Target target) {
     const std::string file = R"j({"cases": [)j" + case_json + "]}";
-    cases_.clear();
-    const std::string error =
+    base::Expected<std::vector<Case>> loaded =
         LoadCases(DirectoryWith({{"case.json", file}}),
-                  RunfilesPath("conformance/case_format.json"), schemas_, &cases_);
-    EXPECT_EQ(error, "");
+                  RunfilesPath("conformance/case_format.json"), schemas_);
+    EXPECT_EQ(ErrorText(loaded), "");
+    cases_ = loaded.ok() ? std::move(loaded).value() : std::vector<Case>();
     if (cases_.size() != 1) return {};
     target.primary_key = "key-one";
     HttpClient client(target.url);

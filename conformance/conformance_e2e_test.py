@@ -186,6 +186,21 @@ class PlainErrorsTest(unittest.TestCase):
             server.wait()
             server.stdout.close()
 
+    def test_an_unusable_ca_file_is_named_before_any_case(self):
+        """A --ca-file that is missing or holds no certificate stops the run
+        before any case, naming the file: not "TLS handshake failed"."""
+        garbage = os.path.join(testing.TMP, "garbage-ca.pem")
+        with open(garbage, "w") as f:
+            f.write("not a certificate\n")
+        for ca_file, message in [("/nonexistent", "cannot read --ca-file /nonexistent: "),
+                                 (garbage, "--ca-file %s holds no PEM certificate" % garbage)]:
+            code, out, err = testing.run_conformance(
+                ["--target", "https://127.0.0.1:1", "--api-key", "k", "--ca-file", ca_file])
+            self.assertEqual(code, 2, out + err)
+            self.assertIn(message, err)
+            self.assertNotIn("TLS handshake", out + err)
+            self.assertNotIn("running", out)
+
     def test_usage_errors_exit_2(self):
         for args, message in [(["--jobs", "0"], "--jobs"),
                               (["--no-such-flag"], "unknown option"),

@@ -77,22 +77,33 @@ std::string FindReferenceServer(const std::string& argv0) {
   return "";
 }
 
-std::string EmbeddedServer::Start(const std::string& binary,
-                                  const std::vector<std::string>& extra_flags) {
-  char pattern[] = "/tmp/conformance-server-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) return "cannot create a temporary directory";
-  directory_ = pattern;
+namespace {
+
+base::Error Internal(std::string message, std::string where = "") {
+  return base::MakeError(base::ErrorCode::kInternal, std::move(message), std::move(where));
+}
+
+}  // namespace
+
+base::Status EmbeddedServer::WriteKeys(const std::string& path) {
   primary_key_ = RandomKey("conformance-a-");
   second_key_ = RandomKey("conformance-b-");
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Internal("cannot write the key file", path);
+  const std::string keys = primary_key_ + "\n" + second_key_ + "\n";
+  const bool written = write(fd, keys.data(), keys.size()) == static_cast<ssize_t>(keys.size());
+  close(fd);
+  if (!written) return Internal("cannot write the key file", path);
+  return base::Ok();
+}
+
+base::Status EmbeddedServer::Start(const std::string& binary,
+                                   const std::vector<std::string>& extra_flags) {
+  char pattern[] = "/tmp/conformance-server-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) return Internal("cannot create a temporary directory");
+  directory_ = pattern;
   const std::string keys_path = directory_ + "/keys";
-  {
-    const int fd = open(keys_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return "cannot write the key file";
-    const std::string keys = primary_key_ + "\n" + second_key_ + "\n";
-    const bool written = write(fd, keys.data(), keys.size()) == static_cast<ssize_t>(keys.size());
-    close(fd);
-    if (!written) return "cannot write the key file";
-  }
+  if (base::Status keys = WriteKeys(keys_path); !keys.ok()) return keys;
   log_path_ = directory_ + "/server.log";
 
   std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--api-keys-file", keys_path};
@@ -102,11 +113,11 @@ std::string EmbeddedServer::Start(const std::string& binary,
   argv.push_back(nullptr);
 
   int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return "pipe failed";
+  if (pipe2(out, O_CLOEXEC) != 0) return Internal("pipe failed");
   const int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const pid_t parent = getpid();
   pid_ = fork();
-  if (pid_ < 0) return "fork failed";
+  if (pid_ < 0) return Internal("fork failed");
   if (pid_ == 0) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(127);
@@ -122,11 +133,13 @@ std::string EmbeddedServer::Start(const std::string& binary,
   const std::string prefix = "listening on ";
   if (line.rfind(prefix, 0) != 0) {
     Stop();
-    return "the reference server (" + binary + ") did not start; its log:\n" +
-           Tail(log_path_, 3000);
+    return base::MakeError(
+        base::ErrorCode::kUnavailable,
+        "the reference server (" + binary + ") did not start; its log:\n" + Tail(log_path_, 3000),
+        binary);
   }
   url_ = line.substr(prefix.size());
-  return "";
+  return base::Ok();
 }
 
 int EmbeddedServer::Stop() {
@@ -162,22 +175,26 @@ EmbeddedServer::~EmbeddedServer() {
   }
 }
 
-std::string ResolveTarget(const std::string& argv0, const std::string& url,
-                          const std::string& api_key, const std::string& second_api_key,
-                          const std::vector<std::string>& server_flags, EmbeddedServer& server,
-                          Target* target) {
+base::Status ResolveTarget(const std::string& argv0, const std::string& url,
+                           const std::string& api_key, const std::string& second_api_key,
+                           const std::vector<std::string>& server_flags, EmbeddedServer& server,
+                           Target* target) {
   std::string text = url;
   if (url.empty()) {
     const std::string binary = FindReferenceServer(argv0);
     if (binary.empty()) {
-      return "no --target, and the reference server is not beside this binary "
-             "(build //reference_server, or use `bazel run`)";
+      return base::MakeError(base::ErrorCode::kNotFound,
+                             "no --target, and the reference server is not beside this binary "
+                             "(build //reference_server, or use `bazel run`)",
+                             "--target");
     }
     if (geteuid() != 0) {
-      return "no --target given, and the embedded reference server needs root "
-             "(its sandbox maps each run to its own host uid; docs/SANDBOX.md)";
+      return base::MakeError(base::ErrorCode::kPermissionDenied,
+                             "no --target given, and the embedded reference server needs root "
+                             "(its sandbox maps each run to its own host uid; docs/SANDBOX.md)",
+                             "--target");
     }
-    if (std::string error = server.Start(binary, server_flags); !error.empty()) return error;
+    if (base::Status started = server.Start(binary, server_flags); !started.ok()) return started;
     text = server.url();
     target->primary_key = server.primary_key();
     target->second_key = server.second_key();
@@ -185,10 +202,14 @@ std::string ResolveTarget(const std::string& argv0, const std::string& url,
     target->primary_key = api_key;
     target->second_key = second_api_key;
   }
-  if (std::string error = ParseTargetUrl(text, &target->url); !error.empty()) {
-    return "--target " + text + ": " + error;
+  base::Expected<TargetUrl> parsed = ParseTargetUrl(text);
+  if (!parsed.ok()) {
+    base::Error error = base::WithContext(parsed.error(), "--target " + text + ": ");
+    error.where = "--target";
+    return error;
   }
-  return "";
+  target->url = std::move(parsed).value();
+  return base::Ok();
 }
 
 }  // namespace conformance

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "conformance/target.h"
 
 namespace conformance {
@@ -22,8 +23,10 @@ class EmbeddedServer {
   EmbeddedServer(const EmbeddedServer&) = delete;
   EmbeddedServer& operator=(const EmbeddedServer&) = delete;
 
-  // "" once it listens; else why not, with the end of its log.
-  std::string Start(const std::string& binary, const std::vector<std::string>& extra_flags);
+  // Starts it and waits until it listens; kUnavailable (where = `binary`)
+  // with the end of its log if it does not, kInternal if the host refuses
+  // a temporary directory, a pipe or a process.
+  base::Status Start(const std::string& binary, const std::vector<std::string>& extra_flags);
   // Stops it; its exit status (128+N for signal N), or -1.
   int Stop();
 
@@ -33,6 +36,9 @@ class EmbeddedServer {
   const std::string& log_path() const { return log_path_; }
 
  private:
+  // Makes the two keys and writes them, one a line, to a new file `path`.
+  base::Status WriteKeys(const std::string& path);
+
   pid_t pid_ = -1;
   std::string directory_;
   std::string log_path_;
@@ -47,11 +53,13 @@ std::string FindReferenceServer(const std::string& argv0);
 // The target of a run, from the command line: `url` with the keys given,
 // or, when `url` is empty, the embedded reference server started with
 // `server_flags` (kept running by `server`) and its keys. Fills the URL
-// and keys of `target`; "" or the problem in one sentence.
-std::string ResolveTarget(const std::string& argv0, const std::string& url,
-                          const std::string& api_key, const std::string& second_api_key,
-                          const std::vector<std::string>& server_flags, EmbeddedServer& server,
-                          Target* target);
+// and keys of `target`; or the problem in one sentence: a bad URL
+// (kInvalidArgument, where = "--target"), no reference server beside this
+// binary (kNotFound), not root (kPermissionDenied), or the error of Start.
+base::Status ResolveTarget(const std::string& argv0, const std::string& url,
+                           const std::string& api_key, const std::string& second_api_key,
+                           const std::vector<std::string>& server_flags, EmbeddedServer& server,
+                           Target* target);
 
 }  // namespace conformance
 

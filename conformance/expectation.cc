@@ -1,7 +1,6 @@
 #include "conformance/expectation.h"
 
-#include <cctype>
-
+#include "base/ascii.h"
 #include "conformance/json_text.h"
 
 namespace conformance {
@@ -13,8 +12,7 @@ std::string MediaType(const std::string& content_type) {
   std::string type = content_type.substr(0, content_type.find(';'));
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(0, 1);
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type;
+  return base::AsciiLowered(type);
 }
 
 bool StatusAllowed(const rapidjson::Value& statuses, int status) {
@@ -32,8 +30,10 @@ Answer::Answer(const HttpResponse& r) : response(&r) {
     json_error = "no answer";
     return;
   }
-  json_error = ParseJson(r.body, &json);
-  if (!json_error.empty()) json.SetNull();
+  if (const base::Status parsed = ParseJson(r.body, &json); !parsed.ok()) {
+    json_error = parsed.error().message;
+    json.SetNull();
+  }
 }
 
 bool MeetsExpectation(const rapidjson::Value& expectation, const Answer& answer,

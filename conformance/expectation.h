@@ -14,7 +14,9 @@ namespace conformance {
 struct Answer {
   const HttpResponse* response = nullptr;
   rapidjson::Document json;  // null when the body is not JSON
-  std::string json_error;    // why the body is not JSON ("" if it is)
+  // Why the body is not JSON ("" if it is): a fact about the answer that
+  // expectations report ("body: not JSON (...)"), not a failure of ours.
+  std::string json_error;
 
   explicit Answer(const HttpResponse& r);
 };

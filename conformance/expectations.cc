@@ -27,40 +27,55 @@ bool GlobMatches(const std::string& glob, const std::string& text) {
   return fnmatch(glob.c_str(), text.c_str(), 0) == 0;
 }
 
-std::string ParseExpectations(const std::string& text, std::vector<Expectation>* expectations) {
+namespace {
+
+// A problem of an expectations file at `where` (a JSON path).
+base::Error At(const std::string& where, const std::string& message) {
+  return base::MakeError(base::ErrorCode::kInvalidArgument, where + ": " + message, where);
+}
+
+// One entry of the "expected" list, at `where`.
+base::Expected<Expectation> ReadEntry(const rapidjson::Value& entry, const std::string& where) {
+  if (!entry.IsObject() || !entry.HasMember("id") || !entry["id"].IsString()) {
+    return At(where + "/id", "must be a string (a glob over case ids)");
+  }
+  if (!entry.HasMember("grades") || !entry["grades"].IsArray() || entry["grades"].Empty()) {
+    return At(where + "/grades", "must be a non-empty array of grades");
+  }
+  Expectation expectation;
+  expectation.id_glob = entry["id"].GetString();
+  for (rapidjson::SizeType g = 0; g < entry["grades"].Size(); ++g) {
+    const rapidjson::Value& name = entry["grades"][g];
+    Grade grade;
+    if (!name.IsString() || !GradeNamed(name.GetString(), &grade)) {
+      return At(where + "/grades/" + std::to_string(g),
+                "must be OK, INFORMATIONAL, NON-STRICT, SKIPPED or FAILED");
+    }
+    expectation.grades.push_back(grade);
+  }
+  if (entry.HasMember("because")) {
+    if (!entry["because"].IsString()) return At(where + "/because", "must be a string");
+    expectation.because = entry["because"].GetString();
+  }
+  return expectation;
+}
+
+}  // namespace
+
+base::Expected<std::vector<Expectation>> ParseExpectations(const std::string& text) {
   rapidjson::Document document;
-  if (std::string error = ParseJson(text, &document); !error.empty()) return error;
+  if (const base::Status parsed = ParseJson(text, &document); !parsed.ok()) return parsed.error();
   if (!document.IsObject() || !document.HasMember("expected") || !document["expected"].IsArray()) {
-    return "(root): must be an object with an \"expected\" array";
+    return At("(root)", "must be an object with an \"expected\" array");
   }
   const rapidjson::Value& list = document["expected"];
+  std::vector<Expectation> expectations;
   for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
-    const std::string where = "/expected/" + std::to_string(i);
-    const rapidjson::Value& entry = list[i];
-    if (!entry.IsObject() || !entry.HasMember("id") || !entry["id"].IsString()) {
-      return where + "/id: must be a string (a glob over case ids)";
-    }
-    if (!entry.HasMember("grades") || !entry["grades"].IsArray() || entry["grades"].Empty()) {
-      return where + "/grades: must be a non-empty array of grades";
-    }
-    Expectation expectation;
-    expectation.id_glob = entry["id"].GetString();
-    for (rapidjson::SizeType g = 0; g < entry["grades"].Size(); ++g) {
-      const rapidjson::Value& name = entry["grades"][g];
-      Grade grade;
-      if (!name.IsString() || !GradeNamed(name.GetString(), &grade)) {
-        return where + "/grades/" + std::to_string(g) +
-               ": must be OK, INFORMATIONAL, NON-STRICT, SKIPPED or FAILED";
-      }
-      expectation.grades.push_back(grade);
-    }
-    if (entry.HasMember("because")) {
-      if (!entry["because"].IsString()) return where + "/because: must be a string";
-      expectation.because = entry["because"].GetString();
-    }
-    expectations->push_back(std::move(expectation));
+    base::Expected<Expectation> entry = ReadEntry(list[i], "/expected/" + std::to_string(i));
+    if (!entry.ok()) return entry.error();
+    expectations.push_back(std::move(entry).value());
   }
-  return "";
+  return expectations;
 }
 
 const Expectation* FindExpectation(const std::vector<Expectation>& expectations,

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "conformance/case_runner.h"
 
 namespace conformance {
@@ -19,8 +20,9 @@ struct Expectation {
   std::string because;
 };
 
-// "" on success, else the problem with its JSON path.
-std::string ParseExpectations(const std::string& text, std::vector<Expectation>* expectations);
+// The expectations of an expectations file's text; a problem is a
+// kInvalidArgument error starting with its JSON path (its `where`).
+base::Expected<std::vector<Expectation>> ParseExpectations(const std::string& text);
 
 // The first expectation whose glob matches `id`, or nullptr.
 const Expectation* FindExpectation(const std::vector<Expectation>& expectations,

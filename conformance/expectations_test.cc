@@ -13,17 +13,25 @@ namespace {
 
 using test::Has;
 
+// ParseExpectations into `expectations`; the error's message ("" on
+// success).
+std::string Parse(const std::string& text, std::vector<Expectation>* expectations) {
+  base::Expected<std::vector<Expectation>> parsed = ParseExpectations(text);
+  if (parsed.ok()) *expectations = std::move(parsed).value();
+  return test::ErrorText(parsed);
+}
+
 std::string ParseError(const std::string& text) {
   std::vector<Expectation> expectations;
-  return ParseExpectations(text, &expectations);
+  return Parse(text, &expectations);
 }
 
 TEST(ParseExpectationsTest, GoodInput) {
   std::vector<Expectation> expectations;
-  ASSERT_EQ(ParseExpectations(R"j({"target": "http://x", "expected": [
+  ASSERT_EQ(Parse(R"j({"target": "http://x", "expected": [
       {"id": "jobs.list.*", "grades": ["FAILED", "SKIPPED"], "because": "issue 12"},
       {"id": "execute.hello", "grades": ["NON-STRICT", "INFORMATIONAL", "OK"]}]})j",
-                              &expectations),
+                  &expectations),
             "");
   ASSERT_EQ(expectations.size(), 2u);
   EXPECT_EQ(expectations[0].id_glob, "jobs.list.*");
@@ -37,8 +45,16 @@ TEST(ParseExpectationsTest, GoodInput) {
 
 TEST(ParseExpectationsTest, EmptyListIsFine) {
   std::vector<Expectation> expectations;
-  EXPECT_EQ(ParseExpectations(R"j({"expected": []})j", &expectations), "");
+  EXPECT_EQ(Parse(R"j({"expected": []})j", &expectations), "");
   EXPECT_TRUE(expectations.empty());
+}
+
+TEST(ParseExpectationsTest, ErrorsAreInvalidArgumentsAtTheirJsonPath) {
+  const base::Expected<std::vector<Expectation>> parsed =
+      ParseExpectations(R"j({"expected": [{"id": 3, "grades": ["OK"]}]})j");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(parsed.error().where, "/expected/0/id");
 }
 
 TEST(ParseExpectationsTest, NotJson) {
@@ -75,12 +91,12 @@ TEST(ParseExpectationsTest, BadShapeErrorsHaveTheJsonPath) {
 
 TEST(FindExpectationTest, FirstMatchingGlobWins) {
   std::vector<Expectation> expectations;
-  ASSERT_EQ(ParseExpectations(R"j({"expected": [
+  ASSERT_EQ(Parse(R"j({"expected": [
       {"id": "jobs.list.*", "grades": ["FAILED"]},
       {"id": "jobs.*", "grades": ["SKIPPED"]},
       {"id": "execute.hello", "grades": ["OK"]},
       {"id": "run.?", "grades": ["NON-STRICT"]}]})j",
-                              &expectations),
+                  &expectations),
             "");
   EXPECT_EQ(FindExpectation(expectations, "jobs.list.basic"), &expectations[0]);
   EXPECT_EQ(FindExpectation(expectations, "jobs.list"), &expectations[1]);
@@ -127,13 +143,13 @@ TEST(ExpectationsForTest, RecordsFailuresAndRoundTrips) {
   EXPECT_EQ(text.back(), '\n');
 
   rapidjson::Document document;
-  ASSERT_EQ(ParseJson(text, &document), "") << text;
+  ASSERT_EQ(test::ErrorText(ParseJson(text, &document)), "") << text;
   ASSERT_TRUE(document.IsObject());
   ASSERT_TRUE(document.HasMember("target"));
   EXPECT_STREQ(document["target"].GetString(), "http://127.0.0.1:8080");
 
   std::vector<Expectation> expectations;
-  ASSERT_EQ(ParseExpectations(text, &expectations), "") << text;
+  ASSERT_EQ(Parse(text, &expectations), "") << text;
   ASSERT_EQ(expectations.size(), 2u);
   EXPECT_EQ(expectations[0].id_glob, "jobs.list.basic");
   EXPECT_EQ(expectations[0].grades, std::vector<Grade>{Grade::kFailed});
@@ -150,7 +166,7 @@ TEST(ExpectationsForTest, RecordsFailuresAndRoundTrips) {
 TEST(ExpectationsForTest, NoFailuresGivesAnEmptyList) {
   const std::string text = ExpectationsFor({Result("a.b", Grade::kOk)}, "t");
   std::vector<Expectation> expectations;
-  ASSERT_EQ(ParseExpectations(text, &expectations), "") << text;
+  ASSERT_EQ(Parse(text, &expectations), "") << text;
   EXPECT_TRUE(expectations.empty());
 }
 

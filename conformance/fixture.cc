@@ -48,8 +48,8 @@ void CheckSemantics(const rapidjson::Value& value, const std::string& path,
         if (close == std::string::npos) break;
         pattern.replace(at, close - at + 1, "x");
       }
-      if (std::string problem = RegexProblem(pattern, nullptr); !problem.empty()) {
-        problems->push_back(where + ": " + problem);
+      if (const base::Status compiles = CheckRegex(pattern); !compiles.ok()) {
+        problems->push_back(where + ": " + compiles.error().message);
       }
     }
     if (name == "schema" && member.value.IsString() && !schemas.Has(member.value.GetString())) {
@@ -92,83 +92,106 @@ const char* LevelName(Level level) {
   return "?";
 }
 
-std::string LoadCases(const std::string& directory, const std::string& format_schema,
-                      const SchemaStore& schemas, std::vector<Case>* cases) {
-  std::string format_text;
-  if (!ReadWholeFile(format_schema, &format_text)) return "cannot read " + format_schema;
+namespace {
+
+// The case at cases[index] of `file`, read from its JSON; its problems
+// beyond the format schema appended to `problems`.
+Case ReadCase(const rapidjson::Value& json, const std::string& file, rapidjson::SizeType index,
+              const SchemaStore& schemas, std::set<std::string>& ids,
+              std::vector<std::string>& problems) {
+  Case c;
+  c.id = json["id"].GetString();
+  const std::string where = file + ": /cases/" + std::to_string(index) + " (" + c.id + ")";
+  if (!IsCaseId(c.id)) problems.push_back(where + ": id must look like group.name, in [a-z0-9_-]");
+  if (!ids.insert(c.id).second) problems.push_back(where + ": duplicate id");
+  std::vector<std::string> semantic;
+  const rapidjson::Value& steps = json["steps"];
+  for (rapidjson::SizeType s = 0; s < steps.Size(); ++s) {
+    CheckStep(steps[s], "/steps/" + std::to_string(s), &semantic);
+    for (const char* part : {"expect", "alternatives"}) {
+      if (const auto found = steps[s].FindMember(part); found != steps[s].MemberEnd()) {
+        CheckSemantics(found->value, "/steps/" + std::to_string(s) + "/" + part, schemas,
+                       &semantic);
+      }
+    }
+  }
+  for (const std::string& problem : semantic) problems.push_back(where + problem);
+  c.title = json["title"].GetString();
+  c.section = json["section"].GetString();
+  c.api_section = StringOf(json, "api");
+  c.requirement = json["requirement"].GetString();
+  const std::string level = json["level"].GetString();
+  c.level = level == "documented"  ? Level::kDocumented
+            : level == "reference" ? Level::kReference
+                                   : Level::kOptional;
+  c.tags = StringsOf(json, "tags");
+  c.needs = StringsOf(json, "needs");
+  c.file = file;
+  c.json = &json;
+  return c;
+}
+
+// The cases of one fixture file, appended to `cases`; its problems to
+// `problems`.
+void ReadFile(const std::string& directory, const std::string& file,
+              const rapidjson::SchemaDocument& format, const SchemaStore& schemas,
+              std::set<std::string>& ids, std::vector<Case>& cases,
+              std::vector<std::string>& problems) {
+  const base::Expected<std::string> text = ReadWholeFile(directory + "/" + file);
+  if (!text.ok()) {
+    problems.push_back(file + ": cannot read");
+    return;
+  }
+  auto document = std::make_shared<rapidjson::Document>();
+  if (const base::Status parsed = ParseJson(*text, document.get()); !parsed.ok()) {
+    problems.push_back(file + ": " + parsed.error().message);
+    return;
+  }
+  rapidjson::SchemaValidator validator(format);
+  if (!document->Accept(validator)) {
+    problems.push_back(file + ": " + PointerText(validator.GetInvalidDocumentPointer()) +
+                       " breaks the fixture format ('" + validator.GetInvalidSchemaKeyword() +
+                       "' at " + PointerText(validator.GetInvalidSchemaPointer()) +
+                       " of conformance/case_format.json)");
+    return;
+  }
+  const rapidjson::Value& list = (*document)["cases"];
+  for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+    cases.push_back(ReadCase(list[i], file, i, schemas, ids, problems));
+    cases.back().source = document;
+  }
+}
+
+}  // namespace
+
+base::Expected<std::vector<Case>> LoadCases(const std::string& directory,
+                                            const std::string& format_schema,
+                                            const SchemaStore& schemas) {
+  const base::Expected<std::string> format_text = ReadWholeFile(format_schema);
+  if (!format_text.ok()) return format_text.error();
   rapidjson::Document format_json;
-  if (std::string error = ParseJson(format_text, &format_json); !error.empty()) {
-    return format_schema + ": " + error;
+  if (const base::Status parsed = ParseJson(*format_text, &format_json); !parsed.ok()) {
+    base::Error error = base::WithContext(parsed.error(), format_schema + ": ");
+    error.where = format_schema;
+    return error;
   }
   const rapidjson::SchemaDocument format(format_json);
-
   const std::vector<std::string> files = JsonFilesIn(directory);
-  if (files.empty()) return "no *.json fixtures in " + directory;
+  if (files.empty()) {
+    return base::MakeError(base::ErrorCode::kNotFound, "no *.json fixtures in " + directory,
+                           directory);
+  }
+  std::vector<Case> cases;
   std::vector<std::string> problems;
   std::set<std::string> ids;
-
   for (const std::string& file : files) {
-    std::string text;
-    if (!ReadWholeFile(directory + "/" + file, &text)) {
-      problems.push_back(file + ": cannot read");
-      continue;
-    }
-    auto document = std::make_shared<rapidjson::Document>();
-    if (std::string error = ParseJson(text, document.get()); !error.empty()) {
-      problems.push_back(file + ": " + error);
-      continue;
-    }
-    rapidjson::SchemaValidator validator(format);
-    if (!document->Accept(validator)) {
-      problems.push_back(file + ": " + PointerText(validator.GetInvalidDocumentPointer()) +
-                         " breaks the fixture format ('" + validator.GetInvalidSchemaKeyword() +
-                         "' at " + PointerText(validator.GetInvalidSchemaPointer()) +
-                         " of conformance/case_format.json)");
-      continue;
-    }
-    const rapidjson::Value& list = (*document)["cases"];
-    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
-      const rapidjson::Value& json = list[i];
-      Case c;
-      c.id = json["id"].GetString();
-      const std::string where = file + ": /cases/" + std::to_string(i) + " (" + c.id + ")";
-      if (!IsCaseId(c.id)) {
-        problems.push_back(where + ": id must look like group.name, in [a-z0-9_-]");
-      }
-      if (!ids.insert(c.id).second) problems.push_back(where + ": duplicate id");
-      std::vector<std::string> semantic;
-      const rapidjson::Value& steps = json["steps"];
-      for (rapidjson::SizeType s = 0; s < steps.Size(); ++s) {
-        CheckStep(steps[s], "/steps/" + std::to_string(s), &semantic);
-        for (const char* part : {"expect", "alternatives"}) {
-          if (const auto found = steps[s].FindMember(part); found != steps[s].MemberEnd()) {
-            CheckSemantics(found->value, "/steps/" + std::to_string(s) + "/" + part, schemas,
-                           &semantic);
-          }
-        }
-      }
-      for (const std::string& problem : semantic) problems.push_back(where + problem);
-      c.title = json["title"].GetString();
-      c.section = json["section"].GetString();
-      c.api_section = StringOf(json, "api");
-      c.requirement = json["requirement"].GetString();
-      const std::string level = json["level"].GetString();
-      c.level = level == "documented"  ? Level::kDocumented
-                : level == "reference" ? Level::kReference
-                                       : Level::kOptional;
-      c.tags = StringsOf(json, "tags");
-      c.needs = StringsOf(json, "needs");
-      c.file = file;
-      c.source = document;
-      c.json = &json;
-      cases->push_back(std::move(c));
-    }
+    ReadFile(directory, file, format, schemas, ids, cases, problems);
   }
-  if (problems.empty()) return "";
+  if (problems.empty()) return cases;
   std::string all;
   for (const std::string& problem : problems) all += problem + "\n";
   all.pop_back();
-  return all;
+  return base::MakeError(base::ErrorCode::kInvalidArgument, all, directory);
 }
 
 }  // namespace conformance

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "conformance/schema_store.h"
 #include "rapidjson/document.h"
 
@@ -38,10 +39,13 @@ struct Case {
 // described by `format_schema` (a JSON Schema file); beyond it, ids must be
 // unique and match [a-z0-9_]+(\.[a-z0-9_-]+)+, regexes must compile, and
 // every "schema" matcher must name a schema of `schemas`, and each step
-// must fit its kind (step_checks.h). Every problem is
-// reported with its file and JSON path; "" when all is well.
-std::string LoadCases(const std::string& directory, const std::string& format_schema,
-                      const SchemaStore& schemas, std::vector<Case>* cases);
+// must fit its kind (step_checks.h). The cases, in file and then list
+// order; or kInvalidArgument (where = `directory`) whose message lists every
+// problem, one a line, with its file and JSON path; or kNotFound when the
+// format schema cannot be read or `directory` holds no fixture.
+base::Expected<std::vector<Case>> LoadCases(const std::string& directory,
+                                            const std::string& format_schema,
+                                            const SchemaStore& schemas);
 
 }  // namespace conformance
 

@@ -16,6 +16,7 @@ namespace conformance {
 namespace {
 
 using test::DirectoryWith;
+using test::ErrorText;
 using test::Has;
 using test::RunfilesPath;
 
@@ -38,14 +39,17 @@ constexpr char kGoodStep[] = R"j({"request": {"method": "GET", "path": "/jobs"},
 class FixtureTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(schemas_.LoadDirectory(DirectoryWith({{"thing.json", R"j({"type": "object"})j"}})),
+    ASSERT_EQ(ErrorText(schemas_.LoadDirectory(
+                  DirectoryWith({{"thing.json", R"j({"type": "object"})j"}}))),
               "");
   }
 
-  // LoadCases on a directory holding `files`.
+  // LoadCases on a directory holding `files`: the error's message ("" on
+  // success, the cases then in cases_).
   std::string Load(const std::map<std::string, std::string>& files) {
-    cases_.clear();
-    return LoadCases(DirectoryWith(files), format_, schemas_, &cases_);
+    base::Expected<std::vector<Case>> loaded = LoadCases(DirectoryWith(files), format_, schemas_);
+    cases_ = loaded.ok() ? std::move(loaded).value() : std::vector<Case>();
+    return ErrorText(loaded);
   }
 
   const std::string format_ = RunfilesPath("conformance/case_format.json");
@@ -222,13 +226,24 @@ TEST_F(FixtureTest, EveryProblemIsReported) {
 }
 
 TEST_F(FixtureTest, MissingInputs) {
-  std::vector<Case> cases;
-  EXPECT_EQ(LoadCases(DirectoryWith({{"a.json", FileWith("a.b", kGoodStep)}}), format_ + ".missing",
-                      schemas_, &cases),
-            "cannot read " + format_ + ".missing");
+  const base::Expected<std::vector<Case>> no_format = LoadCases(
+      DirectoryWith({{"a.json", FileWith("a.b", kGoodStep)}}), format_ + ".missing", schemas_);
+  EXPECT_EQ(ErrorText(no_format), "cannot read " + format_ + ".missing");
   const std::string empty = DirectoryWith({});
-  EXPECT_EQ(LoadCases(empty, format_, schemas_, &cases), "no *.json fixtures in " + empty);
-  EXPECT_TRUE(cases.empty());
+  const base::Expected<std::vector<Case>> none = LoadCases(empty, format_, schemas_);
+  EXPECT_EQ(ErrorText(none), "no *.json fixtures in " + empty);
+  EXPECT_FALSE(none.ok());
+  EXPECT_EQ(no_format.error().code, base::ErrorCode::kNotFound);
+  EXPECT_EQ(none.error().code, base::ErrorCode::kNotFound);
+  EXPECT_EQ(none.error().where, empty);
+}
+
+TEST_F(FixtureTest, ProblemsAreOneInvalidArgumentErrorNamingTheDirectory) {
+  const std::string dir = DirectoryWith({{"a.json", FileWith("Bad", kGoodStep)}});
+  const base::Expected<std::vector<Case>> loaded = LoadCases(dir, format_, schemas_);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(loaded.error().where, dir);
 }
 
 constexpr char kRawStep[] = R"j({"raw": {"send": ["GET /jobs HTTP/1.1\r\nHost: ${host}\r\n\r\n",
@@ -298,11 +313,11 @@ TEST_F(FixtureTest, RawStepFormatErrors) {
 
 TEST(RealFixturesTest, LoadWithTheRealSchemas) {
   SchemaStore schemas;
-  ASSERT_EQ(schemas.LoadDirectory(RunfilesPath("fixtures/schemas")), "");
-  std::vector<Case> cases;
-  ASSERT_EQ(LoadCases(RunfilesPath("fixtures/conformance"),
-                      RunfilesPath("conformance/case_format.json"), schemas, &cases),
-            "");
+  ASSERT_EQ(ErrorText(schemas.LoadDirectory(RunfilesPath("fixtures/schemas"))), "");
+  const base::Expected<std::vector<Case>> loaded = LoadCases(
+      RunfilesPath("fixtures/conformance"), RunfilesPath("conformance/case_format.json"), schemas);
+  ASSERT_EQ(ErrorText(loaded), "");
+  const std::vector<Case>& cases = *loaded;
   EXPECT_GE(cases.size(), 100u);
   std::set<std::string> ids;
   for (const Case& c : cases) {

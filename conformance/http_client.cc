@@ -12,9 +12,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <cctype>
 #include <functional>
 #include <optional>
+
+#include "base/ascii.h"
+#include "conformance/ca_file.h"
 
 namespace conformance {
 
@@ -31,16 +33,18 @@ namespace {
 constexpr std::uint64_t kMaxAnswerBytes = 16ull << 20;
 
 using Message = bhttp::request<bhttp::string_body>;
+using base::ErrorCode;
+using base::MakeError;
 
 // Sends `message` and reads its answer into `response` on `stream` (TCP or
 // TLS). The answer is read while the request is written: a server may
 // answer (413, 401) before reading a large body and close, which fails the
-// write but leaves a perfectly good answer. "" on success; `reusable` says
-// whether the connection may carry another request.
+// write but leaves a perfectly good answer. `reusable` says whether the
+// connection may carry another request.
 template <class Stream>
-std::string Exchange(net::io_context& io, Stream& stream, beast::flat_buffer& buffer,
-                     Message& message, std::chrono::milliseconds timeout, HttpResponse& response,
-                     bool& reusable) {
+base::Status Exchange(net::io_context& io, Stream& stream, beast::flat_buffer& buffer,
+                      Message& message, std::chrono::milliseconds timeout, HttpResponse& response,
+                      bool& reusable) {
   auto& lowest = beast::get_lowest_layer(stream);
   io.restart();
   lowest.expires_after(timeout);
@@ -73,11 +77,13 @@ std::string Exchange(net::io_context& io, Stream& stream, beast::flat_buffer& bu
   read_next();
   io.run();
   if (read_ec == beast::error::timeout) {
-    return "no complete answer within " + std::to_string(timeout.count()) + " ms";
+    return MakeError(ErrorCode::kDeadlineExceeded,
+                     "no complete answer within " + std::to_string(timeout.count()) + " ms");
   }
   if (read_ec) {
-    return write_ec ? "sending the request failed: " + write_ec.message()
-                    : "reading the answer failed: " + read_ec.message();
+    return MakeError(ErrorCode::kUnavailable,
+                     write_ec ? "sending the request failed: " + write_ec.message()
+                              : "reading the answer failed: " + read_ec.message());
   }
   const auto& answer = parser->get();
   response.status = static_cast<int>(answer.result_int());
@@ -89,25 +95,14 @@ std::string Exchange(net::io_context& io, Stream& stream, beast::flat_buffer& bu
   // Bytes after the answer belong to no request of ours: never read them as
   // the next answer.
   reusable = written && !write_ec && answer.keep_alive() && buffer.size() == 0;
-  return "";
+  return base::Ok();
 }
 
 }  // namespace
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::optional<std::string> HttpResponse::Header(const std::string& name) const {
   for (const auto& [key, value] : headers) {
-    if (EqualsIgnoringCase(key, name)) return value;
+    if (base::EqualsIgnoreCase(key, name)) return value;
   }
   return std::nullopt;
 }
@@ -125,25 +120,40 @@ struct HttpClient::Connection {
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : plain; }
 };
 
-HttpClient::HttpClient(TargetUrl target) : target_(std::move(target)) {
-  if (!target_.tls) return;
-  tls_ = std::make_unique<Tls>();
-  beast::error_code ec;
-  if (target_.insecure) {
-    tls_->context.set_verify_mode(ssl::verify_none);
-  } else {
-    tls_->context.set_verify_mode(ssl::verify_peer);
-    if (target_.ca_file.empty()) {
-      tls_->context.set_default_verify_paths(ec);
-    } else {
-      tls_->context.load_verify_file(target_.ca_file, ec);
-    }
-  }
-}
+HttpClient::HttpClient(TargetUrl target) : target_(std::move(target)) {}
 
 HttpClient::~HttpClient() = default;
 
-std::string HttpClient::Connect(std::chrono::milliseconds timeout) {
+base::Status HttpClient::LoadTls() {
+  auto tls = std::make_unique<Tls>();
+  if (target_.insecure) {
+    tls->context.set_verify_mode(ssl::verify_none);
+    tls_ = std::move(tls);
+    return base::Ok();
+  }
+  tls->context.set_verify_mode(ssl::verify_peer);
+  beast::error_code ec;
+  if (target_.ca_file.empty()) {
+    tls->context.set_default_verify_paths(ec);
+    if (ec) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "cannot load the system's certificate authorities: " + ec.message());
+    }
+  } else {
+    if (base::Status readable = CheckCaFileReadable(target_.ca_file); !readable.ok()) {
+      return readable;
+    }
+    tls->context.load_verify_file(target_.ca_file, ec);
+    if (ec) return CaFileHoldsNoCertificate(target_.ca_file, ec.message());
+  }
+  tls_ = std::move(tls);
+  return base::Ok();
+}
+
+base::Status HttpClient::Connect(std::chrono::milliseconds timeout) {
+  if (target_.tls && !tls_) {
+    if (base::Status loaded = LoadTls(); !loaded.ok()) return loaded;
+  }
   auto connection = std::make_unique<Connection>();
   if (tls_) {
     connection->tls =
@@ -152,45 +162,57 @@ std::string HttpClient::Connect(std::chrono::milliseconds timeout) {
   beast::error_code ec;
   tcp::resolver resolver(connection->io);
   const auto endpoints = resolver.resolve(target_.host, std::to_string(target_.port), ec);
-  if (ec) return "cannot resolve " + target_.host + ": " + ec.message();
+  if (ec) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "cannot resolve " + target_.host + ": " + ec.message(), target_.host);
+  }
   beast::tcp_stream& lowest = connection->lowest();
   lowest.expires_after(timeout);
   lowest.async_connect(endpoints, [&](beast::error_code e, auto) { ec = e; });
   connection->io.run();
-  if (ec) return "cannot connect to " + target_.ToString() + ": " + ec.message();
+  if (ec) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "cannot connect to " + target_.ToString() + ": " + ec.message(),
+                     target_.ToString());
+  }
   lowest.socket().set_option(tcp::no_delay(true), ec);
   if (connection->tls) {
-    // The certificate must name the host: an IP address as an IP SAN, a
-    // name as a DNS name (OpenSSL checks either during the handshake). SNI
-    // is for names only (RFC 6066).
-    SSL* handle = connection->tls->native_handle();
-    beast::error_code not_ip;
-    net::ip::make_address(target_.host, not_ip);
-    if (not_ip) {
-      SSL_set_tlsext_host_name(handle, target_.host.c_str());
-      SSL_set1_host(handle, target_.host.c_str());
-    } else {
-      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), target_.host.c_str());
-    }
-    connection->io.restart();
-    lowest.expires_after(timeout);
-    connection->tls->async_handshake(ssl::stream_base::client,
-                                     [&](beast::error_code e) { ec = e; });
-    connection->io.run();
-    if (ec) {
-      return "TLS handshake with " + target_.ToString() + " failed: " + ec.message() +
-             (target_.insecure ? "" : " (--ca-file FILE trusts a private authority)");
-    }
+    if (base::Status shook = Handshake(*connection, timeout); !shook.ok()) return shook;
   }
   connection_ = std::move(connection);
-  return "";
+  return base::Ok();
+}
+
+base::Status HttpClient::Handshake(Connection& connection, std::chrono::milliseconds timeout) {
+  // The certificate must name the host: an IP address as an IP SAN, a
+  // name as a DNS name (OpenSSL checks either during the handshake). SNI
+  // is for names only (RFC 6066).
+  SSL* handle = connection.tls->native_handle();
+  beast::error_code not_ip;
+  net::ip::make_address(target_.host, not_ip);
+  if (not_ip) {
+    SSL_set_tlsext_host_name(handle, target_.host.c_str());
+    SSL_set1_host(handle, target_.host.c_str());
+  } else {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), target_.host.c_str());
+  }
+  beast::error_code ec;
+  connection.io.restart();
+  connection.lowest().expires_after(timeout);
+  connection.tls->async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
+  connection.io.run();
+  if (!ec) return base::Ok();
+  return MakeError(ErrorCode::kUnavailable,
+                   "TLS handshake with " + target_.ToString() + " failed: " + ec.message() +
+                       (target_.insecure ? "" : " (--ca-file FILE trusts a private authority)"),
+                   target_.ToString());
 }
 
 HttpResponse HttpClient::Send(const HttpRequest& request, std::chrono::milliseconds timeout) {
   const auto start = std::chrono::steady_clock::now();
   HttpResponse response;
-  auto finish = [&](std::string error) {
-    response.error = std::move(error);
+  auto finish = [&](const base::Status& status) {
+    response.error = status.ok() ? "" : status.error().message;
     response.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - start);
     if (!response.error.empty()) connection_.reset();
@@ -206,7 +228,7 @@ HttpResponse HttpClient::Send(const HttpRequest& request, std::chrono::milliseco
     if (poll(&pfd, 1, 0) != 0) connection_.reset();
   }
   if (!connection_) {
-    if (std::string error = Connect(timeout); !error.empty()) return finish(error);
+    if (base::Status connected = Connect(timeout); !connected.ok()) return finish(connected);
   }
 
   Message message;
@@ -224,11 +246,11 @@ HttpResponse HttpClient::Send(const HttpRequest& request, std::chrono::milliseco
 
   Connection& c = *connection_;
   bool reusable = false;
-  const std::string error =
+  const base::Status exchanged =
       c.tls ? Exchange(c.io, *c.tls, c.buffer, message, timeout, response, reusable)
             : Exchange(c.io, c.plain, c.buffer, message, timeout, response, reusable);
-  if (!error.empty()) return finish(error);
-  finish("");
+  if (!exchanged.ok()) return finish(exchanged);
+  finish(base::Ok());
   if (!reusable) connection_.reset();
   return response;
 }

@@ -10,14 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "base/expected.h"
 #include "conformance/target_url.h"
 
 namespace conformance {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-// ASCII case-insensitive equality, as header names compare.
-bool EqualsIgnoringCase(std::string_view a, std::string_view b);
 
 struct HttpRequest {
   std::string method;
@@ -26,6 +24,9 @@ struct HttpRequest {
   std::string body;
 };
 
+// What came back, or why nothing did: a missing answer is part of what a
+// case judges and reports ("no answer: ..."), so it is kept here with the
+// time it took rather than returned as a failure of Send.
 struct HttpResponse {
   int status = 0;  // 0 when no answer arrived; `error` then says why
   std::string reason;
@@ -49,17 +50,22 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Sends the request (base path prepended to its target, Host and
-  // Content-Length added) and reads the answer, all within `timeout`.
+  // Content-Length added) and reads the answer, all within `timeout`. For
+  // https, a --ca-file that cannot be used is the answer's error, naming
+  // the file (the runner checks it once before any case: CheckTlsSettings).
   HttpResponse Send(const HttpRequest& request, std::chrono::milliseconds timeout);
 
  private:
   struct Connection;
   struct Tls;
-  // Opens connection_ (TCP, and the TLS handshake for https); "" or why not.
-  std::string Connect(std::chrono::milliseconds timeout);
+  // Opens connection_ (TCP, and the TLS handshake for https).
+  base::Status Connect(std::chrono::milliseconds timeout);
+  // Loads the TLS settings into tls_ (once they load).
+  base::Status LoadTls();
+  base::Status Handshake(Connection& connection, std::chrono::milliseconds timeout);
 
   TargetUrl target_;
-  std::unique_ptr<Tls> tls_;  // the TLS settings, for https
+  std::unique_ptr<Tls> tls_;  // the TLS settings, for https, once loaded
   std::unique_ptr<Connection> connection_;
 };
 

@@ -161,22 +161,58 @@ TEST(HttpClientTlsTest, TheCertificateMustNameTheHost) {
   EXPECT_NE(response.error.find("TLS handshake"), std::string::npos) << response.error;
 }
 
+// A --ca-file that cannot be used is named, never reported as a failed
+// handshake (the file used to be ignored, and every request failed the
+// handshake against the system's authorities).
+TEST(HttpClientTlsTest, ABadCaFileIsNamedNotAHandshakeFailure) {
+  TlsServer server;
+  const std::string dir = test::DirectoryWith({{"garbage.pem", "not a certificate\n"}});
+  TargetUrl url = server.url();
+  url.ca_file = dir + "/missing.pem";
+  HttpClient missing(url);
+  const HttpResponse no_file = missing.Send(Get(), kTimeout);
+  EXPECT_EQ(no_file.status, 0);
+  EXPECT_NE(no_file.error.find("cannot read --ca-file " + dir + "/missing.pem: "),
+            std::string::npos)
+      << no_file.error;
+  EXPECT_EQ(no_file.error.find("TLS handshake"), std::string::npos) << no_file.error;
+  url.ca_file = dir + "/garbage.pem";
+  HttpClient garbage(url);
+  const HttpResponse no_certificate = garbage.Send(Get(), kTimeout);
+  EXPECT_EQ(no_certificate.status, 0);
+  EXPECT_NE(no_certificate.error.find("--ca-file " + dir + "/garbage.pem holds no PEM certificate"),
+            std::string::npos)
+      << no_certificate.error;
+  EXPECT_EQ(no_certificate.error.find("TLS handshake"), std::string::npos) << no_certificate.error;
+  // With the server's own authority, the same server answers.
+  url.ca_file = server.ca_file();
+  HttpClient good(url);
+  EXPECT_EQ(good.Send(Get(), kTimeout).status, 200);
+}
+
 TEST(TargetUrlTest, ParsesAndRefuses) {
   TargetUrl url;
-  EXPECT_EQ(ParseTargetUrl("http://127.0.0.1:8080/base/", &url), "");
+  // ParseTargetUrl into `url` when it succeeds; the error's message.
+  const auto parse = [&url](const std::string& text) {
+    const base::Expected<TargetUrl> parsed = ParseTargetUrl(text);
+    if (parsed.ok()) url = *parsed;
+    return test::ErrorText(parsed);
+  };
+  EXPECT_EQ(parse("http://127.0.0.1:8080/base/"), "");
   EXPECT_EQ(url.ToString(), "http://127.0.0.1:8080/base");
   EXPECT_TRUE(url.IsLoopback());
-  EXPECT_EQ(ParseTargetUrl("http://[::1]:9", &url), "");
+  EXPECT_EQ(parse("http://[::1]:9"), "");
   EXPECT_EQ(url.host, "::1");
-  EXPECT_EQ(ParseTargetUrl("https://example.com/api", &url), "");
+  EXPECT_EQ(parse("https://example.com/api"), "");
   EXPECT_TRUE(url.tls);
   EXPECT_EQ(url.port, 443);
   EXPECT_EQ(url.ToString(), "https://example.com:443/api");
-  EXPECT_NE(ParseTargetUrl("ftp://h", &url).find("http:// or https://"), std::string::npos);
-  EXPECT_NE(ParseTargetUrl("http://h:0", &url), "");
-  EXPECT_NE(ParseTargetUrl("http://h:99999", &url), "");
-  EXPECT_NE(ParseTargetUrl("http://u@h", &url), "");
-  EXPECT_NE(ParseTargetUrl("ftp://h", &url), "");
+  EXPECT_NE(parse("ftp://h").find("http:// or https://"), std::string::npos);
+  EXPECT_NE(parse("http://h:0"), "");
+  EXPECT_NE(parse("http://h:99999"), "");
+  EXPECT_NE(parse("http://u@h"), "");
+  EXPECT_NE(parse("ftp://h"), "");
+  EXPECT_EQ(ParseTargetUrl("ftp://h").error().code, base::ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

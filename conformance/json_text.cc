@@ -112,19 +112,21 @@ bool DepthExceeds(const rapidjson::Value& root, std::size_t limit) {
   return false;
 }
 
-std::string ParseJson(const std::string& text, rapidjson::Document* document) {
+base::Status ParseJson(const std::string& text, rapidjson::Document* document) {
   document->Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (document->HasParseError()) {
-    return std::string(rapidjson::GetParseError_En(document->GetParseError())) + " at byte " +
-           std::to_string(document->GetErrorOffset());
+    return base::MakeError(base::ErrorCode::kInvalidArgument,
+                           std::string(rapidjson::GetParseError_En(document->GetParseError())) +
+                               " at byte " + std::to_string(document->GetErrorOffset()));
   }
   // Parsing is iterative, but writing, comparing and validating values are
   // recursive: a hostile answer nested 200 000 deep would overflow the stack.
   if (DepthExceeds(*document, kMaxJsonDepth)) {
     document->SetNull();
-    return "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    return base::MakeError(base::ErrorCode::kInvalidArgument,
+                           "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
-  return "";
+  return base::Ok();
 }
 
 const char* JsonTypeName(const rapidjson::Value& value) {
@@ -156,13 +158,12 @@ std::vector<std::string> JsonFilesIn(const std::string& directory) {
   return names;
 }
 
-bool ReadWholeFile(const std::string& path, std::string* text) {
+base::Expected<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) return false;
+  if (!file) return base::MakeError(base::ErrorCode::kNotFound, "cannot read " + path, path);
   std::stringstream buffer;
   buffer << file.rdbuf();
-  *text = buffer.str();
-  return true;
+  return buffer.str();
 }
 
 std::string XmlEscape(const std::string& raw) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "rapidjson/document.h"
 #include "rapidjson/pointer.h"
 
@@ -37,9 +38,10 @@ inline constexpr std::size_t kMaxJsonDepth = 256;
 bool DepthExceeds(const rapidjson::Value& root, std::size_t limit);
 
 // Parses JSON (iteratively: no recursion depth limit to hit; default
-// precision: RapidJSON 1.1.0's full-precision mode crashes on some numbers).
-// "" on success, else the error and its offset.
-std::string ParseJson(const std::string& text, rapidjson::Document* document);
+// precision: RapidJSON 1.1.0's full-precision mode crashes on some numbers)
+// into `document`. Not JSON, or nested deeper than kMaxJsonDepth: a
+// kInvalidArgument error saying why and at which byte.
+base::Status ParseJson(const std::string& text, rapidjson::Document* document);
 
 // The JSON type name of a value: null, boolean, integer, number, string,
 // array, object ("integer" for what RapidJSON holds as a 64-bit integer:
@@ -52,8 +54,8 @@ std::string PointerText(const rapidjson::Pointer& pointer);
 // The *.json file names of a directory, sorted; none if it cannot be read.
 std::vector<std::string> JsonFilesIn(const std::string& directory);
 
-// The whole file; false if it cannot be read.
-bool ReadWholeFile(const std::string& path, std::string* text);
+// The whole file; kNotFound (where = `path`) if it cannot be read.
+base::Expected<std::string> ReadWholeFile(const std::string& path);
 
 }  // namespace conformance
 

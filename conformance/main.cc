@@ -10,14 +10,15 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
+#include "base/expected.h"
 #include "conformance/case_runner.h"
 #include "conformance/coverage.h"
 #include "conformance/embedded_server.h"
 #include "conformance/expectations.h"
 #include "conformance/fixture.h"
+#include "conformance/json_text.h"
 #include "conformance/options.h"
 #include "conformance/paths.h"
 #include "conformance/preflight.h"
@@ -28,10 +29,23 @@
 
 namespace conformance {
 namespace {
-bool WriteFile(const std::string& path, const std::string& text) {
+
+// Exit statuses (docs/CONFORMANCE.md): 0 no unexpected failure, 1
+// unexpected failures, 2 usage, fixture or connection error. 1 belongs to
+// the cases' verdict, so an error that stops the run is 2 whatever its
+// code (a usage error's own exit_status() is 2 as well).
+constexpr int kRunErrorStatus = 2;
+
+int Fatal(const base::Error& error) {
+  std::cerr << "conformance: " << error.message << "\n";
+  return kRunErrorStatus;
+}
+
+base::Status WriteFile(const std::string& path, const std::string& text) {
   std::ofstream file(UserPath(path), std::ios::binary);
   file << text;
-  return static_cast<bool>(file);
+  if (!file) return base::MakeError(base::ErrorCode::kUnavailable, "cannot write " + path, path);
+  return base::Ok();
 }
 
 bool Selected(const Options& options, const std::string& id) {
@@ -39,11 +53,6 @@ bool Selected(const Options& options, const std::string& id) {
   for (const std::string& glob : options.filters) selected = selected || GlobMatches(glob, id);
   for (const std::string& glob : options.excludes) selected = selected && !GlobMatches(glob, id);
   return selected;
-}
-
-int Fatal(const std::string& message) {
-  std::cerr << "conformance: " << message << "\n";
-  return 2;
 }
 
 // What a run replays: the schemas, every case, the selected ones, and the
@@ -55,37 +64,39 @@ struct Suite {
   std::vector<Expectation> expectations;
 };
 
-// Phase 1: loads the fixtures and expectations; "" or why not.
-std::string LoadSuite(const Options& options, const std::string& argv0, Suite& suite) {
+// Phase 1: loads the fixtures and expectations.
+base::Status LoadSuite(const Options& options, const std::string& argv0, Suite& suite) {
   const std::string schemas_dir = options.schemas_dir.empty() ? DataPath(argv0, "fixtures/schemas")
                                                               : UserPath(options.schemas_dir);
-  if (std::string error = suite.schemas.LoadDirectory(schemas_dir); !error.empty()) return error;
+  if (base::Status loaded = suite.schemas.LoadDirectory(schemas_dir); !loaded.ok()) return loaded;
   const std::string fixtures_dir = options.fixtures_dir.empty()
                                        ? DataPath(argv0, "fixtures/conformance")
                                        : UserPath(options.fixtures_dir);
-  if (std::string error = LoadCases(fixtures_dir, DataPath(argv0, "conformance/case_format.json"),
-                                    suite.schemas, &suite.all);
-      !error.empty()) {
-    return "fixture errors:\n" + error;
-  }
+  base::Expected<std::vector<Case>> cases =
+      LoadCases(fixtures_dir, DataPath(argv0, "conformance/case_format.json"), suite.schemas);
+  if (!cases.ok()) return base::WithContext(cases.error(), "fixture errors:\n");
+  suite.all = std::move(cases).value();
   for (const Case& c : suite.all) {
     if (Selected(options, c.id)) suite.selected.push_back(&c);
   }
-  if (options.expectations_path.empty()) return "";
-  std::ifstream file(UserPath(options.expectations_path));
-  if (!file) return "cannot read " + options.expectations_path;
-  std::stringstream text;
-  text << file.rdbuf();
-  if (std::string error = ParseExpectations(text.str(), &suite.expectations); !error.empty()) {
-    return options.expectations_path + ": " + error;
+  if (options.expectations_path.empty()) return base::Ok();
+  const base::Expected<std::string> text = ReadWholeFile(UserPath(options.expectations_path));
+  if (!text.ok()) {
+    return base::MakeError(base::ErrorCode::kNotFound, "cannot read " + options.expectations_path,
+                           options.expectations_path);
   }
-  return "";
+  base::Expected<std::vector<Expectation>> expectations = ParseExpectations(*text);
+  if (!expectations.ok()) {
+    return base::WithContext(expectations.error(), options.expectations_path + ": ");
+  }
+  suite.expectations = std::move(expectations).value();
+  return base::Ok();
 }
 
 // Phase 2: the target, started when embedded, checked (TLS settings, keys,
 // endpoints, languages), with the probe listener when it is on loopback.
-std::string PrepareTarget(const Options& options, const std::string& argv0, EmbeddedServer& server,
-                          ProbeListener& probe, Target& target) {
+base::Status PrepareTarget(const Options& options, const std::string& argv0, EmbeddedServer& server,
+                           ProbeListener& probe, Target& target) {
   target.timeout_scale = options.timeout_scale;
   // A body that stops arriving is answered 408 after --request-timeout
   // (http.protocol.slow_body): 30 s by default, a few here so that the
@@ -94,10 +105,10 @@ std::string PrepareTarget(const Options& options, const std::string& argv0, Embe
   std::vector<std::string> flags = {"--workers", "8", "--request-timeout",
                                     std::to_string(request_timeout_ms) + "ms"};
   flags.insert(flags.end(), options.server_args.begin(), options.server_args.end());
-  if (std::string error = ResolveTarget(argv0, options.target, options.api_key,
-                                        options.second_api_key, flags, server, &target);
-      !error.empty()) {
-    return error;
+  if (base::Status resolved = ResolveTarget(argv0, options.target, options.api_key,
+                                            options.second_api_key, flags, server, &target);
+      !resolved.ok()) {
+    return resolved;
   }
   if (options.target.empty()) {
     std::cout << "embedded reference server: " << server.url() << " (log: " << server.log_path()
@@ -105,23 +116,23 @@ std::string PrepareTarget(const Options& options, const std::string& argv0, Embe
   }
   target.url.ca_file = UserPath(options.ca_file);
   target.url.insecure = options.insecure;
-  // A --ca-file that cannot be used is named here, not as a handshake
-  // failure of every case.
+  // A --ca-file that cannot be used is named here, before any case, not as
+  // a handshake failure of every case.
   if (target.url.tls) {
-    if (std::string error = CheckTlsSettings(target.url); !error.empty()) return error;
+    if (base::Status usable = CheckTlsSettings(target.url); !usable.ok()) return usable;
   }
   target.wrong_key = "conformance-wrong-key-" + std::to_string(getpid());
-  if (target.url.IsLoopback() && probe.Start().empty()) {
+  if (target.url.IsLoopback() && probe.Start().ok()) {
     target.probe_host = "127.0.0.1";
     target.probe_port = probe.port();
   }
-  std::string notes;
-  if (std::string error = Preflight(&target, &notes); !error.empty()) return error;
-  std::cout << "target: " << target.url.ToString() << "\n" << notes;
+  const base::Expected<std::string> notes = Preflight(&target);
+  if (!notes.ok()) return notes.error();
+  std::cout << "target: " << target.url.ToString() << "\n" << *notes;
   if (target.languages) {
     std::cout << "languages: " << target.languages->size() << " names and aliases\n";
   }
-  return "";
+  return base::Ok();
 }
 
 // Phase 3: every selected case, `jobs` at a time, a progress line each.
@@ -164,64 +175,86 @@ int Report(const Options& options, const std::vector<ReportedCase>& reported, do
   if (options.replay_dir.empty() && rmdir(replay_directory.c_str()) != 0) {
     std::cout << "request bodies of the curl lines: " << replay_directory << "\n";
   }
-  if (!options.json_path.empty() &&
-      !WriteFile(options.json_path, JsonReport(reported, summary, target))) {
-    return Fatal("cannot write " + options.json_path);
+  if (!options.json_path.empty()) {
+    if (base::Status written = WriteFile(options.json_path, JsonReport(reported, summary, target));
+        !written.ok()) {
+      return Fatal(written.error());
+    }
   }
-  if (!options.junit_path.empty() &&
-      !WriteFile(options.junit_path, JunitReport(reported, summary))) {
-    return Fatal("cannot write " + options.junit_path);
+  if (!options.junit_path.empty()) {
+    if (base::Status written = WriteFile(options.junit_path, JunitReport(reported, summary));
+        !written.ok()) {
+      return Fatal(written.error());
+    }
   }
   if (!options.write_expectations_path.empty()) {
     std::vector<CaseResult> results;
     for (const ReportedCase& r : reported) results.push_back(r.result);
-    if (!WriteFile(options.write_expectations_path, ExpectationsFor(results, target))) {
-      return Fatal("cannot write " + options.write_expectations_path);
+    if (base::Status written =
+            WriteFile(options.write_expectations_path, ExpectationsFor(results, target));
+        !written.ok()) {
+      return Fatal(written.error());
     }
   }
   return summary.exit_code;
 }
 
-int Main(int argc, char** argv) {
-  signal(SIGPIPE, SIG_IGN);
-  Options options;
-  if (std::string error = ParseOptions(argc, argv, &options); !error.empty()) {
-    std::cerr << "conformance: " << error << "\n";
-    return 2;
+// The selected cases' ids with their level, section and title.
+void List(const Suite& suite) {
+  for (const Case* c : suite.selected) {
+    std::cout << c->id << "\t" << LevelName(c->level) << "\t" << c->section << "\t" << c->title
+              << "\n";
   }
-  if (options.help) {
-    std::cout << kUsage;
-    return 0;
-  }
-  const std::string argv0 = argv[0];
-  Suite suite;
-  if (std::string error = LoadSuite(options, argv0, suite); !error.empty()) return Fatal(error);
-  if (options.coverage) {
-    std::cout << CoverageTable(suite.all);
-    return 0;
-  }
-  if (options.list) {
-    for (const Case* c : suite.selected) {
-      std::cout << c->id << "\t" << LevelName(c->level) << "\t" << c->section << "\t" << c->title
-                << "\n";
-    }
-    return 0;
-  }
-  if (suite.selected.empty()) return Fatal("no case matches the --filter/--exclude globs");
+}
 
-  Target target;
-  EmbeddedServer server;
-  ProbeListener probe;
-  if (std::string error = PrepareTarget(options, argv0, server, probe, target); !error.empty()) {
-    return Fatal(error);
-  }
-  // Bodies too large for a curl line (a 5 MiB file) go to files there.
+// Where bodies too large for a curl line (a 5 MiB file) go.
+RunOptions MakeRunOptions(const Options& options) {
   RunOptions run_options;
   run_options.replay_directory = UserPath(options.replay_dir);
   if (options.replay_dir.empty()) {
     char pattern[] = "/tmp/conformance-replay-XXXXXX";
     if (mkdtemp(pattern) != nullptr) run_options.replay_directory = pattern;
   }
+  return run_options;
+}
+
+int Main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  const base::Expected<Options> parsed = ParseOptions(argc, argv);
+  if (!parsed.ok()) {
+    std::cerr << "conformance: " << parsed.error().message << "\n";
+    return parsed.error().exit_status();
+  }
+  const Options& options = *parsed;
+  if (options.help) {
+    std::cout << Usage();
+    return 0;
+  }
+  const std::string argv0 = argv[0];
+  Suite suite;
+  if (base::Status loaded = LoadSuite(options, argv0, suite); !loaded.ok()) {
+    return Fatal(loaded.error());
+  }
+  if (options.coverage) {
+    std::cout << CoverageTable(suite.all);
+    return 0;
+  }
+  if (options.list) {
+    List(suite);
+    return 0;
+  }
+  if (suite.selected.empty()) {
+    return Fatal(base::MakeError(base::ErrorCode::kInvalidArgument,
+                                 "no case matches the --filter/--exclude globs", "--filter"));
+  }
+  Target target;
+  EmbeddedServer server;
+  ProbeListener probe;
+  if (base::Status prepared = PrepareTarget(options, argv0, server, probe, target);
+      !prepared.ok()) {
+    return Fatal(prepared.error());
+  }
+  const RunOptions run_options = MakeRunOptions(options);
   const auto start = std::chrono::steady_clock::now();
   const std::vector<ReportedCase> reported = RunCases(suite, target, options.jobs, run_options);
   const double seconds =

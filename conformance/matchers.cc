@@ -2,6 +2,7 @@
 
 #include <regex.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -59,11 +60,11 @@ bool BoundOf(const rapidjson::Value& bound, const Vars& vars, double* value) {
     *value = bound.GetDouble();
     return true;
   }
-  std::string error;
-  const std::string text = SubstituteVars(bound.GetString(), vars, &error);
+  const base::Expected<std::string> text = SubstituteVars(bound.GetString(), vars);
+  if (!text.ok()) return false;
   char* end = nullptr;
-  *value = std::strtod(text.c_str(), &end);
-  return error.empty() && !text.empty() && end == text.c_str() + text.size();
+  *value = std::strtod(text->c_str(), &end);
+  return !text->empty() && end == text->c_str() + text->size();
 }
 
 // True when `number` is within the bounds; a bound that is not a number
@@ -115,31 +116,60 @@ Vars EscapedVars(const Vars& vars) {
 
 }  // namespace
 
-std::string RegexProblem(const std::string& pattern, const std::string* text) {
-  regex_t compiled;
-  if (const int code = regcomp(&compiled, pattern.c_str(), REG_EXTENDED | REG_NOSUB); code != 0) {
-    char message[256];
-    regerror(code, &compiled, message, sizeof message);
-    return "bad regex /" + pattern + "/: " + message;
+namespace {
+
+// A compiled POSIX extended regex, freed with it.
+class Regex {
+ public:
+  // The pattern compiled; a bad one is a kInvalidArgument error saying why.
+  static base::Expected<std::unique_ptr<Regex>> Compile(const std::string& pattern) {
+    auto regex = std::unique_ptr<Regex>(new Regex);
+    if (const int code = regcomp(&regex->compiled_, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
+        code != 0) {
+      char message[256];
+      regerror(code, &regex->compiled_, message, sizeof message);
+      regex->compiled_ok_ = false;
+      return base::MakeError(base::ErrorCode::kInvalidArgument,
+                             "bad regex /" + pattern + "/: " + message, pattern);
+    }
+    return regex;
   }
-  std::string problem;
+  ~Regex() {
+    if (compiled_ok_) regfree(&compiled_);
+  }
+  Regex(const Regex&) = delete;
+  Regex& operator=(const Regex&) = delete;
+
   // POSIX regexec stops at a NUL; program output may hold one, so a
   // string with NULs is matched piece by piece.
-  if (text != nullptr) {
-    problem = "no match";
+  bool Search(const std::string& text) const {
     std::size_t start = 0;
-    while (start <= text->size()) {
-      const std::size_t end = std::min(text->find('\0', start), text->size());
-      const std::string piece = text->substr(start, end - start);
-      if (regexec(&compiled, piece.c_str(), 0, nullptr, 0) == 0) {
-        problem.clear();
-        break;
-      }
+    while (start <= text.size()) {
+      const std::size_t end = std::min(text.find('\0', start), text.size());
+      const std::string piece = text.substr(start, end - start);
+      if (regexec(&compiled_, piece.c_str(), 0, nullptr, 0) == 0) return true;
       start = end + 1;
     }
+    return false;
   }
-  regfree(&compiled);
-  return problem;
+
+ private:
+  Regex() = default;
+  regex_t compiled_{};
+  bool compiled_ok_ = true;
+};
+
+}  // namespace
+
+base::Status CheckRegex(const std::string& pattern) {
+  if (const auto regex = Regex::Compile(pattern); !regex.ok()) return regex.error();
+  return base::Ok();
+}
+
+base::Expected<bool> RegexMatches(const std::string& pattern, const std::string& text) {
+  const auto regex = Regex::Compile(pattern);
+  if (!regex.ok()) return regex.error();
+  return (*regex)->Search(text);
 }
 
 namespace {
@@ -156,9 +186,10 @@ using CheckFunction = void (*)(std::string_view name, const rapidjson::Value& wa
 void CheckEquals(std::string_view, const rapidjson::Value& want, const rapidjson::Value& actual,
                  const std::string& got, const MatchContext& context, const Fail& fail) {
   rapidjson::Document expected;
-  if (std::string error = ExpandTemplate(want, *context.vars, expected.GetAllocator(), &expected);
-      !error.empty()) {
-    fail("fixture error: " + error);
+  if (const base::Status expanded =
+          ExpandTemplate(want, *context.vars, expected.GetAllocator(), &expected);
+      !expanded.ok()) {
+    fail("fixture error: " + expanded.error().message);
   } else if (!SameJson(expected, actual)) {
     fail("expected " + ToShortJson(expected) + ", " + got);
   }
@@ -181,24 +212,22 @@ void CheckType(std::string_view, const rapidjson::Value& want, const rapidjson::
 void CheckText(std::string_view name, const rapidjson::Value& want, const rapidjson::Value& actual,
                const std::string& got, const MatchContext& context, const Fail& fail) {
   if (!actual.IsString()) return fail("expected a string, " + got);
-  std::string error;
   const bool regex = name == "regex";
   // In a regex, a captured value is matched literally.
-  const std::string pattern =
-      regex ? SubstituteVars(want.GetString(), EscapedVars(*context.vars), &error)
-            : SubstituteVars(want.GetString(), *context.vars, &error);
+  const base::Expected<std::string> pattern =
+      regex ? SubstituteVars(want.GetString(), EscapedVars(*context.vars))
+            : SubstituteVars(want.GetString(), *context.vars);
+  if (!pattern.ok()) return fail("fixture error: " + pattern.error().message);
   const std::string text(actual.GetString(), actual.GetStringLength());
-  if (!error.empty()) {
-    fail("fixture error: " + error);
-  } else if (regex) {
-    const std::string problem = RegexProblem(pattern, &text);
-    if (problem == "no match") {
-      fail("expected to match /" + pattern + "/, " + got);
-    } else if (!problem.empty()) {
-      fail("fixture error: " + problem);
+  if (regex) {
+    const base::Expected<bool> matches = RegexMatches(*pattern, text);
+    if (!matches.ok()) {
+      fail("fixture error: " + matches.error().message);
+    } else if (!*matches) {
+      fail("expected to match /" + *pattern + "/, " + got);
     }
-  } else if (text.find(pattern) == std::string::npos) {
-    fail("expected to contain \"" + pattern + "\", " + got);
+  } else if (text.find(*pattern) == std::string::npos) {
+    fail("expected to contain \"" + *pattern + "\", " + got);
   }
 }
 
@@ -228,8 +257,8 @@ void CheckLength(std::string_view, const rapidjson::Value& want, const rapidjson
 
 void CheckSchema(std::string_view, const rapidjson::Value& want, const rapidjson::Value& actual,
                  const std::string&, const MatchContext& context, const Fail& fail) {
-  if (std::string error = context.schemas->Validate(want.GetString(), actual); !error.empty()) {
-    fail(error);
+  if (const base::Status valid = context.schemas->Validate(want.GetString(), actual); !valid.ok()) {
+    fail(valid.error().message);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "conformance/schema_store.h"
 #include "conformance/templating.h"
 #include "rapidjson/document.h"
@@ -33,10 +34,14 @@ bool CheckOperations(const rapidjson::Value& ops, const rapidjson::Value* actual
 bool CheckBody(const rapidjson::Value& matchers, const rapidjson::Value& body,
                const MatchContext& context, std::vector<std::string>* mismatches);
 
-// Compiles a POSIX extended regex and, if `text` is given, searches it:
-// "" on a match (or a good pattern without text), "no match", or why the
-// pattern is bad. ${var} values are escaped before they reach a pattern.
-std::string RegexProblem(const std::string& pattern, const std::string* text);
+// Whether `pattern` compiles as a POSIX extended regex: if not, a
+// kInvalidArgument error "bad regex /PATTERN/: why".
+base::Status CheckRegex(const std::string& pattern);
+
+// Whether `pattern` (POSIX extended) matches somewhere in `text`; the
+// error of CheckRegex for a bad pattern. ${var} values are escaped before
+// they reach a pattern.
+base::Expected<bool> RegexMatches(const std::string& pattern, const std::string& text);
 
 // The value at a JSON pointer ("" is the root), or nullptr.
 const rapidjson::Value* ValueAt(const rapidjson::Value& root, const std::string& pointer);

@@ -1,12 +1,123 @@
 #include "conformance/options.h"
 
+#include <cstdio>
 #include <cstdlib>
-#include <cstring>
+#include <optional>
+#include <string_view>
 
 namespace conformance {
 
-const char kUsage[] =
-    R"(usage: conformance [--target URL --api-key KEY [--second-api-key KEY]]
+namespace {
+
+base::Error UsageError(std::string message, std::string flag) {
+  return base::MakeError(base::ErrorCode::kInvalidArgument, std::move(message), std::move(flag));
+}
+
+std::optional<double> ParseNumber(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string Shortest(double number) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", number);
+  return text;
+}
+
+base::Status SetJobs(const std::string& flag, const std::string& value, Options& options) {
+  const std::optional<double> number = ParseNumber(value);
+  if (!number) return UsageError(flag + ": not a number: '" + value + "'", flag);
+  // NaN fails the range check, so it never reaches the cast.
+  if (!(*number >= 1 && *number <= 64) || *number != static_cast<int>(*number)) {
+    return UsageError("--jobs must be an integer from 1 to 64", flag);
+  }
+  options.jobs = static_cast<int>(*number);
+  return base::Ok();
+}
+
+base::Status SetTimeoutScale(const std::string& flag, const std::string& value, Options& options) {
+  const std::optional<double> number = ParseNumber(value);
+  if (!number) return UsageError(flag + ": not a number: '" + value + "'", flag);
+  if (!(*number >= 0.1 && *number <= 100)) {
+    return UsageError("--timeout-scale must be from 0.1 to 100", flag);
+  }
+  options.timeout_scale = *number;
+  return base::Ok();
+}
+
+// One option: a switch (sets `on`), or one that takes a value, kept in
+// `text`, appended to `list`, or checked and stored by `parse`.
+struct Flag {
+  std::string_view name;
+  bool Options::*on = nullptr;
+  std::string Options::*text = nullptr;
+  std::vector<std::string> Options::*list = nullptr;
+  base::Status (*parse)(const std::string& flag, const std::string& value,
+                        Options& options) = nullptr;
+};
+
+constexpr Flag kFlags[] = {
+    {.name = "--help", .on = &Options::help},
+    {.name = "-h", .on = &Options::help},
+    {.name = "--list", .on = &Options::list},
+    {.name = "--coverage", .on = &Options::coverage},
+    {.name = "--insecure", .on = &Options::insecure},
+    {.name = "--target", .text = &Options::target},
+    {.name = "--api-key", .text = &Options::api_key},
+    {.name = "--second-api-key", .text = &Options::second_api_key},
+    {.name = "--junit", .text = &Options::junit_path},
+    {.name = "--json", .text = &Options::json_path},
+    {.name = "--expectations", .text = &Options::expectations_path},
+    {.name = "--write-expectations", .text = &Options::write_expectations_path},
+    {.name = "--fixtures", .text = &Options::fixtures_dir},
+    {.name = "--schemas", .text = &Options::schemas_dir},
+    {.name = "--replay-dir", .text = &Options::replay_dir},
+    {.name = "--ca-file", .text = &Options::ca_file},
+    {.name = "--filter", .list = &Options::filters},
+    {.name = "--exclude", .list = &Options::excludes},
+    {.name = "--server-arg", .list = &Options::server_args},
+    {.name = "--jobs", .parse = SetJobs},
+    {.name = "--timeout-scale", .parse = SetTimeoutScale},
+};
+
+const Flag* FindFlag(std::string_view name) {
+  for (const Flag& flag : kFlags) {
+    if (flag.name == name) return &flag;
+  }
+  return nullptr;
+}
+
+base::Status SetValue(const Flag& flag, const std::string& name, const std::string& value,
+                      Options& options) {
+  if (flag.text != nullptr) {
+    options.*flag.text = value;
+  } else if (flag.list != nullptr) {
+    (options.*flag.list).push_back(value);
+  } else {
+    return flag.parse(name, value, options);
+  }
+  return base::Ok();
+}
+
+// What no single flag can say: keys go with --target, and only with it.
+base::Status CheckKeys(const Options& options, bool key_flag) {
+  if (!options.target.empty() && options.api_key.empty() && !options.list && !options.coverage) {
+    return UsageError("--target needs --api-key (or CONFORMANCE_API_KEY)", "--api-key");
+  }
+  if (options.target.empty() && key_flag) {
+    return UsageError("--api-key is for --target; the embedded server makes its own keys",
+                      "--api-key");
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
+std::string Usage() {
+  const Options defaults;
+  return R"(usage: conformance [--target URL --api-key KEY [--second-api-key KEY]]
                    [--ca-file FILE | --insecure]
                    [--filter GLOB]... [--exclude GLOB]... [--list] [--coverage]
                    [--junit FILE] [--json FILE] [--jobs N] [--timeout-scale F]
@@ -28,8 +139,10 @@ with two generated keys and runs against it.
   --list                   print the selected cases and exit
   --coverage               print the cases per documentation section (markdown)
   --junit FILE, --json FILE  write reports
-  --jobs N                 cases run in parallel (default 4)
-  --timeout-scale F        multiply every timeout and deadline (default 1)
+  --jobs N                 cases run in parallel (default )" +
+         std::to_string(defaults.jobs) + R"()
+  --timeout-scale F        multiply every timeout and deadline (default )" +
+         Shortest(defaults.timeout_scale) + R"()
   --expectations FILE      known outcomes of this target: fail only on others
   --write-expectations FILE  record this run's failures as such a file
   --replay-dir DIR         where bodies too large for a curl line are written
@@ -39,115 +152,35 @@ with two generated keys and runs against it.
 Exit status: 0 no unexpected failure, 1 unexpected failures, 2 usage,
 fixture or connection error.
 )";
-
-namespace {
-
-bool ParseNumber(const std::string& text, double* value) {
-  char* end = nullptr;
-  *value = std::strtod(text.c_str(), &end);
-  return !text.empty() && end == text.c_str() + text.size();
 }
 
-}  // namespace
-
-std::string ParseOptions(int argc, const char* const* argv, Options* options) {
-  if (const char* key = std::getenv("CONFORMANCE_API_KEY")) options->api_key = key;
-  if (const char* key = std::getenv("CONFORMANCE_SECOND_API_KEY")) options->second_api_key = key;
+base::Expected<Options> ParseOptions(int argc, const char* const* argv) {
+  Options options;
+  if (const char* key = std::getenv("CONFORMANCE_API_KEY")) options.api_key = key;
+  if (const char* key = std::getenv("CONFORMANCE_SECOND_API_KEY")) options.second_api_key = key;
   bool key_flag = false;
   for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    std::string value;
-    bool has_value = false;
-    if (const std::size_t equals = flag.find('=');
-        flag.rfind("--", 0) == 0 && equals != std::string::npos) {
-      value = flag.substr(equals + 1);
-      flag = flag.substr(0, equals);
-      has_value = true;
+    std::string name = argv[i];
+    std::optional<std::string> attached;
+    if (const std::size_t equals = name.find('=');
+        name.rfind("--", 0) == 0 && equals != std::string::npos) {
+      attached = name.substr(equals + 1);
+      name.resize(equals);
     }
-    auto take = [&]() -> bool {
-      if (has_value) return true;
-      if (i + 1 >= argc) return false;
-      value = argv[++i];
-      return true;
-    };
-    auto boolean = [&](bool* target) {
-      if (has_value) return false;
-      *target = true;
-      return true;
-    };
-    bool ok = true;
-    if (flag == "--help" || flag == "-h") {
-      ok = boolean(&options->help);
-    } else if (flag == "--list") {
-      ok = boolean(&options->list);
-    } else if (flag == "--coverage") {
-      ok = boolean(&options->coverage);
-    } else if (flag == "--insecure") {
-      ok = boolean(&options->insecure);
-    } else {
-      std::string* text = nullptr;
-      std::vector<std::string>* list = nullptr;
-      if (flag == "--target")
-        text = &options->target;
-      else if (flag == "--api-key")
-        text = &options->api_key;
-      else if (flag == "--second-api-key")
-        text = &options->second_api_key;
-      else if (flag == "--junit")
-        text = &options->junit_path;
-      else if (flag == "--json")
-        text = &options->json_path;
-      else if (flag == "--expectations")
-        text = &options->expectations_path;
-      else if (flag == "--write-expectations")
-        text = &options->write_expectations_path;
-      else if (flag == "--fixtures")
-        text = &options->fixtures_dir;
-      else if (flag == "--schemas")
-        text = &options->schemas_dir;
-      else if (flag == "--replay-dir")
-        text = &options->replay_dir;
-      else if (flag == "--ca-file")
-        text = &options->ca_file;
-      else if (flag == "--filter")
-        list = &options->filters;
-      else if (flag == "--exclude")
-        list = &options->excludes;
-      else if (flag == "--server-arg")
-        list = &options->server_args;
-      if (text == nullptr && list == nullptr && flag != "--jobs" && flag != "--timeout-scale") {
-        return "unknown option " + flag + " (see --help)";
-      }
-      if (!take()) return flag + " needs a value";
-      key_flag = key_flag || flag == "--api-key" || flag == "--second-api-key";
-      if (text != nullptr) {
-        *text = value;
-      } else if (list != nullptr) {
-        list->push_back(value);
-      } else {
-        double number = 0;
-        if (!ParseNumber(value, &number)) return flag + ": not a number: '" + value + "'";
-        if (flag == "--jobs") {
-          if (!(number >= 1 && number <= 64) || number != static_cast<int>(number)) {
-            return "--jobs must be an integer from 1 to 64";
-          }
-          options->jobs = static_cast<int>(number);
-        } else {
-          if (!(number >= 0.1 && number <= 100)) return "--timeout-scale must be from 0.1 to 100";
-          options->timeout_scale = number;
-        }
-      }
+    const Flag* flag = FindFlag(name);
+    if (flag == nullptr) return UsageError("unknown option " + name + " (see --help)", name);
+    if (flag->on != nullptr) {
+      if (attached) return UsageError(name + " takes no value", name);
+      options.*flag->on = true;
+      continue;
     }
-    if (!ok) return flag + " takes no value";
+    if (!attached && i + 1 >= argc) return UsageError(name + " needs a value", name);
+    const std::string value = attached ? *attached : argv[++i];
+    key_flag = key_flag || name == "--api-key" || name == "--second-api-key";
+    if (base::Status set = SetValue(*flag, name, value, options); !set.ok()) return set.error();
   }
-  if (!options->target.empty() && options->api_key.empty() && !options->list &&
-      !options->coverage) {
-    return "--target needs --api-key (or CONFORMANCE_API_KEY)";
-  }
-  if (options->target.empty() && key_flag) {
-    return "--api-key is for --target; the embedded server makes its own keys";
-  }
-  return "";
+  if (base::Status keys = CheckKeys(options, key_flag); !keys.ok()) return keys.error();
+  return options;
 }
 
 }  // namespace conformance

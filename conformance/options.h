@@ -4,8 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
+
 namespace conformance {
 
+// The defaults stated here are the ones the usage text shows.
 struct Options {
   std::string target;  // "" = start the embedded reference server
   std::string api_key;
@@ -29,12 +32,14 @@ struct Options {
   bool insecure = false;  // https: do not check the certificate
 };
 
-// Parses the command line; "" on success, else the problem (exit code 2).
-// Keys may also come from CONFORMANCE_API_KEY / CONFORMANCE_SECOND_API_KEY,
-// so that they need not appear in `ps`.
-std::string ParseOptions(int argc, const char* const* argv, Options* options);
+// Parses the command line. A problem is a kInvalidArgument error (exit
+// status 2) whose message is one sentence naming the option, and whose
+// `where` is that option. Keys may also come from CONFORMANCE_API_KEY /
+// CONFORMANCE_SECOND_API_KEY, so that they need not appear in `ps`.
+base::Expected<Options> ParseOptions(int argc, const char* const* argv);
 
-extern const char kUsage[];
+// The --help text, with the defaults of Options.
+std::string Usage();
 
 }  // namespace conformance
 

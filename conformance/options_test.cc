@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace conformance {
@@ -17,12 +18,18 @@ class OptionsTest : public ::testing::Test {
   }
   void TearDown() override { SetUp(); }
 
-  // ParseOptions on "conformance ARGS..."; the error, "" on success.
+  // ParseOptions on "conformance ARGS..."; the error's message, "" on
+  // success (the options then in options_).
   std::string Parse(const std::vector<std::string>& args) {
+    base::Expected<Options> parsed = ParseRaw(args);
+    options_ = parsed.ok() ? std::move(parsed).value() : Options();
+    return parsed.ok() ? "" : parsed.error().message;
+  }
+
+  static base::Expected<Options> ParseRaw(const std::vector<std::string>& args) {
     std::vector<const char*> argv = {"conformance"};
     for (const std::string& arg : args) argv.push_back(arg.c_str());
-    options_ = Options();
-    return ParseOptions(static_cast<int>(argv.size()), argv.data(), &options_);
+    return ParseOptions(static_cast<int>(argv.size()), argv.data());
   }
 
   Options options_;
@@ -200,13 +207,38 @@ TEST_F(OptionsTest, KeysFromTheEnvironment) {
 }
 
 TEST_F(OptionsTest, UsageNamesEveryFlag) {
-  const std::string usage = kUsage;
+  const std::string usage = Usage();
   for (const char* flag : {"--target", "--api-key", "--second-api-key", "--filter", "--exclude",
                            "--list", "--coverage", "--junit", "--json", "--jobs", "--timeout-scale",
                            "--expectations", "--write-expectations", "--replay-dir", "--fixtures",
                            "--schemas", "--server-arg", "--ca-file", "--insecure"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
+}
+
+TEST_F(OptionsTest, ErrorsAreUsageErrorsNamingTheirOption) {
+  for (const auto& [args, flag] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--jobs", "0"}, "--jobs"},
+           {{"--timeout-scale", "x"}, "--timeout-scale"},
+           {{"--list=1"}, "--list"},
+           {{"--json"}, "--json"},
+           {{"--bogus=1"}, "--bogus"},
+           {{"--target", "http://h:1"}, "--api-key"},
+           {{"--second-api-key", "k"}, "--api-key"}}) {
+    const base::Expected<Options> parsed = ParseRaw(args);
+    ASSERT_FALSE(parsed.ok()) << flag;
+    EXPECT_EQ(parsed.error().code, base::ErrorCode::kInvalidArgument) << flag;
+    EXPECT_EQ(parsed.error().where, flag);
+    EXPECT_EQ(parsed.error().exit_status(), 2) << flag;
+  }
+}
+
+TEST_F(OptionsTest, UsageShowsTheDefaultsOfOptions) {
+  const Options defaults;
+  EXPECT_NE(Usage().find("(default " + std::to_string(defaults.jobs) + ")"), std::string::npos);
+  EXPECT_NE(Usage().find("--jobs N                 cases run in parallel (default 4)"),
+            std::string::npos);
+  EXPECT_NE(Usage().find("multiply every timeout and deadline (default 1)\n"), std::string::npos);
 }
 
 TEST_F(OptionsTest, TlsOptions) {

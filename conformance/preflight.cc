@@ -18,17 +18,22 @@ HttpRequest Get(const std::string& path, const std::string& key) {
   return request;
 }
 
-std::string CheckKey(HttpClient& client, const Target& target, const std::string& key,
-                     const std::string& flag) {
+base::Status CheckKey(HttpClient& client, const Target& target, const std::string& key,
+                      const std::string& flag) {
   const HttpResponse response = client.Send(Get("/jobs", key), Timeout(target));
   if (response.status == 0) {
-    return "cannot reach the target " + target.url.ToString() + ": " + response.error;
+    return base::MakeError(
+        base::ErrorCode::kUnavailable,
+        "cannot reach the target " + target.url.ToString() + ": " + response.error,
+        target.url.ToString());
   }
   if (response.status == 401 || response.status == 403) {
-    return "the target refused the key of " + flag + ": GET /jobs answered " +
-           std::to_string(response.status) + " " + Shorten(response.body, 300);
+    return base::MakeError(base::ErrorCode::kPermissionDenied,
+                           "the target refused the key of " + flag + ": GET /jobs answered " +
+                               std::to_string(response.status) + " " + Shorten(response.body, 300),
+                           flag);
   }
-  return "";
+  return base::Ok();
 }
 
 // GET /languages lists {"languages": [{"name": ..., "aliases": [...]}, ...]}
@@ -52,25 +57,29 @@ void ReadLanguages(const rapidjson::Value& body, std::set<std::string>* names) {
 
 }  // namespace
 
-std::string Preflight(Target* target, std::string* notes) {
+base::Expected<std::string> Preflight(Target* target) {
   HttpClient client(target->url);
-  if (std::string error = CheckKey(client, *target, target->primary_key, "--api-key");
-      !error.empty()) {
-    return error;
+  if (base::Status taken = CheckKey(client, *target, target->primary_key, "--api-key");
+      !taken.ok()) {
+    return taken.error();
   }
   if (!target->second_key.empty()) {
     if (target->second_key == target->primary_key) {
-      return "--second-api-key must differ from --api-key (the isolation cases need two keys)";
+      return base::MakeError(
+          base::ErrorCode::kInvalidArgument,
+          "--second-api-key must differ from --api-key (the isolation cases need two keys)",
+          "--second-api-key");
     }
-    if (std::string error = CheckKey(client, *target, target->second_key, "--second-api-key");
-        !error.empty()) {
-      return error;
+    if (base::Status taken = CheckKey(client, *target, target->second_key, "--second-api-key");
+        !taken.ok()) {
+      return taken.error();
     }
   }
+  std::string notes;
   const HttpResponse languages =
       client.Send(Get("/languages", target->primary_key), Timeout(*target));
   rapidjson::Document body;
-  if (languages.status == 200 && ParseJson(languages.body, &body).empty()) {
+  if (languages.status == 200 && ParseJson(languages.body, &body).ok()) {
     std::set<std::string> names;
     ReadLanguages(body, &names);
     if (!names.empty()) {
@@ -79,14 +88,14 @@ std::string Preflight(Target* target, std::string* notes) {
     }
   }
   if (!target->languages) {
-    *notes += "GET /languages: no list (status " + std::to_string(languages.status) +
-              "); cases use python\n";
+    notes += "GET /languages: no list (status " + std::to_string(languages.status) +
+             "); cases use python\n";
   }
   // Found with the key, so that a /health that wrongly wants one is
   // FAILED by health.no_key rather than SKIPPED.
   const HttpResponse health = client.Send(Get("/health", target->primary_key), Timeout(*target));
   if (health.status == 200) target->endpoints.insert("/health");
-  return "";
+  return notes;
 }
 
 }  // namespace conformance

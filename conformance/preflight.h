@@ -3,16 +3,19 @@
 
 #include <string>
 
+#include "base/expected.h"
 #include "conformance/target.h"
 
 namespace conformance {
 
 // Before any case: can the target be reached, does it take the keys, which
 // languages and extensions does it have. Fills `target->languages` and
-// `target->endpoints`. "" when the suite can run; else one plain sentence
-// for the user (exit code 2), so that an unreachable target or a refused
-// key is not reported as a hundred failures.
-std::string Preflight(Target* target, std::string* notes);
+// `target->endpoints`, and returns notes for the user (what the target
+// lacks) when the suite can run. Otherwise one plain sentence for the user,
+// so that an unreachable target (kUnavailable) or a refused key
+// (kPermissionDenied, where = its flag) is not reported as a hundred
+// failures.
+base::Expected<std::string> Preflight(Target* target);
 
 }  // namespace conformance
 

@@ -9,9 +9,9 @@
 
 namespace conformance {
 
-std::string ProbeListener::Start() {
+base::Status ProbeListener::Start() {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) return "socket failed";
+  if (listen_fd_ < 0) return base::MakeError(base::ErrorCode::kUnavailable, "socket failed");
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -20,11 +20,12 @@ std::string ProbeListener::Start() {
       listen(listen_fd_, 16) != 0 ||
       getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
       pipe2(stop_pipe_, O_CLOEXEC) != 0) {
-    return "cannot listen on 127.0.0.1";
+    return base::MakeError(base::ErrorCode::kUnavailable, "cannot listen on 127.0.0.1",
+                           "127.0.0.1");
   }
   port_ = ntohs(address.sin_port);
   thread_ = std::thread([this] { Serve(); });
-  return "";
+  return base::Ok();
 }
 
 void ProbeListener::Serve() {

@@ -5,6 +5,8 @@
 #include <string>
 #include <thread>
 
+#include "base/expected.h"
+
 namespace conformance {
 
 // A TCP listener on 127.0.0.1 that the network cases' programs try to
@@ -17,7 +19,9 @@ class ProbeListener {
   ProbeListener(const ProbeListener&) = delete;
   ProbeListener& operator=(const ProbeListener&) = delete;
 
-  std::string Start();  // "" on success
+  // Listens on 127.0.0.1 (a port the kernel picks) and serves; kUnavailable
+  // if it cannot listen.
+  base::Status Start();
   int port() const { return port_; }
   int connections() const { return connections_.load(); }
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "base/ascii.h"
+
 namespace conformance {
 
 namespace {
@@ -11,8 +13,6 @@ namespace {
 // Far above any real server's header section, far below memory trouble.
 constexpr std::size_t kMaxSectionBytes = 64 * 1024;
 constexpr std::size_t kMaxChunkLineBytes = 4 * 1024;
-
-char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -58,7 +58,7 @@ std::vector<std::string_view> ListMembers(std::string_view value) {
 
 std::optional<std::string> RawAnswer::Header(const std::string& name) const {
   for (const auto& [key, value] : headers) {
-    if (EqualsIgnoringCase(key, name)) return value;
+    if (base::EqualsIgnoreCase(key, name)) return value;
   }
   return std::nullopt;
 }
@@ -185,11 +185,11 @@ bool RawAnswerParser::StartBody() {
   std::string last_coding;
   std::optional<std::string_view> length;
   for (const auto& [name, value] : answer_.headers) {
-    if (EqualsIgnoringCase(name, "Transfer-Encoding")) {
+    if (base::EqualsIgnoreCase(name, "Transfer-Encoding")) {
       has_transfer_encoding = true;
       const auto codings = ListMembers(value);
       if (!codings.empty()) last_coding = std::string(codings.back());
-    } else if (EqualsIgnoringCase(name, "Content-Length")) {
+    } else if (base::EqualsIgnoreCase(name, "Content-Length")) {
       for (const std::string_view member : ListMembers(value)) {
         if (length && *length != member) {
           error_ = "Content-Length values differ: '" + std::string(*length) + "' and '" +
@@ -207,7 +207,8 @@ bool RawAnswerParser::StartBody() {
   // Transfer-Encoding overrides Content-Length; without chunked last, the
   // body ends with the connection.
   if (has_transfer_encoding) {
-    phase_ = EqualsIgnoringCase(last_coding, "chunked") ? Phase::kChunkSize : Phase::kUntilClose;
+    phase_ =
+        base::EqualsIgnoreCase(last_coding, "chunked") ? Phase::kChunkSize : Phase::kUntilClose;
     return true;
   }
   if (!length) {
@@ -230,7 +231,7 @@ bool RawAnswerParser::ChunkSizeLine(std::string_view line) {
   std::size_t digits = 0;
   std::size_t size = 0;
   while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits])) != 0) {
-    const char c = Lower(line[digits]);
+    const char c = base::AsciiLower(line[digits]);
     const std::size_t value =
         c <= '9' ? static_cast<std::size_t>(c - '0') : static_cast<std::size_t>(c - 'a' + 10);
     if (size > (std::size_t{1} << 56)) {
@@ -314,12 +315,13 @@ RawAnswerParser::State RawAnswerParser::Resume(std::string_view bytes, bool at_e
   }
 }
 
-std::size_t ParseRawAnswer(std::string_view bytes, bool head, RawAnswer* answer,
-                           std::string* error) {
+base::Expected<std::size_t> ParseRawAnswer(std::string_view bytes, bool head, RawAnswer* answer) {
   RawAnswerParser parser(head);
   const RawAnswerParser::State state = parser.Resume(bytes, false);
   *answer = std::move(parser.answer());
-  if (state == RawAnswerParser::State::kMalformed) *error = parser.error();
+  if (state == RawAnswerParser::State::kMalformed) {
+    return base::MakeError(base::ErrorCode::kInvalidArgument, parser.error());
+  }
   return state == RawAnswerParser::State::kDone ? parser.consumed() : 0;
 }
 

@@ -30,6 +30,11 @@ class RawAnswerParser {
   std::size_t consumed() const { return position_; }  // the answer's length, once kDone
   bool has_status_line() const { return answer_.status != 0; }
   RawAnswer& answer() { return answer_; }
+  // Why the answer is malformed, once Resume returned kMalformed. Kept as
+  // state rather than returned as a base::Error: Resume's result is one of
+  // three (incomplete is not a failure), the parser stays malformed for
+  // every later call, and the exchange reads this text into its own result
+  // (RawResult::error) next to the answers that did arrive.
   const std::string& error() const { return error_; }
 
  private:

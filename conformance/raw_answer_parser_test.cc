@@ -24,7 +24,9 @@ struct Parsed {
 
 Parsed Parse(std::string_view bytes, bool head = false) {
   Parsed parsed;
-  parsed.consumed = ParseRawAnswer(bytes, head, &parsed.answer, &parsed.error);
+  const base::Expected<std::size_t> consumed = ParseRawAnswer(bytes, head, &parsed.answer);
+  parsed.consumed = consumed.ok() ? *consumed : 0;
+  parsed.error = test::ErrorText(consumed);
   return parsed;
 }
 

@@ -37,15 +37,16 @@ int PollTimeout(Clock::time_point now, Clock::time_point until) {
   return static_cast<int>(std::min<std::int64_t>((micros + 999) / 1000, 60'000));
 }
 
-// A non-blocking TCP connection to url, by `deadline`; "" or why not.
-std::string Connect(const TargetUrl& url, Clock::time_point deadline, int* fd) {
+// A non-blocking TCP connection to url, by `deadline`: its socket.
+base::Expected<int> Connect(const TargetUrl& url, Clock::time_point deadline) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_NUMERICSERV;
   addrinfo* found = nullptr;
   const std::string port = std::to_string(url.port);
   if (const int rc = getaddrinfo(url.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
-    return "cannot resolve " + url.host + ": " + gai_strerror(rc);
+    return base::MakeError(base::ErrorCode::kUnavailable,
+                           "cannot resolve " + url.host + ": " + gai_strerror(rc), url.host);
   }
   std::string why = "no address";
   for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
@@ -70,15 +71,15 @@ std::string Connect(const TargetUrl& url, Clock::time_point deadline, int* fd) {
     }
     if (error == 0) {
       freeaddrinfo(found);
-      *fd = s;
-      return "";
+      return s;
     }
     why = std::strerror(error);
     close(s);
     if (Clock::now() >= deadline) break;
   }
   freeaddrinfo(found);
-  return "cannot connect to " + url.ToString() + ": " + why;
+  return base::MakeError(base::ErrorCode::kUnavailable,
+                         "cannot connect to " + url.ToString() + ": " + why, url.ToString());
 }
 
 // One exchange on a connected socket (plain or TLS: the transport hides
@@ -99,27 +100,27 @@ class Exchange {
   RawResult Run(const TargetUrl& url) {
     start_ = Clock::now();
     deadline_ = start_ + options_.timeout;
-    auto fail = [&](std::string error) {
-      result_.error = std::move(error);
+    auto fail = [&](const base::Error& error) {
+      result_.error = error.message;
       result_.elapsed = Millis(Clock::now() - start_);
       return result_;
     };
     // A bad --ca-file is named before anything goes on the wire.
     if (url.tls) {
-      if (std::string error = CheckTlsSettings(url); !error.empty()) return fail(error);
+      if (base::Status usable = CheckTlsSettings(url); !usable.ok()) return fail(usable.error());
     }
-    int fd = -1;
-    if (std::string error = Connect(url, deadline_, &fd); !error.empty()) return fail(error);
+    const base::Expected<int> fd = Connect(url, deadline_);
+    if (!fd.ok()) return fail(fd.error());
     result_.connected = true;
     // Each piece goes out when it is due, not when Nagle's algorithm says.
     const int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(*fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (url.tls) {
-      std::string error;
-      transport_ = TlsTransport(url, fd, deadline_, &error);
-      if (!transport_) return fail(error);
+      base::Expected<std::unique_ptr<RawTransport>> tls = TlsTransport(url, *fd, deadline_);
+      if (!tls.ok()) return fail(tls.error());
+      transport_ = std::move(tls).value();
     } else {
-      transport_ = PlainTransport(fd);
+      transport_ = PlainTransport(*fd);
     }
     ExchangeAnswers();
     if (result_.error.empty()) {

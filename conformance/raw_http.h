@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/expected.h"
 #include "conformance/http_client.h"
 #include "conformance/target_url.h"
 
@@ -81,14 +82,13 @@ struct RawResult {
 RawResult RawExchange(const TargetUrl& url, const std::vector<RawPiece>& pieces,
                       const RawOptions& options);
 
-// Parses `bytes` as one HTTP/1.1 answer from its start: returns the
-// consumed byte count, 0 when incomplete (`answer` then holds what was
-// parsed so far), or 0 with *error set when malformed. A 1xx answer is
+// Parses `bytes` as one HTTP/1.1 answer from its start: the consumed byte
+// count, 0 when incomplete (`answer` then holds what was parsed so far), or
+// a kInvalidArgument error naming what is malformed. A 1xx answer is
 // returned like any other (callers skip it). An answer framed by the
 // connection's close (neither Content-Length nor chunked) is never complete
 // here: RawExchange completes it at EOF.
-std::size_t ParseRawAnswer(std::string_view bytes, bool head, RawAnswer* answer,
-                           std::string* error);
+base::Expected<std::size_t> ParseRawAnswer(std::string_view bytes, bool head, RawAnswer* answer);
 
 }  // namespace conformance
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "conformance/test_util.h"
+#include "conformance/tls_transport.h"
 
 namespace conformance {
 namespace {
@@ -384,6 +385,31 @@ TEST(RawExchangeTlsTest, ABadCaFileIsNamed) {
   const RawResult garbage = RawExchange(url, Pieces({kGet}), Options());
   EXPECT_TRUE(Has(garbage.error, "--ca-file " + dir + "/garbage.pem holds no PEM certificate"));
   EXPECT_TRUE(garbage.answers.empty());
+}
+
+// The checks a runner makes once, before any case: what is wrong is told
+// apart by the code, and the file is named.
+TEST(CheckTlsSettingsTest, CodesAndTheFileNamed) {
+  const std::string dir = test::DirectoryWith({{"garbage.pem", "not a certificate\n"}});
+  TargetUrl url;
+  url.tls = true;
+  url.host = "127.0.0.1";
+  url.ca_file = dir + "/missing.pem";
+  const base::Status missing = CheckTlsSettings(url);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, base::ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().where, dir + "/missing.pem");
+  url.ca_file = dir + "/garbage.pem";
+  const base::Status garbage = CheckTlsSettings(url);
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_EQ(garbage.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(garbage.error().where, dir + "/garbage.pem");
+  url.insecure = true;  // no file is read then
+  EXPECT_TRUE(CheckTlsSettings(url).ok());
+  test::TlsServer server;
+  url = server.url();
+  url.ca_file = server.ca_file();
+  EXPECT_TRUE(CheckTlsSettings(url).ok());
 }
 
 }  // namespace

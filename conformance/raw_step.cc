@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "conformance/expectation.h"
 #include "conformance/json_text.h"
@@ -148,68 +149,98 @@ std::string HostHeader(const TargetUrl& url) {
   return default_port ? host : host + ":" + std::to_string(url.port);
 }
 
-std::string BuildRawPlan(const rapidjson::Value& raw, const Vars& vars, const Target& target,
-                         RawPlan* plan) {
-  std::chrono::milliseconds pause{0};
-  bool await = false;
-  bool new_piece = true;
-  const auto add = [&](std::string bytes) {
-    plan->bytes += bytes.size();
-    if (new_piece) {
-      plan->pieces.push_back(RawPiece{std::move(bytes), pause, await});
-      pause = std::chrono::milliseconds(0);
-      await = new_piece = false;
-    } else {
-      plan->pieces.back().bytes += bytes;
-    }
-  };
-  const rapidjson::Value& send = raw["send"];
-  for (rapidjson::SizeType i = 0; i < send.Size(); ++i) {
-    const rapidjson::Value& part = send[i];
+namespace {
+
+// What one part of raw.send adds to the plan.
+class PlanBuilder {
+ public:
+  PlanBuilder(const Vars& vars, const Target& target, RawPlan& plan)
+      : vars_(vars), target_(target), plan_(plan) {}
+
+  // Adds send[i]; a fixture error at "raw/send/i" if it cannot be.
+  base::Status AddPart(const rapidjson::Value& part, rapidjson::SizeType i) {
     const std::string where = "raw/send/" + std::to_string(i);
-    std::string error;
+    const auto fail = [&](const std::string& message) {
+      return base::MakeError(base::ErrorCode::kInvalidArgument, where + ": " + message, where);
+    };
+    std::optional<base::Error> error;
     const auto text = [&](const rapidjson::Value& value) {
-      return SubstituteVars(std::string_view(value.GetString(), value.GetStringLength()), vars,
-                            &error);
+      base::Expected<std::string> substituted =
+          SubstituteVars(std::string_view(value.GetString(), value.GetStringLength()), vars_);
+      if (substituted.ok()) return std::move(substituted).value();
+      if (!error) error = substituted.error();
+      return std::string();
     };
     RawPlan::Part described;
     if (part.IsString()) {
       described.text = text(part);
-      add(described.text);
+      Add(described.text);
     } else if (part.HasMember("repeat")) {
       described.kind = RawPlan::Part::Kind::kRepeat;
       described.text = text(part["repeat"]);
       described.times = part["times"].GetUint();
       if (described.text.size() * described.times > kMaxRawBytes) {
-        return where + ": the repeat is over " + std::to_string(kMaxRawBytes) + " bytes";
+        return fail("the repeat is over " + std::to_string(kMaxRawBytes) + " bytes");
       }
       std::string bytes;
       bytes.reserve(described.text.size() * described.times);
       for (std::size_t n = 0; n < described.times; ++n) bytes += described.text;
-      add(std::move(bytes));
+      Add(std::move(bytes));
     } else if (part.HasMember("length_of")) {
       described.text = std::to_string(text(part["length_of"]).size());
-      add(described.text);
+      Add(described.text);
     } else if (part.HasMember("chunk")) {
       const std::string data = text(part["chunk"]);
       described.text = Hex(data.size()) + "\r\n" + data + "\r\n";
-      add(described.text);
+      Add(described.text);
     } else if (part.HasMember("pause_ms")) {
       described.kind = RawPlan::Part::Kind::kPause;
-      pause += Scaled(part["pause_ms"].GetDouble(), target);
-      described.pause_ms = Scaled(part["pause_ms"].GetDouble(), target).count();
-      new_piece = true;
+      pause_ += Scaled(part["pause_ms"].GetDouble(), target_);
+      described.pause_ms = Scaled(part["pause_ms"].GetDouble(), target_).count();
+      new_piece_ = true;
     } else {
       described.kind = RawPlan::Part::Kind::kAwait;
-      await = new_piece = true;
+      await_ = new_piece_ = true;
     }
-    if (!error.empty()) return where + ": " + error;
-    if (plan->bytes > kMaxRawBytes) {
-      return where + ": the step sends over " + std::to_string(kMaxRawBytes) + " bytes";
+    if (error) return fail(error->message);
+    if (plan_.bytes > kMaxRawBytes) {
+      return fail("the step sends over " + std::to_string(kMaxRawBytes) + " bytes");
     }
-    plan->parts.push_back(std::move(described));
+    plan_.parts.push_back(std::move(described));
+    return base::Ok();
   }
-  RawOptions& options = plan->options;
+
+ private:
+  void Add(std::string bytes) {
+    plan_.bytes += bytes.size();
+    if (new_piece_) {
+      plan_.pieces.push_back(RawPiece{std::move(bytes), pause_, await_});
+      pause_ = std::chrono::milliseconds(0);
+      await_ = new_piece_ = false;
+    } else {
+      plan_.pieces.back().bytes += bytes;
+    }
+  }
+
+  const Vars& vars_;
+  const Target& target_;
+  RawPlan& plan_;
+  std::chrono::milliseconds pause_{0};
+  bool await_ = false;
+  bool new_piece_ = true;
+};
+
+}  // namespace
+
+base::Expected<RawPlan> BuildRawPlan(const rapidjson::Value& raw, const Vars& vars,
+                                     const Target& target) {
+  RawPlan plan;
+  PlanBuilder builder(vars, target, plan);
+  const rapidjson::Value& send = raw["send"];
+  for (rapidjson::SizeType i = 0; i < send.Size(); ++i) {
+    if (base::Status added = builder.AddPart(send[i], i); !added.ok()) return added.error();
+  }
+  RawOptions& options = plan.options;
   if (const auto answers = raw.FindMember("answers"); answers != raw.MemberEnd()) {
     options.answers = answers->value.GetUint();
   }
@@ -224,7 +255,7 @@ std::string BuildRawPlan(const rapidjson::Value& raw, const Vars& vars, const Ta
   if (const auto head = raw.FindMember("head"); head != raw.MemberEnd()) {
     options.head = head->value.GetBool();
   }
-  return "";
+  return plan;
 }
 
 std::string ReplayCommand(const RawPlan& plan, const Target& target) {

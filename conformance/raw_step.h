@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "conformance/raw_http.h"
 #include "conformance/target.h"
 #include "conformance/templating.h"
@@ -34,9 +35,10 @@ struct RawPlan {
 std::string HostHeader(const TargetUrl& url);
 
 // Builds the plan of a "raw" object with ${vars} substituted; timeouts,
-// pauses and close_wait times target.timeout_scale. "" or the problem.
-std::string BuildRawPlan(const rapidjson::Value& raw, const Vars& vars, const Target& target,
-                         RawPlan* plan);
+// pauses and close_wait times target.timeout_scale. A problem is a
+// kInvalidArgument error starting with its path ("raw/send/1: ...").
+base::Expected<RawPlan> BuildRawPlan(const rapidjson::Value& raw, const Vars& vars,
+                                     const Target& target);
 
 // A bash line that sends the same bytes (printf through /dev/tcp, so that
 // no other tool is needed) and shows what comes back until the server

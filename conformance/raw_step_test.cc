@@ -24,10 +24,10 @@ Target LocalTarget(int port = 8080) {
 }
 
 RawPlan Plan(const std::string& raw_json, const Target& target, const Vars& vars = {}) {
-  RawPlan plan;
   const rapidjson::Document raw = Json(raw_json);
-  EXPECT_EQ(BuildRawPlan(raw, vars, target, &plan), "");
-  return plan;
+  base::Expected<RawPlan> plan = BuildRawPlan(raw, vars, target);
+  EXPECT_EQ(test::ErrorText(plan), "");
+  return plan.ok() ? std::move(plan).value() : RawPlan();
 }
 
 TEST(RawStepTest, PartsBecomePiecesSplitByPausesAndAwaits) {
@@ -55,9 +55,12 @@ TEST(RawStepTest, PartsBecomePiecesSplitByPausesAndAwaits) {
 }
 
 TEST(RawStepTest, AnUnknownVariableIsAnError) {
-  RawPlan plan;
   const rapidjson::Document raw = Json(R"j({"send": ["x", "${nope}"]})j");
-  EXPECT_TRUE(Has(BuildRawPlan(raw, {}, LocalTarget(), &plan), "raw/send/1: "));
+  const base::Expected<RawPlan> plan = BuildRawPlan(raw, {}, LocalTarget());
+  EXPECT_TRUE(Has(test::ErrorText(plan), "raw/send/1: "));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(plan.error().where, "raw/send/1");
 }
 
 TEST(RawStepTest, HostHeader) {

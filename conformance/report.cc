@@ -134,79 +134,74 @@ std::string SummaryText(const std::vector<ReportedCase>& cases, const Summary& s
   return text;
 }
 
-std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& summary,
-                       const std::string& target) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  writer.SetIndent(' ', 1);
-  writer.StartObject();
-  writer.Key("tool");
-  writer.String("execprobe conformance");
-  writer.Key("target");
-  writer.String(ToValidUtf8(target));
-  writer.Key("cases");
+namespace {
+
+void WriteExchanges(Writer& writer, const std::vector<Exchange>& exchanges) {
+  writer.Key("exchanges");
   writer.StartArray();
-  for (const ReportedCase& reported : cases) {
-    const CaseResult& r = reported.result;
+  for (const Exchange& exchange : exchanges) {
     writer.StartObject();
-    writer.Key("id");
-    writer.String(ToValidUtf8(r.id));
-    writer.Key("title");
-    writer.String(ToValidUtf8(reported.c->title));
-    writer.Key("section");
-    writer.String(ToValidUtf8(reported.c->section));
-    writer.Key("level");
-    writer.String(LevelName(r.level));
-    writer.Key("grade");
-    writer.String(GradeName(r.grade));
-    writer.Key("expected");
-    writer.Bool(reported.expected);
+    writer.Key("step");
+    writer.String(ToValidUtf8(exchange.step));
+    writer.Key("request");
+    writer.String(ToValidUtf8(exchange.request));
+    writer.Key("status");
+    writer.Int(exchange.status);
+    writer.Key("answer");
+    writer.String(ToValidUtf8(exchange.answer));
     writer.Key("duration_s");
-    writer.Double(r.seconds);
-    if (!r.language.empty()) {
-      writer.Key("language");
-      writer.String(ToValidUtf8(r.language));
-    }
-    if (!r.reason.empty()) {
-      writer.Key("reason");
-      writer.String(ToValidUtf8(r.reason));
-    }
-    if (r.grade == Grade::kFailed) {
-      writer.Key("requirement");
-      writer.String(ToValidUtf8(r.requirement));
-      writer.Key("failed_step");
-      writer.String(ToValidUtf8(r.failed_step));
-      WriteStrings(writer, "expected_answers", r.expected);
-      WriteStrings(writer, "mismatches", r.mismatches);
-      writer.Key("actual");
-      writer.String(ToValidUtf8(r.actual));
-      writer.Key("curl");
-      writer.String(ToValidUtf8(r.curl));
-    }
-    writer.Key("exchanges");
-    writer.StartArray();
-    for (const Exchange& exchange : r.exchanges) {
-      writer.StartObject();
-      writer.Key("step");
-      writer.String(ToValidUtf8(exchange.step));
-      writer.Key("request");
-      writer.String(ToValidUtf8(exchange.request));
-      writer.Key("status");
-      writer.Int(exchange.status);
-      writer.Key("answer");
-      writer.String(ToValidUtf8(exchange.answer));
-      writer.Key("duration_s");
-      writer.Double(exchange.seconds);
-      writer.EndObject();
-    }
-    writer.EndArray();
+    writer.Double(exchange.seconds);
     writer.EndObject();
   }
   writer.EndArray();
+}
+
+void WriteCase(Writer& writer, const ReportedCase& reported) {
+  const CaseResult& r = reported.result;
+  writer.StartObject();
+  writer.Key("id");
+  writer.String(ToValidUtf8(r.id));
+  writer.Key("title");
+  writer.String(ToValidUtf8(reported.c->title));
+  writer.Key("section");
+  writer.String(ToValidUtf8(reported.c->section));
+  writer.Key("level");
+  writer.String(LevelName(r.level));
+  writer.Key("grade");
+  writer.String(GradeName(r.grade));
+  writer.Key("expected");
+  writer.Bool(reported.expected);
+  writer.Key("duration_s");
+  writer.Double(r.seconds);
+  if (!r.language.empty()) {
+    writer.Key("language");
+    writer.String(ToValidUtf8(r.language));
+  }
+  if (!r.reason.empty()) {
+    writer.Key("reason");
+    writer.String(ToValidUtf8(r.reason));
+  }
+  if (r.grade == Grade::kFailed) {
+    writer.Key("requirement");
+    writer.String(ToValidUtf8(r.requirement));
+    writer.Key("failed_step");
+    writer.String(ToValidUtf8(r.failed_step));
+    WriteStrings(writer, "expected_answers", r.expected);
+    WriteStrings(writer, "mismatches", r.mismatches);
+    writer.Key("actual");
+    writer.String(ToValidUtf8(r.actual));
+    writer.Key("curl");
+    writer.String(ToValidUtf8(r.curl));
+  }
+  WriteExchanges(writer, r.exchanges);
+  writer.EndObject();
+}
+
+void WriteSummary(Writer& writer, std::size_t total, const Summary& summary) {
   writer.Key("summary");
   writer.StartObject();
   writer.Key("total");
-  writer.Uint(static_cast<unsigned>(cases.size()));
+  writer.Uint(static_cast<unsigned>(total));
   for (const Grade grade : kGrades) {
     writer.Key(GradeName(grade));
     writer.Int(summary.counts[static_cast<int>(grade)]);
@@ -222,6 +217,25 @@ std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& su
   writer.Key("exit_code");
   writer.Int(summary.exit_code);
   writer.EndObject();
+}
+
+}  // namespace
+
+std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& summary,
+                       const std::string& target) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.SetIndent(' ', 1);
+  writer.StartObject();
+  writer.Key("tool");
+  writer.String("execprobe conformance");
+  writer.Key("target");
+  writer.String(ToValidUtf8(target));
+  writer.Key("cases");
+  writer.StartArray();
+  for (const ReportedCase& reported : cases) WriteCase(writer, reported);
+  writer.EndArray();
+  WriteSummary(writer, cases.size(), summary);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }

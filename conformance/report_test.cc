@@ -152,7 +152,7 @@ TEST_F(ReportTest, JsonReport) {
   const Summary summary = Summarize(reported_, 3.25);
   const std::string text = JsonReport(reported_, summary, "http://127.0.0.1:8080");
   rapidjson::Document report;
-  ASSERT_EQ(ParseJson(text, &report), "") << text;
+  ASSERT_EQ(test::ErrorText(ParseJson(text, &report)), "") << text;
   ASSERT_TRUE(report.IsObject());
   EXPECT_STREQ(report["target"].GetString(), "http://127.0.0.1:8080");
   ASSERT_TRUE(report.HasMember("cases"));
@@ -222,7 +222,7 @@ TEST_F(ReportTest, JunitReportIsWellFormedAndCounts) {
   const std::string out = RunShell("python3 '" + script + "' '" + path + "'", &status);
   ASSERT_EQ(status, 0) << xml;
   rapidjson::Document parsed;
-  ASSERT_EQ(ParseJson(out, &parsed), "") << out;
+  ASSERT_EQ(test::ErrorText(ParseJson(out, &parsed)), "") << out;
 
   EXPECT_STREQ(parsed["root"].GetString(), "testsuites");
   EXPECT_EQ(parsed["suites"].GetInt(), 1);

@@ -1,10 +1,10 @@
 #include "conformance/request_builder.h"
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <vector>
 
+#include "base/ascii.h"
 #include "conformance/json_text.h"
 
 namespace conformance {
@@ -15,7 +15,7 @@ constexpr std::size_t kInlineBodyLimit = 64 * 1024;
 
 bool HasHeader(const HeaderList& headers, const std::string& name) {
   for (const auto& header : headers) {
-    if (EqualsIgnoringCase(header.first, name)) return true;
+    if (base::EqualsIgnoreCase(header.first, name)) return true;
   }
   return false;
 }
@@ -108,14 +108,17 @@ std::string ShellQuote(const std::string& text) {
   return out + "'";
 }
 
-std::string BuildRequest(const rapidjson::Value& request, const Vars& vars, const Target& target,
-                         BuiltRequest* built) {
+base::Expected<BuiltRequest> BuildRequest(const rapidjson::Value& request, const Vars& vars,
+                                          const Target& target) {
   rapidjson::Document expanded;
-  if (std::string error = ExpandTemplate(request, vars, expanded.GetAllocator(), &expanded);
-      !error.empty()) {
-    return "request" + error;
+  if (const base::Status made = ExpandTemplate(request, vars, expanded.GetAllocator(), &expanded);
+      !made.ok()) {
+    base::Error error = base::WithContext(made.error(), "request");
+    error.where = "request" + error.where;
+    return error;
   }
-  HttpRequest& http = built->http;
+  BuiltRequest built;
+  HttpRequest& http = built.http;
   http.method = expanded["method"].GetString();
   http.target = expanded["path"].GetString();
   std::string query;
@@ -126,8 +129,9 @@ std::string BuildRequest(const rapidjson::Value& request, const Vars& vars, cons
     for (const auto& parameter : parameters->value.GetObject()) {
       std::string value;
       if (!QueryText(parameter.value, &value)) {
-        return "request/query/" + std::string(parameter.name.GetString()) +
-               ": must be a string, number or boolean";
+        const std::string where = "request/query/" + std::string(parameter.name.GetString());
+        return base::MakeError(base::ErrorCode::kInvalidArgument,
+                               where + ": must be a string, number or boolean", where);
       }
       query += (query.empty() ? "" : "&") + FormEncode(parameter.name.GetString()) + "=" +
                FormEncode(value);
@@ -140,12 +144,12 @@ std::string BuildRequest(const rapidjson::Value& request, const Vars& vars, cons
       http.headers.emplace_back(header.name.GetString(), header.value.GetString());
     }
   }
-  built->key_role = "primary";
+  built.key_role = "primary";
   if (const auto key = expanded.FindMember("key"); key != expanded.MemberEnd()) {
-    built->key_role = key->value.GetString();
+    built.key_role = key->value.GetString();
   }
-  if (built->key_role != "none" && !HasHeader(http.headers, "Authorization")) {
-    http.headers.emplace_back("Authorization", "Bearer " + KeyFor(built->key_role, target));
+  if (built.key_role != "none" && !HasHeader(http.headers, "Authorization")) {
+    http.headers.emplace_back("Authorization", "Bearer " + KeyFor(built.key_role, target));
   }
   if (const auto json = expanded.FindMember("json"); json != expanded.MemberEnd()) {
     http.body = ToJson(json->value);
@@ -153,7 +157,11 @@ std::string BuildRequest(const rapidjson::Value& request, const Vars& vars, cons
       http.headers.emplace_back("Content-Type", "application/json");
     }
   } else if (const auto body = expanded.FindMember("body"); body != expanded.MemberEnd()) {
-    if (!body->value.IsString()) return "request/body: must be a string (or a generator of one)";
+    if (!body->value.IsString()) {
+      return base::MakeError(base::ErrorCode::kInvalidArgument,
+                             "request/body: must be a string (or a generator of one)",
+                             "request/body");
+    }
     http.body.assign(body->value.GetString(), body->value.GetStringLength());
     if (!HasHeader(http.headers, "Content-Type")) {
       http.headers.emplace_back("Content-Type", "text/plain");
@@ -163,9 +171,9 @@ std::string BuildRequest(const rapidjson::Value& request, const Vars& vars, cons
   if (const auto timeout = expanded.FindMember("timeout_s"); timeout != expanded.MemberEnd()) {
     seconds = timeout->value.GetDouble();
   }
-  built->timeout =
+  built.timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(seconds * target.timeout_scale * 1000));
-  return "";
+  return built;
 }
 
 BuiltRequest JobRequest(const std::string& method, const std::string& job_id,

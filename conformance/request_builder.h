@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "base/expected.h"
 #include "conformance/http_client.h"
 #include "conformance/target.h"
 #include "conformance/templating.h"
@@ -19,9 +20,10 @@ struct BuiltRequest {
 };
 
 // Builds the request of a step ("request" object of a fixture) with ${vars}
-// substituted and generators expanded. "" on success, else the problem.
-std::string BuildRequest(const rapidjson::Value& request, const Vars& vars, const Target& target,
-                         BuiltRequest* built);
+// substituted and generators expanded. A problem is a kInvalidArgument
+// error starting with its path ("request/path: unknown variable ${x}").
+base::Expected<BuiltRequest> BuildRequest(const rapidjson::Value& request, const Vars& vars,
+                                          const Target& target);
 
 // The GET of a job, as a poll step sends it.
 BuiltRequest JobRequest(const std::string& method, const std::string& job_id,

@@ -51,10 +51,12 @@ class RequestBuilderTest : public ::testing::Test {
     vars_ = {{"code", "print('hi')"}, {"lang", "python"}, {"job", "job 1/2"}};
   }
 
-  // BuildRequest of `json`; the error ("" on success).
+  // BuildRequest of `json` into built_; the error's message ("" on
+  // success).
   std::string Build(const std::string& json) {
-    built_ = BuiltRequest();
-    return BuildRequest(Json(json), vars_, target_, &built_);
+    base::Expected<BuiltRequest> built = BuildRequest(Json(json), vars_, target_);
+    built_ = built.ok() ? std::move(built).value() : BuiltRequest();
+    return test::ErrorText(built);
   }
 
   Target target_;
@@ -91,6 +93,14 @@ TEST_F(RequestBuilderTest, BadQueryValue) {
             "request/query/o: must be a string, number or boolean");
   EXPECT_EQ(Build(R"j({"method": "GET", "path": "/", "query": {"n": null}})j"),
             "request/query/n: must be a string, number or boolean");
+}
+
+TEST_F(RequestBuilderTest, ErrorsAreFixtureErrorsAtTheirPath) {
+  const base::Expected<BuiltRequest> built =
+      BuildRequest(Json(R"j({"method": "GET", "path": "/jobs/${nope}"})j"), vars_, target_);
+  ASSERT_FALSE(built.ok());
+  EXPECT_EQ(built.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(built.error().where, "request/path");
 }
 
 TEST_F(RequestBuilderTest, UnknownVariableIsAnError) {

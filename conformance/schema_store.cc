@@ -6,14 +6,17 @@
 
 namespace conformance {
 
-std::string SchemaStore::LoadDirectory(const std::string& directory) {
+base::Status SchemaStore::LoadDirectory(const std::string& directory) {
   directory_ = directory;
   const std::vector<std::string> names = JsonFilesIn(directory);
-  if (names.empty()) return "no *.json schemas in " + directory;
-  for (const std::string& name : names) {
-    if (Load(name) == nullptr) return error_;
+  if (names.empty()) {
+    return base::MakeError(base::ErrorCode::kNotFound, "no *.json schemas in " + directory,
+                           directory);
   }
-  return "";
+  for (const std::string& name : names) {
+    if (Load(name) == nullptr) return *load_error_;
+  }
+  return base::Ok();
 }
 
 std::vector<std::string> SchemaStore::Names() const {
@@ -27,25 +30,30 @@ const SchemaStore::Entry* SchemaStore::Load(const std::string& name) {
     return found->second.get();
   }
   if (name.find('/') != std::string::npos || loading_.count(name) != 0) {
-    error_ = "schema " + name +
-             ": a $ref must name a file of the schema directory, "
-             "without cycles";
+    load_error_ = base::MakeError(base::ErrorCode::kInvalidArgument,
+                                  "schema " + name +
+                                      ": a $ref must name a file of the schema directory, "
+                                      "without cycles",
+                                  name);
     return nullptr;
   }
-  std::string text;
-  if (!ReadWholeFile(directory_ + "/" + name, &text)) {
-    error_ = "schema " + name + ": no such file in " + directory_;
+  const base::Expected<std::string> text = ReadWholeFile(directory_ + "/" + name);
+  if (!text.ok()) {
+    load_error_ = base::MakeError(base::ErrorCode::kNotFound,
+                                  "schema " + name + ": no such file in " + directory_,
+                                  directory_ + "/" + name);
     return nullptr;
   }
   auto entry = std::make_unique<Entry>();
-  if (const std::string error = ParseJson(text, &entry->source); !error.empty()) {
-    error_ = "schema " + name + ": " + error;
+  if (const base::Status parsed = ParseJson(*text, &entry->source); !parsed.ok()) {
+    load_error_ = base::WithContext(parsed.error(), "schema " + name + ": ");
+    load_error_->where = directory_ + "/" + name;
     return nullptr;
   }
   loading_.insert(name);
   entry->schema = std::make_unique<rapidjson::SchemaDocument>(entry->source, this);
   loading_.erase(name);
-  if (!error_.empty()) return nullptr;
+  if (load_error_) return nullptr;
   return schemas_.emplace(name, std::move(entry)).first->second.get();
 }
 
@@ -58,15 +66,20 @@ const rapidjson::SchemaDocument* SchemaStore::GetRemoteDocument(const char* uri,
   return entry == nullptr ? nullptr : entry->schema.get();
 }
 
-std::string SchemaStore::Validate(const std::string& name, const rapidjson::Value& value) const {
+base::Status SchemaStore::Validate(const std::string& name, const rapidjson::Value& value) const {
   const auto found = schemas_.find(name);
-  if (found == schemas_.end()) return "no schema named " + name;
+  if (found == schemas_.end()) {
+    return base::MakeError(base::ErrorCode::kNotFound, "no schema named " + name, name);
+  }
   const std::lock_guard<std::mutex> lock(validating_);
   rapidjson::SchemaValidator validator(*found->second->schema);
-  if (value.Accept(validator)) return "";
-  return "schema " + name + ": the value at " + PointerText(validator.GetInvalidDocumentPointer()) +
-         " breaks '" + validator.GetInvalidSchemaKeyword() + "' (schema " +
-         PointerText(validator.GetInvalidSchemaPointer()) + ")";
+  if (value.Accept(validator)) return base::Ok();
+  const std::string at = PointerText(validator.GetInvalidDocumentPointer());
+  return base::MakeError(base::ErrorCode::kInvalidArgument,
+                         "schema " + name + ": the value at " + at + " breaks '" +
+                             validator.GetInvalidSchemaKeyword() + "' (schema " +
+                             PointerText(validator.GetInvalidSchemaPointer()) + ")",
+                         at);
 }
 
 }  // namespace conformance

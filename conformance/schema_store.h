@@ -4,10 +4,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "rapidjson/document.h"
 #include "rapidjson/schema.h"
 
@@ -18,17 +20,19 @@ namespace conformance {
 // another file with "$ref": "other.json#/definitions/x".
 class SchemaStore : public rapidjson::IRemoteSchemaDocumentProvider {
  public:
-  // Loads every *.json of `directory`; a file that is not valid JSON, or a
-  // $ref to a file that does not exist, is an error naming the file.
-  // "" on success.
-  std::string LoadDirectory(const std::string& directory);
+  // Loads every *.json of `directory`. A directory without schemas, or a
+  // $ref to a file that does not exist, is kNotFound; a file that is not
+  // valid JSON, or a $ref outside the directory or in a cycle, is
+  // kInvalidArgument; each names the file.
+  base::Status LoadDirectory(const std::string& directory);
 
   bool Has(const std::string& name) const { return schemas_.count(name) != 0; }
   std::vector<std::string> Names() const;
 
-  // "" when `value` is valid against schema `name`; else which keyword
-  // failed, where in the document and where in the schema.
-  std::string Validate(const std::string& name, const rapidjson::Value& value) const;
+  // Whether `value` is valid against schema `name`: if not, a
+  // kInvalidArgument error saying which keyword failed, where in the
+  // document and where in the schema (kNotFound: no schema of that name).
+  base::Status Validate(const std::string& name, const rapidjson::Value& value) const;
 
   const rapidjson::SchemaDocument* GetRemoteDocument(const char* uri,
                                                      rapidjson::SizeType length) override;
@@ -38,6 +42,10 @@ class SchemaStore : public rapidjson::IRemoteSchemaDocumentProvider {
     rapidjson::Document source;
     std::unique_ptr<rapidjson::SchemaDocument> schema;
   };
+  // The schema, loaded on first use; nullptr with load_error_ set when it
+  // cannot be. (RapidJSON asks for a $ref's file through GetRemoteDocument,
+  // which can only answer nullptr: the reason waits in load_error_ for
+  // LoadDirectory.)
   const Entry* Load(const std::string& name);
 
   std::string directory_;
@@ -48,7 +56,7 @@ class SchemaStore : public rapidjson::IRemoteSchemaDocumentProvider {
   // turns.
   mutable std::mutex validating_;
   std::set<std::string> loading_;
-  std::string error_;
+  std::optional<base::Error> load_error_;
 };
 
 }  // namespace conformance

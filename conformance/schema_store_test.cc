@@ -19,6 +19,7 @@ namespace conformance {
 namespace {
 
 using test::DirectoryWith;
+using test::ErrorText;
 using test::Has;
 using test::Json;
 using test::RunfilesPath;
@@ -42,8 +43,8 @@ constexpr char kOther[] = R"j({
 
 TEST(SchemaStoreTest, LoadsADirectory) {
   SchemaStore store;
-  ASSERT_EQ(store.LoadDirectory(DirectoryWith(
-                {{"main.json", kMain}, {"other.json", kOther}, {"notes.txt", "not json"}})),
+  ASSERT_EQ(ErrorText(store.LoadDirectory(DirectoryWith(
+                {{"main.json", kMain}, {"other.json", kOther}, {"notes.txt", "not json"}}))),
             "");
   EXPECT_EQ(store.Names(), (std::vector<std::string>{"main.json", "other.json"}));
   EXPECT_TRUE(store.Has("main.json"));
@@ -54,22 +55,28 @@ TEST(SchemaStoreTest, LoadsADirectory) {
 
 TEST(SchemaStoreTest, CrossFileRefToADefinitionResolves) {
   SchemaStore store;
-  ASSERT_EQ(store.LoadDirectory(DirectoryWith({{"main.json", kMain}, {"other.json", kOther}})), "");
-  EXPECT_EQ(store.Validate("main.json", Json(R"j({"x": 3})j")), "");
+  ASSERT_EQ(
+      ErrorText(store.LoadDirectory(DirectoryWith({{"main.json", kMain}, {"other.json", kOther}}))),
+      "");
+  EXPECT_EQ(ErrorText(store.Validate("main.json", Json(R"j({"x": 3})j"))), "");
   // Each of these is valid only if the $ref was followed to the right place.
-  const std::string wrong_type = store.Validate("main.json", Json(R"j({"x": "3"})j"));
+  const std::string wrong_type = ErrorText(store.Validate("main.json", Json(R"j({"x": "3"})j")));
   EXPECT_TRUE(Has(wrong_type, "/x")) << wrong_type;
   EXPECT_TRUE(Has(wrong_type, "'type'")) << wrong_type;
-  const std::string below_minimum = store.Validate("main.json", Json(R"j({"x": -1})j"));
+  const std::string below_minimum = ErrorText(store.Validate("main.json", Json(R"j({"x": -1})j")));
   EXPECT_TRUE(Has(below_minimum, "/x")) << below_minimum;
   EXPECT_TRUE(Has(below_minimum, "'minimum'")) << below_minimum;
 }
 
 TEST(SchemaStoreTest, CrossFileRefToAWholeFileResolves) {
   SchemaStore store;
-  ASSERT_EQ(store.LoadDirectory(DirectoryWith({{"main.json", kMain}, {"other.json", kOther}})), "");
-  EXPECT_EQ(store.Validate("main.json", Json(R"j({"x": 0, "whole": {"name": "n"}})j")), "");
-  const std::string error = store.Validate("main.json", Json(R"j({"x": 0, "whole": {}})j"));
+  ASSERT_EQ(
+      ErrorText(store.LoadDirectory(DirectoryWith({{"main.json", kMain}, {"other.json", kOther}}))),
+      "");
+  EXPECT_EQ(ErrorText(store.Validate("main.json", Json(R"j({"x": 0, "whole": {"name": "n"}})j"))),
+            "");
+  const std::string error =
+      ErrorText(store.Validate("main.json", Json(R"j({"x": 0, "whole": {}})j")));
   EXPECT_TRUE(Has(error, "/whole")) << error;
   EXPECT_TRUE(Has(error, "'required'")) << error;
 }
@@ -77,34 +84,34 @@ TEST(SchemaStoreTest, CrossFileRefToAWholeFileResolves) {
 TEST(SchemaStoreTest, RefsResolveWhateverTheLoadOrder) {
   // "a.json" is loaded first and pulls in "z.json" through its $ref.
   SchemaStore store;
-  ASSERT_EQ(store.LoadDirectory(DirectoryWith(
+  ASSERT_EQ(ErrorText(store.LoadDirectory(DirectoryWith(
                 {{"a.json", R"j({"properties": {"v": {"$ref": "z.json#/definitions/s"}}})j"},
-                 {"z.json", R"j({"definitions": {"s": {"type": "string"}}})j"}})),
+                 {"z.json", R"j({"definitions": {"s": {"type": "string"}}})j"}}))),
             "");
-  EXPECT_EQ(store.Validate("a.json", Json(R"j({"v": "s"})j")), "");
-  EXPECT_NE(store.Validate("a.json", Json(R"j({"v": 1})j")), "");
-  EXPECT_EQ(store.Validate("z.json", Json(R"j({"v": 1})j")), "");
+  EXPECT_EQ(ErrorText(store.Validate("a.json", Json(R"j({"v": "s"})j"))), "");
+  EXPECT_NE(ErrorText(store.Validate("a.json", Json(R"j({"v": 1})j"))), "");
+  EXPECT_EQ(ErrorText(store.Validate("z.json", Json(R"j({"v": 1})j"))), "");
 }
 
 TEST(SchemaStoreTest, MissingRefFileIsALoadErrorNamingIt) {
   SchemaStore store;
-  const std::string error = store.LoadDirectory(DirectoryWith(
-      {{"main.json", R"j({"properties": {"x": {"$ref": "missing.json#/definitions/x"}}})j"}}));
+  const std::string error = ErrorText(store.LoadDirectory(DirectoryWith(
+      {{"main.json", R"j({"properties": {"x": {"$ref": "missing.json#/definitions/x"}}})j"}})));
   EXPECT_TRUE(Has(error, "missing.json")) << error;
   EXPECT_TRUE(Has(error, "no such file")) << error;
 }
 
 TEST(SchemaStoreTest, RefOutsideTheDirectoryIsALoadError) {
   SchemaStore store;
-  const std::string error = store.LoadDirectory(
-      DirectoryWith({{"main.json", R"j({"properties": {"x": {"$ref": "sub/x.json#"}}})j"}}));
+  const std::string error = ErrorText(store.LoadDirectory(
+      DirectoryWith({{"main.json", R"j({"properties": {"x": {"$ref": "sub/x.json#"}}})j"}})));
   EXPECT_TRUE(Has(error, "sub/x.json")) << error;
 }
 
 TEST(SchemaStoreTest, InvalidJsonIsALoadErrorNamingTheFile) {
   SchemaStore store;
-  const std::string error =
-      store.LoadDirectory(DirectoryWith({{"good.json", "{}"}, {"broken.json", "{\"type\": "}}));
+  const std::string error = ErrorText(
+      store.LoadDirectory(DirectoryWith({{"good.json", "{}"}, {"broken.json", "{\"type\": "}})));
   EXPECT_TRUE(Has(error, "schema broken.json: ")) << error;
   EXPECT_TRUE(Has(error, "at byte")) << error;
 }
@@ -112,24 +119,48 @@ TEST(SchemaStoreTest, InvalidJsonIsALoadErrorNamingTheFile) {
 TEST(SchemaStoreTest, EmptyDirectoryIsAnError) {
   SchemaStore store;
   const std::string dir = DirectoryWith({{"readme.txt", "x"}});
-  EXPECT_EQ(store.LoadDirectory(dir), "no *.json schemas in " + dir);
+  EXPECT_EQ(ErrorText(store.LoadDirectory(dir)), "no *.json schemas in " + dir);
   SchemaStore missing;
-  EXPECT_NE(missing.LoadDirectory(dir + "/does-not-exist"), "");
+  EXPECT_NE(ErrorText(missing.LoadDirectory(dir + "/does-not-exist")), "");
+}
+
+TEST(SchemaStoreTest, ErrorCodesTellAMissingThingFromABadOne) {
+  SchemaStore store;
+  const std::string dir = DirectoryWith({{"readme.txt", "x"}});
+  const base::Status empty = store.LoadDirectory(dir);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().code, base::ErrorCode::kNotFound);
+  EXPECT_EQ(empty.error().where, dir);
+  SchemaStore broken;
+  const base::Status invalid = broken.LoadDirectory(DirectoryWith({{"broken.json", "{"}}));
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(Has(invalid.error().where, "broken.json")) << invalid.error().where;
+
+  SchemaStore thing;
+  ASSERT_EQ(
+      ErrorText(thing.LoadDirectory(DirectoryWith({{"thing.json", R"j({"type": "object"})j"}}))),
+      "");
+  EXPECT_EQ(thing.Validate("nope.json", Json("{}")).error().code, base::ErrorCode::kNotFound);
+  const base::Status wrong = thing.Validate("thing.json", Json("[]"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(wrong.error().where, "(root)");
 }
 
 TEST(SchemaStoreTest, ValidateMessages) {
   SchemaStore store;
-  ASSERT_EQ(store.LoadDirectory(DirectoryWith({{"thing.json", R"j({
+  ASSERT_EQ(ErrorText(store.LoadDirectory(DirectoryWith({{"thing.json", R"j({
       "type": "object", "required": ["a"],
-      "properties": {"a": {"type": "array", "items": {"type": "integer"}}}})j"}})),
+      "properties": {"a": {"type": "array", "items": {"type": "integer"}}}})j"}}))),
             "");
-  EXPECT_EQ(store.Validate("thing.json", Json(R"j({"a": [1, 2]})j")), "");
-  EXPECT_EQ(store.Validate("nope.json", Json("{}")), "no schema named nope.json");
-  EXPECT_EQ(store.Validate("thing.json", Json("{}")),
+  EXPECT_EQ(ErrorText(store.Validate("thing.json", Json(R"j({"a": [1, 2]})j"))), "");
+  EXPECT_EQ(ErrorText(store.Validate("nope.json", Json("{}"))), "no schema named nope.json");
+  EXPECT_EQ(ErrorText(store.Validate("thing.json", Json("{}"))),
             "schema thing.json: the value at (root) breaks 'required' (schema (root))");
-  EXPECT_EQ(store.Validate("thing.json", Json("[]")),
+  EXPECT_EQ(ErrorText(store.Validate("thing.json", Json("[]"))),
             "schema thing.json: the value at (root) breaks 'type' (schema (root))");
-  EXPECT_EQ(store.Validate("thing.json", Json(R"j({"a": [1, "2"]})j")),
+  EXPECT_EQ(ErrorText(store.Validate("thing.json", Json(R"j({"a": [1, "2"]})j"))),
             "schema thing.json: the value at /a/1 breaks 'type' (schema /properties/a/items)");
 }
 
@@ -149,9 +180,9 @@ std::string ReadFile(const std::string& path) {
 // lock this corrupts results or crashes.
 TEST(SchemaStoreTest, ConcurrentValidationWithPatternsIsCorrect) {
   SchemaStore store;
-  ASSERT_EQ(store.LoadDirectory(DirectoryWith({{"code.json", R"j({
+  ASSERT_EQ(ErrorText(store.LoadDirectory(DirectoryWith({{"code.json", R"j({
       "type": "object",
-      "properties": {"code": {"type": "string", "pattern": "^[a-z0-9_]+$"}}})j"}})),
+      "properties": {"code": {"type": "string", "pattern": "^[a-z0-9_]+$"}}})j"}}))),
             "");
   rapidjson::Document good;
   good.Parse(R"j({"code": "invalid_base64_with_a_rather_long_name_0123456789"})j");
@@ -162,8 +193,8 @@ TEST(SchemaStoreTest, ConcurrentValidationWithPatternsIsCorrect) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 3000; ++i) {
-        if (!store.Validate("code.json", good).empty()) ++wrong;
-        if (store.Validate("code.json", bad).empty()) ++wrong;
+        if (!ErrorText(store.Validate("code.json", good)).empty()) ++wrong;
+        if (ErrorText(store.Validate("code.json", bad)).empty()) ++wrong;
       }
     });
   }
@@ -173,7 +204,9 @@ TEST(SchemaStoreTest, ConcurrentValidationWithPatternsIsCorrect) {
 
 class RealSchemasTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_EQ(store_.LoadDirectory(RunfilesPath("fixtures/schemas")), ""); }
+  void SetUp() override {
+    ASSERT_EQ(ErrorText(store_.LoadDirectory(RunfilesPath("fixtures/schemas"))), "");
+  }
   SchemaStore store_;
 };
 
@@ -203,7 +236,7 @@ TEST_F(RealSchemasTest, EveryDocumentedResponseIsValid) {
       const std::string path = RunfilesPath("fixtures/documentation/") + page + "/" + file;
       const rapidjson::Document example = Json(ReadFile(path));
       ASSERT_TRUE(example.IsObject()) << path;
-      EXPECT_EQ(store_.Validate(schema, example), "") << path;
+      EXPECT_EQ(ErrorText(store_.Validate(schema, example)), "") << path;
       ++checked;
     }
   }
@@ -211,27 +244,30 @@ TEST_F(RealSchemasTest, EveryDocumentedResponseIsValid) {
 }
 
 TEST_F(RealSchemasTest, WrongBodiesAreInvalid) {
-  const std::string exit_code_string = store_.Validate(
-      "result.json", Json(R"j({"success": true, "stdout": "", "exit_code": "0"})j"));
+  const std::string exit_code_string = ErrorText(store_.Validate(
+      "result.json", Json(R"j({"success": true, "stdout": "", "exit_code": "0"})j")));
   EXPECT_TRUE(Has(exit_code_string, "/exit_code")) << exit_code_string;
-  EXPECT_NE(store_.Validate("job.json", Json(R"j({"job_id": "j", "status": "done"})j")), "");
-  EXPECT_NE(store_.Validate("async_ack.json", Json(R"j({"job_id": "j", "status": "queued"})j")),
+  EXPECT_NE(ErrorText(store_.Validate("job.json", Json(R"j({"job_id": "j", "status": "done"})j"))),
             "");
-  const std::string listed_completed =
+  EXPECT_NE(ErrorText(store_.Validate("async_ack.json",
+                                      Json(R"j({"job_id": "j", "status": "queued"})j"))),
+            "");
+  const std::string listed_completed = ErrorText(
       store_.Validate("jobs_list.json", Json(R"j({"jobs": [{"job_id": "j", "status": "running"},
-                                          {"job_id": "k", "status": "completed"}]})j"));
+                                          {"job_id": "k", "status": "completed"}]})j")));
   EXPECT_TRUE(Has(listed_completed, "/jobs/1/status")) << listed_completed;
   // Through cancel.json's $ref to result.json.
-  EXPECT_NE(store_.Validate("cancel.json", Json(R"j({"message": "Job cancelled", "job_id": "j",
+  EXPECT_NE(
+      ErrorText(store_.Validate("cancel.json", Json(R"j({"message": "Job cancelled", "job_id": "j",
                                                     "result": {"success": true,
-                                                               "exit_code": "-1"}})j")),
-            "");
+                                                               "exit_code": "-1"}})j"))),
+      "");
   // Through job.json's $ref to result.json.
-  EXPECT_NE(store_.Validate("job.json", Json(R"j({"job_id": "j", "status": "completed",
-                                                 "result": {"stdout": ""}})j")),
+  EXPECT_NE(ErrorText(store_.Validate("job.json", Json(R"j({"job_id": "j", "status": "completed",
+                                                 "result": {"stdout": ""}})j"))),
             "");
-  EXPECT_NE(store_.Validate("error.json", Json(R"j({"success": true, "error": "x",
-                                                   "code": "bad_request"})j")),
+  EXPECT_NE(ErrorText(store_.Validate("error.json", Json(R"j({"success": true, "error": "x",
+                                                   "code": "bad_request"})j"))),
             "");
 }
 

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "base/expected.h"
+
 namespace conformance {
 
 // Where the suite sends its requests: http[s]://HOST[:PORT][/BASE].
@@ -22,8 +24,9 @@ struct TargetUrl {
   bool IsLoopback() const;
 };
 
-// "" on success, else what is wrong with `text` as a target URL.
-std::string ParseTargetUrl(const std::string& text, TargetUrl* url);
+// The URL `text` names (without TLS settings), or a kInvalidArgument error
+// saying what is wrong with it.
+base::Expected<TargetUrl> ParseTargetUrl(const std::string& text);
 
 }  // namespace conformance
 

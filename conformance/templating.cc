@@ -30,125 +30,140 @@ bool IsGenerator(const rapidjson::Value& value) {
          value.MemberBegin()->name.GetString()[0] == '$';
 }
 
-std::string Expand(const rapidjson::Value& in, const Vars& vars,
-                   rapidjson::Document::AllocatorType& allocator, const std::string& path,
-                   Budget& budget, rapidjson::Value* out);
+// A fixture error at `where` (a JSON path), which the message starts with.
+base::Error At(const std::string& where, const std::string& message) {
+  return base::MakeError(base::ErrorCode::kInvalidArgument, where + ": " + message, where);
+}
 
-std::string ExpandGenerator(const rapidjson::Value& in, const Vars& vars,
-                            rapidjson::Document::AllocatorType& allocator, const std::string& path,
-                            Budget& budget, rapidjson::Value* out) {
+// A template being expanded: the variables, where the values go, and the
+// budget all of it shares.
+struct Expansion {
+  const Vars& vars;
+  rapidjson::Document::AllocatorType& allocator;
+  Budget& budget;
+};
+
+base::Status Expand(const rapidjson::Value& in, Expansion& x, const std::string& path,
+                    rapidjson::Value* out);
+
+bool CountOf(const rapidjson::Value& value, std::uint64_t* count) {
+  if (!value.IsUint64() || value.GetUint64() > kMaxGeneratedBytes) return false;
+  *count = value.GetUint64();
+  return true;
+}
+
+base::Status SetText(const std::string& text, Expansion& x, rapidjson::Value* out) {
+  out->SetString(text.data(), static_cast<rapidjson::SizeType>(text.size()), x.allocator);
+  return base::Ok();
+}
+
+// {"$repeat": [text, count]} or {"$items": [template, count]}.
+base::Status ExpandCounted(const std::string& name, const rapidjson::Value& argument, Expansion& x,
+                           const std::string& where, rapidjson::Value* out) {
+  std::uint64_t count = 0;
+  if (!argument.IsArray() || argument.Size() != 2 || !CountOf(argument[1], &count)) {
+    return At(where, "expected [value, count]");
+  }
+  if (name == "$repeat") {
+    if (!argument[0].IsString()) return At(where, "the value to repeat must be a string");
+    const base::Expected<std::string> unit = SubstituteVars(argument[0].GetString(), x.vars);
+    if (!unit.ok()) return At(where, unit.error().message);
+    if (count != 0 && unit->size() > kMaxGeneratedBytes / count) return At(where, "too large");
+    if (!x.budget.Spend(unit->size() * count, 0)) {
+      return At(where, "the template generates too much");
+    }
+    std::string text;
+    text.reserve(unit->size() * count);
+    for (std::uint64_t i = 0; i < count; ++i) text += *unit;
+    return SetText(text, x, out);
+  }
+  out->SetArray();
+  if (!x.budget.Spend(0, count)) return At(where, "the template generates too many items");
+  Vars indexed = x.vars;
+  Expansion item_expansion{indexed, x.allocator, x.budget};
+  for (std::uint64_t i = 0; i < count; ++i) {
+    indexed["i"] = std::to_string(i);
+    rapidjson::Value item;
+    if (base::Status made = Expand(argument[0], item_expansion, where, &item); !made.ok()) {
+      return made;
+    }
+    out->PushBack(item, x.allocator);
+  }
+  return base::Ok();
+}
+
+// {"$base64": text}, {"$base64_zeros": count} or {"$json": template}.
+base::Status ExpandText(const std::string& name, const rapidjson::Value& argument, Expansion& x,
+                        const std::string& where, rapidjson::Value* out) {
+  if (name == "$base64") {
+    if (!argument.IsString()) return At(where, "expected a string");
+    const base::Expected<std::string> text = SubstituteVars(argument.GetString(), x.vars);
+    if (!text.ok()) return At(where, text.error().message);
+    return SetText(Base64Encode(*text), x, out);
+  }
+  if (name == "$base64_zeros") {
+    std::uint64_t count = 0;
+    if (!CountOf(argument, &count)) return At(where, "expected a byte count");
+    if (!x.budget.Spend(count / 3 * 4 + 4, 0)) return At(where, "the template generates too much");
+    return SetText(Base64Encode(std::string(count, '\0')), x, out);
+  }
+  rapidjson::Document expanded;
+  Expansion inner{x.vars, expanded.GetAllocator(), x.budget};
+  if (base::Status made = Expand(argument, inner, where, &expanded); !made.ok()) return made;
+  return SetText(ToJson(expanded), x, out);
+}
+
+base::Status ExpandGenerator(const rapidjson::Value& in, Expansion& x, const std::string& path,
+                             rapidjson::Value* out) {
   const std::string name = in.MemberBegin()->name.GetString();
   const rapidjson::Value& argument = in.MemberBegin()->value;
   const std::string where = path + "/" + name;
-  auto count_of = [&](const rapidjson::Value& value, std::uint64_t* count) {
-    if (!value.IsUint64() || value.GetUint64() > kMaxGeneratedBytes) return false;
-    *count = value.GetUint64();
-    return true;
-  };
-  if (name == "$repeat" || name == "$items") {
-    std::uint64_t count = 0;
-    if (!argument.IsArray() || argument.Size() != 2 || !count_of(argument[1], &count)) {
-      return where + ": expected [value, count]";
-    }
-    if (name == "$repeat") {
-      if (!argument[0].IsString()) return where + ": the value to repeat must be a string";
-      std::string error;
-      const std::string unit = SubstituteVars(argument[0].GetString(), vars, &error);
-      if (!error.empty()) return where + ": " + error;
-      if (count != 0 && unit.size() > kMaxGeneratedBytes / count) return where + ": too large";
-      if (!budget.Spend(unit.size() * count, 0)) return where + ": the template generates too much";
-      std::string text;
-      text.reserve(unit.size() * count);
-      for (std::uint64_t i = 0; i < count; ++i) text += unit;
-      out->SetString(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
-      return "";
-    }
-    out->SetArray();
-    if (!budget.Spend(0, count)) return where + ": the template generates too many items";
-    Vars indexed = vars;
-    for (std::uint64_t i = 0; i < count; ++i) {
-      indexed["i"] = std::to_string(i);
-      rapidjson::Value item;
-      if (std::string error = Expand(argument[0], indexed, allocator, where, budget, &item);
-          !error.empty()) {
-        return error;
-      }
-      out->PushBack(item, allocator);
-    }
-    return "";
-  }
+  if (name == "$repeat" || name == "$items") return ExpandCounted(name, argument, x, where, out);
   if (name == "$base64" || name == "$base64_zeros" || name == "$json") {
-    std::string text;
-    if (name == "$base64") {
-      if (!argument.IsString()) return where + ": expected a string";
-      std::string error;
-      text = Base64Encode(SubstituteVars(argument.GetString(), vars, &error));
-      if (!error.empty()) return where + ": " + error;
-    } else if (name == "$base64_zeros") {
-      std::uint64_t count = 0;
-      if (!count_of(argument, &count)) return where + ": expected a byte count";
-      if (!budget.Spend(count / 3 * 4 + 4, 0)) return where + ": the template generates too much";
-      text = Base64Encode(std::string(count, '\0'));
-    } else {
-      rapidjson::Document expanded;
-      if (std::string error =
-              Expand(argument, vars, expanded.GetAllocator(), where, budget, &expanded);
-          !error.empty()) {
-        return error;
-      }
-      text = ToJson(expanded);
-    }
-    out->SetString(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
-    return "";
+    return ExpandText(name, argument, x, where, out);
   }
-  return where + ": unknown generator (known: $repeat, $items, $base64, $base64_zeros, $json)";
+  return At(where, "unknown generator (known: $repeat, $items, $base64, $base64_zeros, $json)");
 }
 
-std::string Expand(const rapidjson::Value& in, const Vars& vars,
-                   rapidjson::Document::AllocatorType& allocator, const std::string& path,
-                   Budget& budget, rapidjson::Value* out) {
-  if (IsGenerator(in)) return ExpandGenerator(in, vars, allocator, path, budget, out);
+base::Status Expand(const rapidjson::Value& in, Expansion& x, const std::string& path,
+                    rapidjson::Value* out) {
+  if (IsGenerator(in)) return ExpandGenerator(in, x, path, out);
   if (in.IsString()) {
-    std::string error;
-    const std::string text =
-        SubstituteVars(std::string_view(in.GetString(), in.GetStringLength()), vars, &error);
-    if (!error.empty()) return (path.empty() ? "(root)" : path) + ": " + error;
-    out->SetString(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
-    return "";
+    const base::Expected<std::string> text =
+        SubstituteVars(std::string_view(in.GetString(), in.GetStringLength()), x.vars);
+    if (!text.ok()) return At(path.empty() ? "(root)" : path, text.error().message);
+    return SetText(*text, x, out);
   }
   if (in.IsArray()) {
     out->SetArray();
     for (rapidjson::SizeType i = 0; i < in.Size(); ++i) {
       rapidjson::Value item;
-      if (std::string error =
-              Expand(in[i], vars, allocator, path + "/" + std::to_string(i), budget, &item);
-          !error.empty()) {
-        return error;
+      if (base::Status made = Expand(in[i], x, path + "/" + std::to_string(i), &item); !made.ok()) {
+        return made;
       }
-      out->PushBack(item, allocator);
+      out->PushBack(item, x.allocator);
     }
-    return "";
+    return base::Ok();
   }
   if (in.IsObject()) {
     out->SetObject();
     for (const auto& member : in.GetObject()) {
       rapidjson::Value value;
-      if (std::string error = Expand(member.value, vars, allocator,
-                                     path + "/" + member.name.GetString(), budget, &value);
-          !error.empty()) {
-        return error;
+      if (base::Status made = Expand(member.value, x, path + "/" + member.name.GetString(), &value);
+          !made.ok()) {
+        return made;
       }
-      out->AddMember(rapidjson::Value(member.name, allocator), value, allocator);
+      out->AddMember(rapidjson::Value(member.name, x.allocator), value, x.allocator);
     }
-    return "";
+    return base::Ok();
   }
-  out->CopyFrom(in, allocator);
-  return "";
+  out->CopyFrom(in, x.allocator);
+  return base::Ok();
 }
 
 }  // namespace
 
-std::string SubstituteVars(std::string_view text, const Vars& vars, std::string* error) {
+base::Expected<std::string> SubstituteVars(std::string_view text, const Vars& vars) {
   std::string result;
   std::size_t position = 0;
   while (true) {
@@ -159,8 +174,8 @@ std::string SubstituteVars(std::string_view text, const Vars& vars, std::string*
     const std::string name(text.substr(open + 2, close - open - 2));
     const auto found = vars.find(name);
     if (found == vars.end()) {
-      *error = "unknown variable ${" + name + "}";
-      return "";
+      return base::MakeError(base::ErrorCode::kInvalidArgument, "unknown variable ${" + name + "}",
+                             "${" + name + "}");
     }
     result.append(text.substr(position, open - position));
     result += found->second;
@@ -170,10 +185,11 @@ std::string SubstituteVars(std::string_view text, const Vars& vars, std::string*
   return result;
 }
 
-std::string ExpandTemplate(const rapidjson::Value& in, const Vars& vars,
-                           rapidjson::Document::AllocatorType& allocator, rapidjson::Value* out) {
+base::Status ExpandTemplate(const rapidjson::Value& in, const Vars& vars,
+                            rapidjson::Document::AllocatorType& allocator, rapidjson::Value* out) {
   Budget budget;
-  return Expand(in, vars, allocator, "", budget, out);
+  Expansion expansion{vars, allocator, budget};
+  return Expand(in, expansion, "", out);
 }
 
 std::string Base64Encode(std::string_view bytes) {

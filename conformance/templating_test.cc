@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 #include "conformance/json_text.h"
 #include "conformance/test_util.h"
@@ -18,42 +19,55 @@ using test::Json;
 std::string Expand(const std::string& text, const Vars& vars = {}) {
   const rapidjson::Document in = Json(text);
   rapidjson::Document out;
-  if (std::string error = ExpandTemplate(in, vars, out.GetAllocator(), &out); !error.empty()) {
-    return "error: " + error;
+  if (const base::Status expanded = ExpandTemplate(in, vars, out.GetAllocator(), &out);
+      !expanded.ok()) {
+    return "error: " + expanded.error().message;
   }
   return ToJson(out);
+}
+
+// SubstituteVars, with its error's message in `error` ("" on success) and
+// "" for the text when it fails, as the tests below compare them.
+std::string Substitute(std::string_view text, const Vars& vars, std::string* error) {
+  const base::Expected<std::string> substituted = SubstituteVars(text, vars);
+  *error = test::ErrorText(substituted);
+  return substituted.ok() ? *substituted : "";
 }
 
 TEST(SubstituteVarsTest, ReplacesEveryVariable) {
   const Vars vars = {{"a", "1"}, {"name", "world"}, {"empty", ""}};
   std::string error;
-  EXPECT_EQ(SubstituteVars("hello ${name}, ${a}${a}${empty}!", vars, &error), "hello world, 11!");
+  EXPECT_EQ(Substitute("hello ${name}, ${a}${a}${empty}!", vars, &error), "hello world, 11!");
   EXPECT_EQ(error, "");
-  EXPECT_EQ(SubstituteVars("", vars, &error), "");
-  EXPECT_EQ(SubstituteVars("no variables", vars, &error), "no variables");
-  EXPECT_EQ(SubstituteVars("${name}", vars, &error), "world");
+  EXPECT_EQ(Substitute("", vars, &error), "");
+  EXPECT_EQ(Substitute("no variables", vars, &error), "no variables");
+  EXPECT_EQ(Substitute("${name}", vars, &error), "world");
   EXPECT_EQ(error, "");
 }
 
 TEST(SubstituteVarsTest, LeavesOtherDollarsAlone) {
   const Vars vars = {{"x", "X"}};
   std::string error;
-  EXPECT_EQ(SubstituteVars("$x $ {x} ${x", vars, &error), "$x $ {x} ${x");
+  EXPECT_EQ(Substitute("$x $ {x} ${x", vars, &error), "$x $ {x} ${x");
   EXPECT_EQ(error, "");
 }
 
 TEST(SubstituteVarsTest, ValuesAreNotSubstitutedAgain) {
   const Vars vars = {{"x", "${y}"}, {"y", "no"}};
   std::string error;
-  EXPECT_EQ(SubstituteVars("[${x}]", vars, &error), "[${y}]");
+  EXPECT_EQ(Substitute("[${x}]", vars, &error), "[${y}]");
   EXPECT_EQ(error, "");
 }
 
 TEST(SubstituteVarsTest, UnknownVariableIsAnError) {
   const Vars vars = {{"known", "k"}};
   std::string error;
-  EXPECT_EQ(SubstituteVars("a ${known} ${unknown} b", vars, &error), "");
+  EXPECT_EQ(Substitute("a ${known} ${unknown} b", vars, &error), "");
   EXPECT_EQ(error, "unknown variable ${unknown}");
+  const base::Expected<std::string> unknown = SubstituteVars("${unknown}", vars);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(unknown.error().where, "${unknown}");
 }
 
 TEST(ExpandTemplateTest, CopiesPlainValuesWithVariablesSubstituted) {
@@ -85,7 +99,7 @@ TEST(ExpandTemplateTest, Repeat) {
   // Large, within the limit.
   const rapidjson::Document in = Json(R"j({"$repeat": ["0123456789", 1048576]})j");
   rapidjson::Document out;
-  ASSERT_EQ(ExpandTemplate(in, {}, out.GetAllocator(), &out), "");
+  ASSERT_EQ(test::ErrorText(ExpandTemplate(in, {}, out.GetAllocator(), &out)), "");
   ASSERT_TRUE(out.IsString());
   EXPECT_EQ(out.GetStringLength(), 10u << 20);
 }
@@ -157,6 +171,15 @@ TEST(ExpandTemplateTest, Json) {
   EXPECT_EQ(Expand(R"j({"$json": {"$base64": "f"}})j"), R"j("\"Zg==\"")j");
   EXPECT_EQ(Expand(R"j({"$json": {"a": "${nope}"}})j"),
             "error: /$json/a: unknown variable ${nope}");
+}
+
+TEST(ExpandTemplateTest, ErrorsAreFixtureErrorsAtTheirPath) {
+  const rapidjson::Document in = Json(R"j({"a": [{"$base64": 5}]})j");
+  rapidjson::Document out;
+  const base::Status expanded = ExpandTemplate(in, {}, out.GetAllocator(), &out);
+  ASSERT_FALSE(expanded.ok());
+  EXPECT_EQ(expanded.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(expanded.error().where, "/a/0/$base64");
 }
 
 TEST(ExpandTemplateTest, UnknownGeneratorErrorHasThePath) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "base/expected.h"
 #include "conformance/json_text.h"
 #include "conformance/target_url.h"
 #include "rapidjson/document.h"
@@ -31,10 +32,17 @@ inline ::testing::AssertionResult Has(const std::string& text, const std::string
   return ::testing::AssertionFailure() << "\"" << text << "\" lacks \"" << part << "\"";
 }
 
+// The message of a failed operation, "" when it succeeded: tests compare
+// it with the exact sentence a user sees.
+template <class T>
+std::string ErrorText(const base::Expected<T>& result) {
+  return result.ok() ? "" : result.error().message;
+}
+
 // Parsed JSON; a parse error fails the test.
 inline rapidjson::Document Json(const std::string& text) {
   rapidjson::Document document;
-  const std::string error = ParseJson(text, &document);
+  const std::string error = ErrorText(ParseJson(text, &document));
   EXPECT_EQ(error, "") << text;
   return document;
 }

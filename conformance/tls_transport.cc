@@ -19,6 +19,8 @@
 #include <mutex>
 #include <utility>
 
+#include "conformance/ca_file.h"
+
 namespace conformance {
 
 namespace {
@@ -26,6 +28,8 @@ namespace {
 using Clock = RawTransport::Clock;
 using Io = RawTransport::Io;
 using Status = RawTransport::Status;
+using base::ErrorCode;
+using base::MakeError;
 
 bool WouldBlock(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == EINTR; }
 
@@ -68,22 +72,21 @@ bool IsIpLiteral(const std::string& host) {
 // process (SSL_new on a shared context is thread-safe).
 class ContextCache {
  public:
-  SSL_CTX* Get(const TargetUrl& url, std::string* error) {
+  base::Expected<SSL_CTX*> Get(const TargetUrl& url) {
     const std::pair<std::string, bool> key{url.insecure ? "" : url.ca_file, url.insecure};
     std::lock_guard<std::mutex> lock(mutex_);
     if (const auto found = contexts_.find(key); found != contexts_.end()) return found->second;
-    SSL_CTX* context = Make(key.first, key.second, error);
-    if (context != nullptr) contexts_.emplace(key, context);
+    base::Expected<SSL_CTX*> context = Make(key.first, key.second);
+    if (context.ok()) contexts_.emplace(key, *context);
     return context;
   }
 
  private:
-  static SSL_CTX* Make(const std::string& ca_file, bool insecure, std::string* error) {
+  static base::Expected<SSL_CTX*> Make(const std::string& ca_file, bool insecure) {
     ERR_clear_error();
     SSL_CTX* context = SSL_CTX_new(TLS_client_method());
     if (context == nullptr) {
-      *error = "cannot make a TLS context: " + OpenSslReason();
-      return nullptr;
+      return MakeError(ErrorCode::kInternal, "cannot make a TLS context: " + OpenSslReason());
     }
     // Partial writes: a send reports each record that went out, like send(2).
     SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
@@ -96,27 +99,27 @@ class ContextCache {
       return context;
     }
     SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nullptr);
-    if (ca_file.empty()) {
-      if (SSL_CTX_set_default_verify_paths(context) != 1) {
-        *error = "cannot load the system's certificate authorities: " + OpenSslReason();
-        SSL_CTX_free(context);
-        return nullptr;
-      }
-      return context;
-    }
-    if (FILE* file = std::fopen(ca_file.c_str(), "r"); file == nullptr) {
-      *error = "cannot read --ca-file " + ca_file + ": " + std::strerror(errno);
+    if (base::Status trusted = Trust(context, ca_file); !trusted.ok()) {
       SSL_CTX_free(context);
-      return nullptr;
-    } else {
-      std::fclose(file);
-    }
-    if (SSL_CTX_load_verify_locations(context, ca_file.c_str(), nullptr) != 1) {
-      *error = "--ca-file " + ca_file + " holds no PEM certificate (" + OpenSslReason() + ")";
-      SSL_CTX_free(context);
-      return nullptr;
+      return trusted.error();
     }
     return context;
+  }
+
+  // Loads the authorities to verify against: ca_file, or the system's.
+  static base::Status Trust(SSL_CTX* context, const std::string& ca_file) {
+    if (ca_file.empty()) {
+      if (SSL_CTX_set_default_verify_paths(context) != 1) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "cannot load the system's certificate authorities: " + OpenSslReason());
+      }
+      return base::Ok();
+    }
+    if (base::Status readable = CheckCaFileReadable(ca_file); !readable.ok()) return readable;
+    if (SSL_CTX_load_verify_locations(context, ca_file.c_str(), nullptr) != 1) {
+      return CaFileHoldsNoCertificate(ca_file, OpenSslReason());
+    }
+    return base::Ok();
   }
 
   std::mutex mutex_;
@@ -138,13 +141,14 @@ class Tls : public RawTransport {
   }
   ~Tls() override { SSL_free(ssl_); }
 
-  // "" or why the handshake failed (without the "TLS handshake" prefix).
-  std::string Handshake(bool insecure, Clock::time_point deadline) {
+  // The handshake; its error says why it failed, without the "TLS
+  // handshake" prefix.
+  base::Status Handshake(bool insecure, Clock::time_point deadline) {
     while (true) {
       ERR_clear_error();
       last_errno_ = 0;
       const int rc = SSL_connect(ssl_);
-      if (rc == 1) return "";
+      if (rc == 1) return base::Ok();
       const int error = SSL_get_error(ssl_, rc);
       short events = 0;
       if (error == SSL_ERROR_WANT_READ) {
@@ -157,9 +161,11 @@ class Tls : public RawTransport {
         if (!insecure && error == SSL_ERROR_SSL && verified != X509_V_OK) {
           reason += std::string(" (") + X509_verify_cert_error_string(verified) + ")";
         }
-        return reason;
+        return MakeError(ErrorCode::kUnavailable, reason);
       }
-      if (!WaitFor(fd_, events, deadline)) return "it did not finish within the timeout";
+      if (!WaitFor(fd_, events, deadline)) {
+        return MakeError(ErrorCode::kDeadlineExceeded, "it did not finish within the timeout");
+      }
     }
   }
 
@@ -316,29 +322,27 @@ bool RawTransport::SendReady(short revents) const { return (revents & POLLOUT) !
 
 std::unique_ptr<RawTransport> PlainTransport(int fd) { return std::make_unique<RawTransport>(fd); }
 
-std::string CheckTlsSettings(const TargetUrl& url) {
-  std::string error;
-  Contexts().Get(url, &error);
-  return error;
+base::Status CheckTlsSettings(const TargetUrl& url) {
+  if (base::Expected<SSL_CTX*> context = Contexts().Get(url); !context.ok()) {
+    return context.error();
+  }
+  return base::Ok();
 }
 
-std::unique_ptr<RawTransport> TlsTransport(const TargetUrl& url, int fd, Clock::time_point deadline,
-                                           std::string* error) {
+base::Expected<std::unique_ptr<RawTransport>> TlsTransport(const TargetUrl& url, int fd,
+                                                           Clock::time_point deadline) {
   const std::string failed = "TLS handshake with " + url.ToString() + " failed: ";
   const std::string hint = url.insecure ? "" : " (--ca-file FILE trusts a private authority)";
-  std::string why;
-  SSL_CTX* context = Contexts().Get(url, &why);
-  if (context == nullptr) {
+  const base::Expected<SSL_CTX*> context = Contexts().Get(url);
+  if (!context.ok()) {
     close(fd);
-    *error = why;
-    return nullptr;
+    return context.error();
   }
   ERR_clear_error();
-  SSL* ssl = SSL_new(context);
+  SSL* ssl = SSL_new(*context);
   if (ssl == nullptr) {
     close(fd);
-    *error = failed + OpenSslReason();
-    return nullptr;
+    return MakeError(ErrorCode::kInternal, failed + OpenSslReason(), url.ToString());
   }
   // The certificate must name the host: an IP literal as an IP SAN, a name
   // as a DNS name. SNI is for names only (RFC 6066).
@@ -349,11 +353,13 @@ std::unique_ptr<RawTransport> TlsTransport(const TargetUrl& url, int fd, Clock::
     SSL_set1_host(ssl, url.host.c_str());
   }
   auto transport = std::make_unique<Tls>(fd, ssl);
-  if (why = transport->Handshake(url.insecure, deadline); !why.empty()) {
-    *error = failed + why + hint;
-    return nullptr;
+  if (base::Status shook = transport->Handshake(url.insecure, deadline); !shook.ok()) {
+    base::Error error = base::WithContext(shook.error(), failed);
+    error.message += hint;
+    error.where = url.ToString();
+    return error;
   }
-  return transport;
+  return std::unique_ptr<RawTransport>(std::move(transport));
 }
 
 }  // namespace conformance

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "base/expected.h"
 #include "conformance/target_url.h"
 
 namespace conformance {
@@ -57,20 +58,20 @@ class RawTransport {
 // The socket as it is (http). Takes the connected, non-blocking socket.
 std::unique_ptr<RawTransport> PlainTransport(int fd);
 
-// "" or why url's TLS settings cannot be used: a --ca-file that cannot be
-// read or holds no certificate (named), or no system authorities. The
-// OpenSSL context is made once per (ca_file, insecure) and shared by every
-// thread.
-std::string CheckTlsSettings(const TargetUrl& url);
+// Whether url's TLS settings can be used: a --ca-file that cannot be read
+// (kNotFound, kPermissionDenied) or holds no certificate (kInvalidArgument)
+// is named (where = the file); no system authorities is kFailedPrecondition.
+// The OpenSSL context is made once per (ca_file, insecure) and shared by
+// every thread.
+base::Status CheckTlsSettings(const TargetUrl& url);
 
 // A TLS handshake (SNI and the name or IP check for url.host; the server's
 // certificate verified against the system's authorities or url.ca_file,
 // unless url.insecure) on the connected, non-blocking socket `fd`, which
-// it takes, by `deadline`. nullptr with `error` set ("TLS handshake with
-// URL failed: ...") when it fails.
-std::unique_ptr<RawTransport> TlsTransport(const TargetUrl& url, int fd,
-                                           RawTransport::Clock::time_point deadline,
-                                           std::string* error);
+// it takes, by `deadline`. Fails with the error of CheckTlsSettings, or
+// kUnavailable "TLS handshake with URL failed: ...".
+base::Expected<std::unique_ptr<RawTransport>> TlsTransport(
+    const TargetUrl& url, int fd, RawTransport::Clock::time_point deadline);
 
 }  // namespace conformance
 

@@ -12,7 +12,6 @@
 
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http.hpp>
-#include <cctype>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/ascii.h"
 #include "fuzz/fuzz_check.h"
 #include "fuzz/recording_runner.h"
 #include "reference_server/http/api_keys.h"
@@ -47,8 +47,8 @@ struct World {
   jobs::SystemClock clock;
 
   World() : registry(LoadRegistry()) {
-    FUZZ_CHECK(!keys.Add(kKey, "fuzz").has_value(), "the key is valid");
-    FUZZ_CHECK(!keys.Add("other-key", "fuzz").has_value(), "the key is valid");
+    FUZZ_CHECK(keys.Add(kKey, "fuzz").ok(), "the key is valid");
+    FUZZ_CHECK(keys.Add("other-key", "fuzz").ok(), "the key is valid");
   }
 
   static languages::Registry LoadRegistry() {
@@ -68,11 +68,9 @@ std::string Field(const bhttp::request<bhttp::string_body>& message, bhttp::fiel
 // Written apart from the server's parser on purpose: "Bearer" in any case,
 // one space, then a key with optional blanks around it.
 bool PresentsAKey(std::string_view authorization) {
-  if (authorization.size() < 7) return false;
-  std::string scheme(authorization.substr(0, 7));
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme != "bearer ") return false;
-  std::string_view key = authorization.substr(7);
+  constexpr std::string_view kScheme = "bearer ";
+  if (!base::StartsWithIgnoreCase(authorization, kScheme)) return false;
+  std::string_view key = authorization.substr(kScheme.size());
   while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.remove_prefix(1);
   while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
   return key == kKey || key == "other-key";

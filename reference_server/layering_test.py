@@ -25,9 +25,16 @@ def allowed(package, target):
     return False
 
 
+def is_visibility(label):
+    """`//p:__pkg__` and `//p:__subpackages__` name who may depend on this
+    package (visibility), which points the other way: up is right."""
+    return label.endswith((":__pkg__", ":__subpackages__"))
+
+
 def violations(package, text):
     """The labels of `text` (package's BUILD) that point up or sideways."""
-    return [m.group(1) for m in LABEL.finditer(text) if not allowed(package, m.group(2) or "")]
+    return [m.group(1) for m in LABEL.finditer(text)
+            if not is_visibility(m.group(1)) and not allowed(package, m.group(2) or "")]
 
 
 def self_check():
@@ -39,6 +46,8 @@ def self_check():
     assert not violations("http", 'deps = ["//reference_server/jobs", "//reference_server/api:error"]')
     assert not violations("", 'deps = ["//reference_server/http:router"]')
     assert not violations("jobs", 'deps = ["//reference_server/testing:http_client"]')
+    assert not violations("sandbox", 'visibility = ["//reference_server/jobs:__pkg__"]')
+    assert violations("sandbox", 'deps = ["//reference_server/jobs:__pkg__x"]')
 
 
 def main(paths):

@@ -1,17 +1,15 @@
 // reference_server: the reference implementation of the code-execution API.
-// See kUsage (server_flags.cc) and docs/API.md.
-#include <unistd.h>
-
-#include <algorithm>
-#include <cstdio>
-#include <fstream>
+// See Usage() (server_flags.cc) and docs/API.md.
+//
+// main() runs phases, each returning the error that stops the start:
+// parse flags, load keys, load the registry, make the sandbox, serve.
 #include <iostream>
-#include <sstream>
+#include <memory>
 #include <string>
-#include <thread>
-#include <variant>
+#include <utility>
 #include <vector>
 
+#include "base/expected.h"
 #include "reference_server/http/access_log.h"
 #include "reference_server/http/api_keys.h"
 #include "reference_server/http/router.h"
@@ -25,13 +23,77 @@
 
 namespace {
 
-constexpr int kUsageError = 2;
-constexpr int kStartError = 1;
+using reference_server::ServerFlags;
 
-int Fail(int status, const std::string& message) {
-  std::cerr << "reference_server: " << message << "\n";
-  if (status == kUsageError) std::cerr << "run 'reference_server --help' for the flags\n";
-  return status;
+// The exit status says who must act (docs/SERVER.md): 2, whoever wrote the
+// command line; 1, whoever runs the host. Each phase's errors are of the
+// phase's kind whatever their code, as they always were: a keys file that
+// cannot be read is a bad command line (2), and a --listen host that is no
+// IP address, found only when listening, is a failure to start (1;
+// server_test asserts it), as is a languages.json that does not parse.
+base::Error AsUsageError(base::Error error) {
+  error.code = base::ErrorCode::kInvalidArgument;
+  return error;
+}
+
+base::Error AsStartError(base::Error error) {
+  if (error.code == base::ErrorCode::kInvalidArgument) {
+    error.code = base::ErrorCode::kFailedPrecondition;
+  }
+  return error;
+}
+
+int Fail(const base::Error& error) {
+  std::cerr << "reference_server: " << error.Describe() << "\n";
+  if (error.code == base::ErrorCode::kInvalidArgument) {
+    std::cerr << "run 'reference_server --help' for the flags\n";
+  }
+  return error.exit_status();
+}
+
+base::Expected<http::ApiKeys> LoadKeys(const ServerFlags& flags) {
+  http::ApiKeys keys;
+  for (std::size_t i = 0; i < flags.api_keys.size(); ++i) {
+    base::Status added = keys.Add(flags.api_keys[i], "--api-key #" + std::to_string(i + 1));
+    if (!added.ok()) return std::move(added).error();
+  }
+  for (const std::string& file : flags.api_keys_files) {
+    if (base::Status added = keys.AddFile(file); !added.ok()) return std::move(added).error();
+  }
+  if (keys.size() == 0) {
+    return base::MakeError(base::ErrorCode::kInvalidArgument,
+                           "no API key: give --api-key KEY or --api-keys-file FILE");
+  }
+  return keys;
+}
+
+base::Expected<languages::Registry> LoadRegistry(const ServerFlags& flags, const char* argv0) {
+  const std::string file =
+      flags.languages_file.empty() ? languages::DefaultRegistryFile(argv0) : flags.languages_file;
+  const base::Expected<std::string> json = languages::ReadWholeFile(file);
+  if (!json.ok()) {
+    return base::MakeError(json.error().code, "cannot read the language registry", file);
+  }
+  auto registry = languages::Registry::Parse(*json);
+  if (!registry.ok()) {
+    return base::MakeError(base::ErrorCode::kInvalidArgument, registry.error().Describe(), file);
+  }
+  registry.value().Probe(languages::PathExists);
+  if (registry.value().Installed().empty()) {
+    return base::MakeError(base::ErrorCode::kFailedPrecondition,
+                           "none of the languages of " + file + " is installed");
+  }
+  return std::move(registry).value();
+}
+
+// The one place the sandbox is made: no program can run without it.
+base::Expected<std::unique_ptr<sandbox::Sandbox>> MakeSandbox(const ServerFlags& flags) {
+  auto sandbox = sandbox::Sandbox::Create(reference_server::PolicyOf(flags));
+  if (sandbox.ok()) return sandbox;
+  // The context first, then what and where: "...: /lib: a required path is missing: ...".
+  const base::Error& error = sandbox.error();
+  return base::MakeError(error.code,
+                         "the sandbox cannot run programs on this host: " + error.Describe());
 }
 
 std::vector<std::pair<std::string, std::string>> Enforcement(const sandbox::Sandbox& sandbox) {
@@ -53,96 +115,56 @@ std::vector<std::pair<std::string, std::string>> Enforcement(const sandbox::Sand
   };
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  using reference_server::ServerFlags;
-  const auto parsed =
-      reference_server::ParseServerFlags(std::vector<std::string>(argv + 1, argv + argc));
-  if (const auto* error = std::get_if<std::string>(&parsed)) return Fail(kUsageError, *error);
-  const ServerFlags& flags = std::get<ServerFlags>(parsed);
-  if (flags.help) {
-    std::cout << reference_server::kUsage;
-    return 0;
-  }
-
-  http::ApiKeys keys;
-  for (std::size_t i = 0; i < flags.api_keys.size(); ++i) {
-    if (auto error = keys.Add(flags.api_keys[i], "--api-key #" + std::to_string(i + 1))) {
-      return Fail(kUsageError, *error);
-    }
-  }
-  for (const std::string& file : flags.api_keys_files) {
-    if (auto error = keys.AddFile(file)) return Fail(kUsageError, *error);
-  }
-  if (keys.size() == 0) {
-    return Fail(kUsageError, "no API key: give --api-key KEY or --api-keys-file FILE");
-  }
-
-  const std::string languages_file =
-      flags.languages_file.empty() ? languages::DefaultRegistryFile(argv[0]) : flags.languages_file;
-  std::string languages_json;
-  if (!languages::ReadWholeFile(languages_file, languages_json)) {
-    return Fail(kStartError, languages_file + ": cannot read the language registry");
-  }
-  auto registry = languages::Registry::Parse(languages_json);
-  if (!registry.ok()) return Fail(kStartError, languages_file + ": " + registry.error().Describe());
-  registry.value().Probe(languages::PathExists);
-  if (registry.value().Installed().empty()) {
-    return Fail(kStartError, "none of the languages of " + languages_file + " is installed");
-  }
-
-  sandbox::Policy policy;
-  policy.limits.memory_bytes = flags.memory_mb * sandbox::kMiB;
-  policy.first_host_uid = flags.sandbox_uid_base;
-  policy.network_helper.binary = flags.network_helper;
-  sandbox::Sandbox sandbox(policy);
-  if (!sandbox.error().empty()) {
-    return Fail(kStartError, "the sandbox cannot run programs on this host: " + sandbox.error());
-  }
-
-  const int workers = flags.workers > 0
-                          ? flags.workers
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  jobs::SandboxRunner runner(registry.value(), sandbox, policy.limits);
+// Listens, says so, and serves until a signal stops it.
+base::Status Serve(const ServerFlags& flags, const http::ApiKeys& keys,
+                   const languages::Registry& registry, sandbox::Sandbox& sandbox) {
+  const jobs::StoreOptions store_options = reference_server::StoreOptionsOf(flags);
+  jobs::SandboxRunner runner(registry, sandbox, sandbox.policy().limits);
   jobs::SystemClock clock;
-  jobs::StoreOptions store_options;
-  store_options.workers = workers;
-  store_options.max_pending = flags.max_queue;
-  store_options.retention = std::chrono::duration_cast<std::chrono::seconds>(flags.job_retention);
   jobs::JobStore store(store_options, runner, clock);
 
   http::RouterOptions router_options;
-  router_options.workers = workers;
-  router_options.queue_capacity = flags.max_queue;
+  router_options.workers = store_options.workers;
+  router_options.queue_capacity = store_options.max_pending;
   router_options.enforced = Enforcement(sandbox);
-  http::Router router(keys, registry.value(), store, router_options);
+  http::Router router(keys, registry, store, router_options);
 
   http::AccessLog log(stderr);
-  http::ServerOptions server_options;
-  server_options.host = flags.host;
-  server_options.port = flags.port;
-  server_options.io_threads = flags.io_threads;
-  server_options.max_connections = flags.max_connections;
-  server_options.max_answer_bytes_in_flight = flags.max_answer_bytes;
-  server_options.drain = flags.shutdown_drain;
-  server_options.session.max_body_bytes = flags.max_body_bytes;
-  server_options.session.max_header_bytes = flags.max_header_bytes;
-  server_options.session.request_timeout = flags.request_timeout;
-  server_options.session.idle_timeout = flags.idle_timeout;
-  http::Server server(server_options, router, store, log);
-  if (const std::string error = server.Listen(); !error.empty()) return Fail(kStartError, error);
+  http::Server server(reference_server::ServerOptionsOf(flags), router, store, log);
+  if (base::Status listening = server.Listen(); !listening.ok()) return listening;
 
   // The start-up report first: whoever waits for the line below finds it.
   log.Event("listening", {{"url", server.url()},
-                          {"workers", std::to_string(workers)},
-                          {"max_queue", std::to_string(flags.max_queue)},
-                          {"languages", std::to_string(registry.value().Installed().size())},
+                          {"workers", std::to_string(store_options.workers)},
+                          {"max_queue", std::to_string(store_options.max_pending)},
+                          {"languages", std::to_string(registry.Installed().size())},
                           {"api_keys", std::to_string(keys.size())},
                           {"cgroups", sandbox.cgroups().report()},
                           {"semitrusted", sandbox.SemitrustedPolicy()}});
   // Scripts and tests wait for exactly this line.
   std::cout << "listening on " << server.url() << std::endl;
   server.Run();
+  return base::Ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto flags =
+      reference_server::ParseServerFlags(std::vector<std::string>(argv + 1, argv + argc));
+  if (!flags.ok()) return Fail(flags.error());
+  if (flags->help) {
+    std::cout << reference_server::Usage();
+    return 0;
+  }
+  const auto keys = LoadKeys(*flags);
+  if (!keys.ok()) return Fail(AsUsageError(keys.error()));
+  const auto registry = LoadRegistry(*flags, argv[0]);
+  if (!registry.ok()) return Fail(AsStartError(registry.error()));
+  auto sandbox = MakeSandbox(*flags);
+  if (!sandbox.ok()) return Fail(AsStartError(sandbox.error()));
+  if (base::Status served = Serve(*flags, *keys, *registry, **sandbox); !served.ok()) {
+    return Fail(AsStartError(served.error()));
+  }
   return 0;
 }

@@ -2,21 +2,24 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace reference_server {
 namespace {
 
 ServerFlags Parse(const std::vector<std::string>& args) {
   auto parsed = ParseServerFlags(args);
-  if (const auto* error = std::get_if<std::string>(&parsed)) {
-    ADD_FAILURE() << *error;
+  if (!parsed.ok()) {
+    ADD_FAILURE() << parsed.error().Describe();
     return {};
   }
-  return std::get<ServerFlags>(parsed);
+  return *parsed;
 }
 
 std::string ErrorOf(const std::vector<std::string>& args) {
   auto parsed = ParseServerFlags(args);
-  if (const auto* error = std::get_if<std::string>(&parsed)) return *error;
+  if (!parsed.ok()) return parsed.error().Describe();
   return "<accepted>";
 }
 
@@ -86,28 +89,29 @@ TEST(ServerFlagsTest, ParsesEveryFlagInBothSpellings) {
 }
 
 TEST(ServerFlagsTest, ListenAddresses) {
-  std::string host;
-  std::uint16_t port = 1;
-  EXPECT_TRUE(ParseListenAddress("[::1]:9000", host, port));
-  EXPECT_EQ(host, "::1");
-  EXPECT_EQ(port, 9000);
-  EXPECT_TRUE(ParseListenAddress("localhost:65535", host, port));
+  auto v6 = ParseListenAddress("[::1]:9000");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, 9000);
+  EXPECT_TRUE(ParseListenAddress("localhost:65535").ok());
   for (const char* bad :
        {"", "8080", ":8080", "h:", "h:65536", "h:-1", "::1:80", "[::1]80", "[::1]", "h:80x"}) {
-    EXPECT_FALSE(ParseListenAddress(bad, host, port)) << bad;
+    EXPECT_FALSE(ParseListenAddress(bad).ok()) << bad;
   }
 }
 
 TEST(ServerFlagsTest, Durations) {
-  std::chrono::milliseconds d{};
-  EXPECT_TRUE(ParseDuration("0", d));
-  EXPECT_EQ(d.count(), 0);
-  EXPECT_TRUE(ParseDuration("90", d));
-  EXPECT_EQ(d, std::chrono::seconds(90));
-  EXPECT_TRUE(ParseDuration("2h", d));
-  EXPECT_EQ(d, std::chrono::hours(2));
+  auto zero = ParseDuration("0");
+  ASSERT_TRUE(zero.ok());
+  EXPECT_EQ(zero->count(), 0);
+  auto ninety = ParseDuration("90");
+  ASSERT_TRUE(ninety.ok());
+  EXPECT_EQ(*ninety, std::chrono::seconds(90));
+  auto two_hours = ParseDuration("2h");
+  ASSERT_TRUE(two_hours.ok());
+  EXPECT_EQ(*two_hours, std::chrono::hours(2));
   for (const char* bad : {"", "s", "1.5s", "-1", "1d", "10 s", "169h", "99999999999999999999"}) {
-    EXPECT_FALSE(ParseDuration(bad, d)) << bad;
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
   }
 }
 
@@ -123,6 +127,97 @@ TEST(ServerFlagsTest, ErrorsNameTheFlagAndTheValue) {
   EXPECT_NE(ErrorOf({"--max-body-bytes", "10"}).find("--max-body-bytes"), std::string::npos);
   EXPECT_EQ(ErrorOf({"--network-helper", "slirp4netns"}),
             "--network-helper: must be an absolute path, got 'slirp4netns'");
+}
+
+TEST(ServerFlagsTest, ErrorsAreInvalidArgumentsWhereTheFlagIs) {
+  auto bad = ParseServerFlags({"--api-key", "k", "--memory-mb=8"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(bad.error().exit_status(), 2);
+  EXPECT_EQ(bad.error().where, "--memory-mb");
+  EXPECT_EQ(bad.error().message, "must be a whole number of MiB from 16 to 1048576, got '8'");
+  auto missing = ParseServerFlags({"--listen"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().where, "--listen");
+  EXPECT_EQ(missing.error().message, "needs a value");
+  // A stray word or an unknown flag: the message names it, as it always did.
+  auto unknown = ParseServerFlags({"--verbose"});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(unknown.error().where, "");
+  EXPECT_EQ(ParseDuration("soon").error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ParseListenAddress("nowhere").error().where, "");
+}
+
+TEST(ServerFlagsTest, HelpFlagsTakeNoValue) {
+  EXPECT_TRUE(Parse({"-h"}).help);
+  EXPECT_TRUE(Parse({"--help=yes"}).help);
+  EXPECT_EQ(ErrorOf({"-h=yes"}), "unexpected argument '-h=yes' (flags start with --)");
+}
+
+// Each default is the one of the options the flag sets: the flags change
+// nothing of a default configuration.
+TEST(ServerFlagsTest, DefaultFlagsGiveDefaultOptions) {
+  const ServerFlags flags;
+  const http::ServerOptions server = ServerOptionsOf(flags);
+  const http::ServerOptions server_defaults;
+  EXPECT_EQ(server.host, server_defaults.host);
+  EXPECT_EQ(server.port, server_defaults.port);
+  EXPECT_EQ(server.io_threads, server_defaults.io_threads);
+  EXPECT_EQ(server.max_connections, server_defaults.max_connections);
+  EXPECT_EQ(server.drain, server_defaults.drain);
+  EXPECT_EQ(server.max_answer_bytes_in_flight, server_defaults.max_answer_bytes_in_flight);
+  EXPECT_EQ(server.session.max_body_bytes, server_defaults.session.max_body_bytes);
+  EXPECT_EQ(server.session.max_header_bytes, server_defaults.session.max_header_bytes);
+  EXPECT_EQ(server.session.request_timeout, server_defaults.session.request_timeout);
+  EXPECT_EQ(server.session.idle_timeout, server_defaults.session.idle_timeout);
+  const jobs::StoreOptions store = StoreOptionsOf(flags);
+  EXPECT_EQ(store.max_pending, jobs::StoreOptions{}.max_pending);
+  EXPECT_EQ(store.retention, jobs::StoreOptions{}.retention);
+  EXPECT_GE(store.workers, 1);
+  const sandbox::Policy policy = PolicyOf(flags);
+  const sandbox::Policy policy_defaults;
+  EXPECT_EQ(policy.limits.memory_bytes, policy_defaults.limits.memory_bytes);
+  EXPECT_EQ(policy.first_host_uid, policy_defaults.first_host_uid);
+  EXPECT_EQ(policy.network_helper.binary, policy_defaults.network_helper.binary);
+}
+
+TEST(ServerFlagsTest, FlagsReachTheirOptions) {
+  const ServerFlags flags =
+      Parse({"--listen=[::1]:9", "--workers=3", "--max-queue=5", "--job-retention=1500ms",
+             "--memory-mb=64", "--max-body-bytes=4096", "--idle-timeout=2m"});
+  const http::ServerOptions server = ServerOptionsOf(flags);
+  EXPECT_EQ(server.host, "::1");
+  EXPECT_EQ(server.port, 9);
+  EXPECT_EQ(server.session.max_body_bytes, 4096u);
+  EXPECT_EQ(server.session.idle_timeout, std::chrono::minutes(2));
+  const jobs::StoreOptions store = StoreOptionsOf(flags);
+  EXPECT_EQ(store.workers, 3);
+  EXPECT_EQ(store.max_pending, 5u);
+  EXPECT_EQ(store.retention, std::chrono::seconds(1));  // whole seconds, rounded down
+  EXPECT_EQ(PolicyOf(flags).limits.memory_bytes, 64 * sandbox::kMiB);
+}
+
+// The help text prints the defaults the server runs with, and every flag
+// the parser reads.
+TEST(ServerFlagsTest, HelpShowsTheDefaults) {
+  const std::string& usage = Usage();
+  EXPECT_NE(usage.find("(default 127.0.0.1:8080;\n"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("(default 1h)"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("before they are cancelled (default 10s)"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("(default " + std::to_string(http::SessionOptions{}.max_body_bytes)),
+            std::string::npos);
+  EXPECT_NE(usage.find("(default " + std::to_string(sandbox::Policy{}.first_host_uid)),
+            std::string::npos);
+  EXPECT_NE(usage.find("  --request-timeout DURATION time to receive a request's body (default "
+                       "30s)\n"),
+            std::string::npos)
+      << usage;
+  EXPECT_NE(usage.find("  --listen HOST:PORT         address to serve on (default "
+                       "127.0.0.1:8080;\n                             port 0 picks a free port"),
+            std::string::npos)
+      << usage;
+  EXPECT_EQ(usage.find("--help                     this text\n"), usage.rfind("--help")) << usage;
 }
 
 }  // namespace

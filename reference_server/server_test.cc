@@ -12,6 +12,7 @@
 #include <atomic>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -38,8 +39,16 @@ struct Server {
   explicit Server(std::vector<std::string> flags = {}) : uid_base(NextUidBase()) {
     flags.insert(flags.end(), {"--api-key", kKey, "--api-key", kOtherKey, "--sandbox-uid-base",
                                std::to_string(uid_base)});
-    process = std::make_unique<ServerProcess>(flags);
+    auto started = ServerProcess::Start(flags);
+    if (started.ok()) {
+      process = std::move(started).value();
+    } else {
+      failure = started.error();
+    }
   }
+  // Asserted first by every test: the rest assumes a listening server.
+  bool Started() const { return process != nullptr; }
+  std::string StartError() const { return failure ? failure->Describe() : ""; }
   std::vector<pid_t> SandboxProcesses() const {
     return ProcessesWithUids(uid_base, kUidsPerServer);
   }
@@ -71,6 +80,7 @@ struct Server {
 
   std::uint32_t uid_base;
   std::unique_ptr<ServerProcess> process;
+  std::optional<base::Error> failure;
 };
 
 rapidjson::Document Json(const HttpResponse& response) {
@@ -174,7 +184,7 @@ class ReferenceServerTest : public ::testing::Test {
     delete shared_;
     shared_ = nullptr;
   }
-  void SetUp() override { ASSERT_EQ(shared_->process->error(), ""); }
+  void SetUp() override { ASSERT_TRUE(shared_->Started()) << shared_->StartError(); }
   static Server* shared_;
 };
 
@@ -464,7 +474,7 @@ TEST_F(ReferenceServerTest, SemitrustedProgramsCannotReachTheServersLoopbackPort
 
 TEST(ReferenceServerNetworkTest, WithoutItsNetworkHelperSemitrustedAnswers503NeverHostNetwork) {
   Server server({"--network-helper", "/nonexistent/slirp4netns"});
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   EXPECT_NE(server.process->Log().find("semitrusted"), std::string::npos);
   HttpClient client = server.Client();
   const HttpResponse refused = client.PostJson(
@@ -570,7 +580,7 @@ TEST_F(ReferenceServerTest, AClientThatVanishesHasItsRunKilled) {
 
 TEST(ReferenceServerLimitsTest, AFullQueueAnswers429WithRetryAfter) {
   Server server({"--workers", "1", "--max-queue", "1"});
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   HttpClient client = server.Client();
   const std::string running = AsyncJob(client, R"({"language":"bash","code":"exec sleep 300"})");
   const std::string waiting = AsyncJob(client, R"({"language":"bash","code":"exec sleep 300"})");
@@ -593,7 +603,7 @@ TEST(ReferenceServerLimitsTest, AFullQueueAnswers429WithRetryAfter) {
 
 TEST(ReferenceServerLimitsTest, FinishedJobsAreForgottenAfterRetention) {
   Server server({"--job-retention", "1s"});
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   HttpClient client = server.Client();
   const std::string id = AsyncJob(client, R"({"language":"bash","code":"true"})");
   EXPECT_EQ(PollUntilFinal(client, id).back(), "completed");
@@ -608,7 +618,7 @@ TEST(ReferenceServerLimitsTest, FinishedJobsAreForgottenAfterRetention) {
 
 TEST(ReferenceServerLimitsTest, OversizedBodiesAndHeadersAreRefusedEarly) {
   Server server({"--max-body-bytes", "4096"});
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   HttpClient client = server.Client();
   ExpectError(client.PostJson("/execute", kKey, std::string(5000, ' ') + "{}"), 413,
               "payload_too_large");
@@ -636,7 +646,7 @@ TEST(ReferenceServerLimitsTest, OversizedBodiesAndHeadersAreRefusedEarly) {
 // Clients that do not read their answers cannot pin memory without bound.
 TEST(ReferenceServerLimitsTest, AnswersWaitingToBeReadAreBounded) {
   Server server({"--max-answer-bytes", "1048576"});
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   HttpClient client = server.Client();
   // 1 MiB of control characters on each stream: a 12 MiB JSON answer.
   const std::string id = AsyncJob(
@@ -666,7 +676,7 @@ TEST(ReferenceServerLimitsTest, AnswersWaitingToBeReadAreBounded) {
 
 TEST(ReferenceServerLimitsTest, MalformedHttpIsAnswered400) {
   Server server;
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   for (const std::string& garbage :
        {std::string("GARBAGE\r\n\r\n"), std::string("GET /health HTTP/9.9\r\n\r\n"),
         std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
@@ -700,7 +710,7 @@ TEST(ReferenceServerLimitsTest, MalformedHttpIsAnswered400) {
 
 TEST(ReferenceServerLimitsTest, SilentAndSlowClientsAreCutOff) {
   Server server({"--idle-timeout", "1s", "--request-timeout", "1s"});
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   RawConnection silent("127.0.0.1", server.process->port());
   bool closed = false;
   EXPECT_EQ(silent.ReadUntilClosed(&closed), "");
@@ -725,7 +735,7 @@ TEST(ReferenceServerLimitsTest, SilentAndSlowClientsAreCutOff) {
 // request, is cut off at the deadline all the same.
 TEST(ReferenceServerLimitsTest, TricklingClientsAreCutOffAtTheDeadline) {
   Server server({"--idle-timeout", "1s", "--request-timeout", "1s"});
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   const std::string header_start = "GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: ";
   const std::string body_start =
       "POST /execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(kKey) +
@@ -751,7 +761,7 @@ TEST(ReferenceServerLimitsTest, TricklingClientsAreCutOffAtTheDeadline) {
 
 TEST(ReferenceServerShutdownTest, SigtermDrainsCancelsAndLeavesNothingRunning) {
   Server server({"--workers", "2", "--shutdown-drain", "1s"});
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   HttpClient client = server.Client();
   const std::string async_id =
       AsyncJob(client, R"({"language":"bash","code":"echo a; exec sleep 300"})");
@@ -794,7 +804,7 @@ TEST(ReferenceServerShutdownTest, SigtermDrainsCancelsAndLeavesNothingRunning) {
 
 TEST(ReferenceServerShutdownTest, SigintWithNothingRunningExitsZero) {
   Server server;
-  ASSERT_EQ(server.process->error(), "");
+  ASSERT_TRUE(server.Started()) << server.StartError();
   EXPECT_EQ(server.process->Stop(SIGINT, 30s), 0) << server.process->Log();
 }
 

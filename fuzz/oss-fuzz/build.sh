@@ -42,11 +42,14 @@ TARGETS=(
 
 # --- Source groups, one per Bazel library ---------------------------------
 
+# //base: :expected, :ascii and :system_error (pure, used by every layer).
+BASE=(base/error.cc base/ascii.cc base/system_error.cc)
 # //reference_server/api:base64
 API_BASE64=(reference_server/api/base64.cc)
 # //reference_server/api and what it depends on in that package: :base64,
-# :error, :filename, :json_reader, :utf8.
+# :error, :filename, :json_reader, :utf8; and //base, which they all use.
 API=(
+  "${BASE[@]}"
   "${API_BASE64[@]}"
   reference_server/api/error.cc
   reference_server/api/utf8.cc

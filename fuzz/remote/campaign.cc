@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/ascii.h"
 #include "fuzz/remote/grammar.h"
 #include "fuzz/remote/oracle.h"
 #include "fuzz/remote/raw_cases.h"
@@ -88,8 +89,8 @@ bool MayRun(const FuzzCase& c, const TargetContext& context) {
   FuzzCase judged = c;
   bool credential = c.http.key == KeyUse::kPrimary || c.http.key == KeyUse::kSecond;
   std::erase_if(judged.http.headers, [&](const auto& header) {
-    const bool key = EqualsIgnoringCase(header.first, "Authorization") ||
-                     EqualsIgnoringCase(header.first, "X-Api-Key");
+    const bool key = base::EqualsIgnoreCase(header.first, "Authorization") ||
+                     base::EqualsIgnoreCase(header.first, "X-Api-Key");
     credential = credential || key;
     return key;
   });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
 #include "conformance/json_text.h"
 
 namespace remote_fuzz {
@@ -33,7 +34,7 @@ std::vector<std::string> ErrorShapeProblems(const conformance::RawAnswer& answer
     problems.push_back("Content-Type is '" + Excerpt(type, 60) + "', not application/json");
   }
   rapidjson::Document body;
-  if (!conformance::ParseJson(answer.body, &body).empty() || !body.IsObject()) {
+  if (!conformance::ParseJson(answer.body, &body).ok() || !body.IsObject()) {
     problems.push_back("the body is not a JSON object: " + Excerpt(answer.body, 80));
     return problems;
   }
@@ -120,7 +121,8 @@ void CheckAuthRequired(const FuzzCase& c, const conformance::RawAnswer& answer,
   }
   for (const auto& [name, value] : c.http.headers) {
     // The case carries some other credential: not a request without a key.
-    if (EqualsIgnoringCase(name, "Authorization") || EqualsIgnoringCase(name, "X-Api-Key")) return;
+    if (base::EqualsIgnoreCase(name, "Authorization") || base::EqualsIgnoreCase(name, "X-Api-Key"))
+      return;
   }
   const std::string route = RouteOf(c);
   if (route == "GET /health" || route == "GET /languages") return;

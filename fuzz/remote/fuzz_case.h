@@ -74,8 +74,6 @@ struct FuzzCase {
   bool raw_count_known = true;
 };
 
-using conformance::EqualsIgnoringCase;
-
 // The key a request of this KeyUse carries ("" for none).
 std::string KeyFor(KeyUse key, const TargetContext& context);
 

@@ -2,12 +2,12 @@
 // GenerateCase (which picks among them and the seed mutations).
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "base/ascii.h"
 #include "fuzz/remote/campaign.h"
 #include "fuzz/remote/grammar.h"
 #include "fuzz/remote/oracle.h"
@@ -26,11 +26,6 @@ using test::Joined;
 const SeedPool& Seeds() {
   static const SeedPool pool = test::RealSeeds(Context());
   return pool;
-}
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 // Everything that makes a case what it is, as one string.
@@ -359,7 +354,8 @@ TEST(GenerateCase, ValidationOnlySendsNoProgramTheOracleCannotJudge) {
     primary.http.key = KeyUse::kPrimary;
     bool credential = c.http.key == KeyUse::kPrimary || c.http.key == KeyUse::kSecond;
     std::erase_if(primary.http.headers, [&](const auto& header) {
-      const bool key = Lower(header.first) == "authorization" || Lower(header.first) == "x-api-key";
+      const bool key = base::EqualsIgnoreCase(header.first, "authorization") ||
+                       base::EqualsIgnoreCase(header.first, "x-api-key");
       credential = credential || key;
       return key;
     });

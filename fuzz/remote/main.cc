@@ -13,6 +13,7 @@
 #include <iostream>
 #include <random>
 
+#include "base/expected.h"
 #include "conformance/embedded_server.h"
 #include "conformance/paths.h"
 #include "conformance/preflight.h"
@@ -28,15 +29,22 @@ namespace {
 
 using conformance::UserPath;
 
-int Fatal(const std::string& message) {
-  std::cerr << "api_fuzz: " << message << "\n";
-  return 2;
+// Exit statuses (docs/FUZZING.md): 0 no FAILED finding, 1 findings, 2
+// usage or connection error. 1 belongs to the campaign's verdict, so an
+// error that stops the run is 2 whatever its code (a usage error's own
+// exit_status() is 2 as well).
+constexpr int kRunErrorStatus = 2;
+
+int Fatal(const base::Error& error) {
+  std::cerr << "api_fuzz: " << error.message << "\n";
+  return kRunErrorStatus;
 }
 
-bool WriteFile(const std::string& path, const std::string& text) {
+base::Status WriteFile(const std::string& path, const std::string& text) {
   std::ofstream file(path, std::ios::binary);
   file << text;
-  return static_cast<bool>(file);
+  if (!file) return base::MakeError(base::ErrorCode::kUnavailable, "cannot write " + path, path);
+  return base::Ok();
 }
 
 // A cheap language the target lists, with a hello world and a one-second
@@ -146,7 +154,7 @@ void Finish(Finding& f, std::size_t number, bool minimize, const Exchanger& send
   }
   const std::string stem = directory + "/" + std::to_string(number) + "-" + f.check;
   f.raw_file = stem + ".raw";
-  if (!WriteFile(f.raw_file, JoinedPieces(f.reproducer, context))) f.raw_file.clear();
+  if (!WriteFile(f.raw_file, JoinedPieces(f.reproducer, context)).ok()) f.raw_file.clear();
   if (f.reproducer.kind == Kind::kRaw || f.reproducer.kind == Kind::kStateful) return;
   conformance::BuiltRequest built;
   built.http.method = f.reproducer.http.method;
@@ -160,29 +168,15 @@ void Finish(Finding& f, std::size_t number, bool minimize, const Exchanger& send
   f.curl = conformance::CurlCommand(built, target, stem + ".body");
 }
 
-int Main(int argc, char** argv) {
-  signal(SIGPIPE, SIG_IGN);
-  Options options;
-  if (std::string error = ParseOptions(argc, argv, &options); !error.empty()) return Fatal(error);
-  if (options.help) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (options.list_checks) {
-    for (const CheckInfo& check : AllChecks())
-      std::cout << check.name << "\t" << check.proves << "\n";
-    return 0;
-  }
-  const std::string argv0 = argv[0];
-  if (!options.seed_given) options.seed = std::random_device{}() % 1000000;
-
-  conformance::Target target;
-  conformance::EmbeddedServer server;
-  if (std::string error =
+// The target, started when embedded, with its TLS settings checked and
+// its keys and languages known.
+base::Status PrepareTarget(const Options& options, const std::string& argv0,
+                           conformance::EmbeddedServer& server, conformance::Target& target) {
+  if (base::Status resolved =
           conformance::ResolveTarget(argv0, options.target, options.api_key, options.second_api_key,
                                      options.server_args, server, &target);
-      !error.empty()) {
-    return Fatal(error);
+      !resolved.ok()) {
+    return resolved;
   }
   if (options.target.empty()) {
     std::cout << "embedded reference server: " << server.url() << " (log: " << server.log_path()
@@ -193,16 +187,18 @@ int Main(int argc, char** argv) {
     target.url.insecure = options.insecure;
     // A --ca-file that cannot be used is named here, not as a handshake
     // failure of every case.
-    if (std::string error = conformance::CheckTlsSettings(target.url); !error.empty()) {
-      return Fatal(error);
+    if (base::Status usable = conformance::CheckTlsSettings(target.url); !usable.ok()) {
+      return usable;
     }
   }
   target.wrong_key = "api-fuzz-wrong-key";
-  std::string notes;
-  if (std::string error = conformance::Preflight(&target, &notes); !error.empty()) {
-    return Fatal(error);
+  if (const base::Expected<std::string> notes = conformance::Preflight(&target); !notes.ok()) {
+    return notes.error();
   }
+  return base::Ok();
+}
 
+TargetContext ContextOf(const conformance::Target& target) {
   TargetContext context;
   context.host_header = conformance::HostHeader(target.url);  // [::1]:8080, no default port
   context.base_path = target.url.base_path;
@@ -211,33 +207,10 @@ int Main(int argc, char** argv) {
   context.second_key = target.second_key;
   context.languages = target.languages.value_or(std::set<std::string>{"python"});
   ChoosePrograms(context);
+  return context;
+}
 
-  SeedPool seeds;
-  const std::string fixtures = options.fixtures_dir.empty()
-                                   ? conformance::DataPath(argv0, "fixtures")
-                                   : UserPath(options.fixtures_dir);
-  if (std::string error = LoadSeeds(fixtures, context, &seeds); !error.empty()) {
-    return Fatal(error + " (--fixtures DIR names the fixtures directory)");
-  }
-
-  CheckBounds bounds;
-  bounds.answer = std::chrono::milliseconds(options.answer_timeout_ms);
-  bounds.close = std::chrono::milliseconds(options.close_timeout_ms);
-  const Exchanger send = NetworkExchanger(target.url, context, bounds);
-
-  if (options.index) {
-    return ReplayOne(
-        GenerateCase(options.seed, *options.index, seeds, context, options.validation_only),
-        options.seed, send, context, bounds);
-  }
-
-  std::cout << "api_fuzz: target " << target.url.ToString() << ", seed " << options.seed << ", "
-            << options.jobs << " connection(s), language " << context.cheap_language
-            << (context.second_key.empty() ? ", one key (cross-key checks limited)" : "")
-            << "; seeds: " << seeds.fixtures.size() << " fixture requests, "
-            << seeds.json_bodies.size() + seeds.run_inputs.size() + seeds.raw_requests.size()
-            << " corpus inputs\n"
-            << std::flush;
+CampaignLimits LimitsOf(const Options& options) {
   CampaignLimits limits;
   if (options.seconds > 0) {
     limits.duration = std::chrono::milliseconds(static_cast<std::int64_t>(options.seconds * 1000));
@@ -248,11 +221,13 @@ int Main(int argc, char** argv) {
   limits.batch = options.batch;
   limits.validation_only = options.validation_only;
   limits.until_found = options.until_found;
-  FindingStore store;
-  RunStats stats = RunCampaign(options.seed, limits, seeds, context, bounds, send, store);
-  stats.target = target.url.ToString();
-  stats.embedded = options.target.empty();
-  // What a case depends on besides its seed and index.
+  return limits;
+}
+
+// The command line as the reports show it, keys replaced by KEY (reports
+// land in CI logs), and the flags a replay needs besides seed and index.
+void DescribeRun(int argc, char** argv, const Options& options, const conformance::Target& target,
+                 RunStats& stats) {
   if (!target.second_key.empty()) stats.replay_flags += " --second-api-key KEY2";
   if (options.validation_only) stats.replay_flags += " --validation-only";
   if (!options.ca_file.empty()) stats.replay_flags += " --ca-file " + options.ca_file;
@@ -268,28 +243,114 @@ int Main(int argc, char** argv) {
     }
     stats.options += (stats.options.empty() ? "" : " ") + arg;
   }
+}
 
-  std::vector<Finding> findings = store.Sorted();
-  if (!findings.empty()) {
-    const std::string directory =
-        UserPath(options.findings_dir) + "/seed-" + std::to_string(options.seed);
-    mkdir(UserPath(options.findings_dir).c_str(), 0755);
-    mkdir(directory.c_str(), 0755);
-    // Minimizing against a target that stopped answering only waits.
-    const bool minimize = options.minimize && stats.stopped != "target stopped answering";
-    const Exchanger paced = SerialPaced(send, options.rate);
-    for (std::size_t i = 0; i < findings.size(); ++i) {
-      Finish(findings[i], i + 1, minimize, paced, context, bounds, target, directory);
+// Minimizes the findings and writes their reproducers under
+// --findings-dir.
+void FinishFindings(std::vector<Finding>& findings, const Options& options, const RunStats& stats,
+                    const Exchanger& send, const TargetContext& context, const CheckBounds& bounds,
+                    const conformance::Target& target) {
+  if (findings.empty()) return;
+  const std::string directory =
+      UserPath(options.findings_dir) + "/seed-" + std::to_string(options.seed);
+  mkdir(UserPath(options.findings_dir).c_str(), 0755);
+  mkdir(directory.c_str(), 0755);
+  // Minimizing against a target that stopped answering only waits.
+  const bool minimize = options.minimize && stats.stopped != "target stopped answering";
+  const Exchanger paced = SerialPaced(send, options.rate);
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    Finish(findings[i], i + 1, minimize, paced, context, bounds, target, directory);
+  }
+}
+
+// The text report, and the report files asked for.
+base::Status WriteReports(const Options& options, const RunStats& stats,
+                          const std::vector<Finding>& findings) {
+  std::cout << TextReport(stats, findings);
+  if (!options.json_path.empty()) {
+    if (base::Status written = WriteFile(UserPath(options.json_path), JsonReport(stats, findings));
+        !written.ok()) {
+      return base::MakeError(written.error().code, "cannot write " + options.json_path,
+                             options.json_path);
     }
   }
-  std::cout << TextReport(stats, findings);
-  if (!options.json_path.empty() &&
-      !WriteFile(UserPath(options.json_path), JsonReport(stats, findings))) {
-    return Fatal("cannot write " + options.json_path);
+  if (!options.junit_path.empty()) {
+    if (base::Status written =
+            WriteFile(UserPath(options.junit_path), JUnitReport(stats, findings));
+        !written.ok()) {
+      return base::MakeError(written.error().code, "cannot write " + options.junit_path,
+                             options.junit_path);
+    }
   }
-  if (!options.junit_path.empty() &&
-      !WriteFile(UserPath(options.junit_path), JUnitReport(stats, findings))) {
-    return Fatal("cannot write " + options.junit_path);
+  return base::Ok();
+}
+
+void PrintBanner(const Options& options, const conformance::Target& target,
+                 const TargetContext& context, const SeedPool& seeds) {
+  std::cout << "api_fuzz: target " << target.url.ToString() << ", seed " << options.seed << ", "
+            << options.jobs << " connection(s), language " << context.cheap_language
+            << (context.second_key.empty() ? ", one key (cross-key checks limited)" : "")
+            << "; seeds: " << seeds.fixtures.size() << " fixture requests, "
+            << seeds.json_bodies.size() + seeds.run_inputs.size() + seeds.raw_requests.size()
+            << " corpus inputs\n"
+            << std::flush;
+}
+
+int Main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  base::Expected<Options> parsed = ParseOptions(argc, argv);
+  if (!parsed.ok()) {
+    std::cerr << "api_fuzz: " << parsed.error().message << "\n";
+    return parsed.error().exit_status();
+  }
+  Options& options = *parsed;
+  if (options.help) {
+    std::cout << Usage();
+    return 0;
+  }
+  if (options.list_checks) {
+    for (const CheckInfo& check : AllChecks())
+      std::cout << check.name << "\t" << check.proves << "\n";
+    return 0;
+  }
+  const std::string argv0 = argv[0];
+  if (!options.seed_given) options.seed = std::random_device{}() % 1000000;
+
+  conformance::Target target;
+  conformance::EmbeddedServer server;
+  if (base::Status prepared = PrepareTarget(options, argv0, server, target); !prepared.ok()) {
+    return Fatal(prepared.error());
+  }
+  const TargetContext context = ContextOf(target);
+  SeedPool seeds;
+  const std::string fixtures = options.fixtures_dir.empty()
+                                   ? conformance::DataPath(argv0, "fixtures")
+                                   : UserPath(options.fixtures_dir);
+  if (base::Status loaded = LoadSeeds(fixtures, context, &seeds); !loaded.ok()) {
+    base::Error error = loaded.error();
+    error.message += " (--fixtures DIR names the fixtures directory)";
+    return Fatal(error);
+  }
+  CheckBounds bounds;
+  bounds.answer = std::chrono::milliseconds(options.answer_timeout_ms);
+  bounds.close = std::chrono::milliseconds(options.close_timeout_ms);
+  const Exchanger send = NetworkExchanger(target.url, context, bounds);
+  if (options.index) {
+    return ReplayOne(
+        GenerateCase(options.seed, *options.index, seeds, context, options.validation_only),
+        options.seed, send, context, bounds);
+  }
+  PrintBanner(options, target, context, seeds);
+  FindingStore store;
+  RunStats stats =
+      RunCampaign(options.seed, LimitsOf(options), seeds, context, bounds, send, store);
+  stats.target = target.url.ToString();
+  stats.embedded = options.target.empty();
+  DescribeRun(argc, argv, options, target, stats);
+  std::vector<Finding> findings = store.Sorted();
+  FinishFindings(findings, options, stats, send, context, bounds, target);
+  if (base::Status written = WriteReports(options, stats, findings); !written.ok()) {
+    return Fatal(written.error());
   }
   std::size_t strict = 0;
   for (const Finding& f : findings) strict += f.strict ? 1 : 0;

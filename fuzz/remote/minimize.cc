@@ -52,7 +52,7 @@ void Collect(rapidjson::Value& value, std::vector<rapidjson::Value*>& containers
 std::vector<std::string> JsonVariants(const std::string& body) {
   std::vector<std::string> out;
   rapidjson::Document document;
-  if (!conformance::ParseJson(body, &document).empty() || conformance::DepthExceeds(document, 64)) {
+  if (!conformance::ParseJson(body, &document).ok() || conformance::DepthExceeds(document, 64)) {
     return out;
   }
   // Long strings cut to 8 bytes first: a 5 MiB file is rarely what

@@ -1,16 +1,230 @@
 #include "fuzz/remote/options.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 #include "fuzz/remote/checks.h"
 
 namespace remote_fuzz {
 
-const char kUsage[] =
-    R"(usage: api_fuzz [--target URL --api-key KEY [--second-api-key KEY]
+namespace {
+
+base::Error UsageError(std::string message, std::string flag) {
+  return base::MakeError(base::ErrorCode::kInvalidArgument, std::move(message), std::move(flag));
+}
+
+std::optional<std::uint64_t> ParseUnsigned(const std::string& text) {
+  if (text.empty() || text[0] < '0' || text[0] > '9') return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const std::uint64_t value = std::strtoull(text.c_str(), &end, 10);
+  if (errno != 0 || end != text.c_str() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> ParseBounded(const std::string& text, std::uint64_t low,
+                                          std::uint64_t high) {
+  const std::optional<std::uint64_t> value = ParseUnsigned(text);
+  if (!value || *value < low || *value > high) return std::nullopt;
+  return value;
+}
+
+std::optional<double> ParsePositive(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value) || value <= 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// The value's own error: "FLAG takes WHAT; got 'VALUE'".
+base::Error Takes(const std::string& flag, const std::string& what, const std::string& value) {
+  return UsageError(flag + " takes " + what + "; got '" + value + "'", flag);
+}
+
+base::Status SetSeconds(const std::string& value, Options& o) {
+  const std::optional<double> seconds = ParsePositive(value);
+  if (!seconds || *seconds > 7 * 24 * 3600) {
+    return Takes("--seconds", "a number of seconds above 0, at most a week", value);
+  }
+  o.seconds = *seconds;
+  return base::Ok();
+}
+
+base::Status SetRequests(const std::string& value, Options& o) {
+  const std::optional<std::uint64_t> count = ParseBounded(value, 1, 1000000000);
+  if (!count) return Takes("--requests", "a count from 1 to 10^9", value);
+  o.requests = *count;
+  return base::Ok();
+}
+
+base::Status SetSeed(const std::string& value, Options& o) {
+  const std::optional<std::uint64_t> seed = ParseUnsigned(value);
+  if (!seed) return Takes("--seed", "an unsigned integer", value);
+  o.seed = *seed;
+  o.seed_given = true;
+  return base::Ok();
+}
+
+base::Status SetIndex(const std::string& value, Options& o) {
+  const std::optional<std::uint64_t> index = ParseUnsigned(value);
+  if (!index) return Takes("--index", "a case index", value);
+  o.index = *index;
+  return base::Ok();
+}
+
+base::Status SetRate(const std::string& value, Options& o) {
+  const std::optional<double> rate = ParsePositive(value);
+  if (!rate || *rate < 0.01 || *rate > 1e6) {
+    return Takes("--rate", "0.01 to 10^6 requests per second", value);
+  }
+  o.rate = *rate;
+  return base::Ok();
+}
+
+base::Status SetJobs(const std::string& value, Options& o) {
+  const std::optional<std::uint64_t> jobs = ParseBounded(value, 1, 64);
+  if (!jobs) return Takes("--jobs", "1 to 64", value);
+  o.jobs = static_cast<int>(*jobs);
+  return base::Ok();
+}
+
+base::Status SetAnswerTimeout(const std::string& value, Options& o) {
+  const std::optional<std::uint64_t> ms = ParseBounded(value, 100, 3600000);
+  if (!ms) return Takes("--answer-timeout-ms", "100 to 3600000", value);
+  o.answer_timeout_ms = static_cast<int>(*ms);
+  return base::Ok();
+}
+
+base::Status SetCloseTimeout(const std::string& value, Options& o) {
+  const std::optional<std::uint64_t> ms = ParseBounded(value, 10, 600000);
+  if (!ms) return Takes("--close-timeout-ms", "10 to 600000", value);
+  o.close_timeout_ms = static_cast<int>(*ms);
+  return base::Ok();
+}
+
+base::Status SetBatch(const std::string& value, Options& o) {
+  const std::optional<std::uint64_t> batch = ParseBounded(value, 1, 1000000000);
+  if (!batch) return Takes("--batch", "a count from 1", value);
+  o.batch = *batch;
+  return base::Ok();
+}
+
+base::Status SetUntilFound(const std::string& value, Options& o) {
+  for (std::size_t at = 0; at <= value.size();) {
+    const std::size_t comma = std::min(value.find(',', at), value.size());
+    const std::string check = value.substr(at, comma - at);
+    bool known = false;
+    for (const CheckInfo& info : AllChecks()) known = known || check == info.name;
+    if (!known) {
+      return UsageError("--until-found: no check named '" + check + "' (see --list-checks)",
+                        "--until-found");
+    }
+    o.until_found.push_back(check);
+    at = comma + 1;
+  }
+  return base::Ok();
+}
+
+// One option: a switch (sets `on` to `on_value`), or one that takes a
+// value, kept in `text`, appended to `list`, or checked and stored by
+// `parse`.
+struct Flag {
+  std::string_view name;
+  bool Options::*on = nullptr;
+  bool on_value = true;
+  std::string Options::*text = nullptr;
+  std::vector<std::string> Options::*list = nullptr;
+  base::Status (*parse)(const std::string& value, Options& o) = nullptr;
+};
+
+constexpr Flag kFlags[] = {
+    {.name = "--help", .on = &Options::help},
+    {.name = "-h", .on = &Options::help},
+    {.name = "--no-minimize", .on = &Options::minimize, .on_value = false},
+    {.name = "--validation-only", .on = &Options::validation_only},
+    {.name = "--list-checks", .on = &Options::list_checks},
+    {.name = "--insecure", .on = &Options::insecure},
+    {.name = "--target", .text = &Options::target},
+    {.name = "--api-key", .text = &Options::api_key},
+    {.name = "--second-api-key", .text = &Options::second_api_key},
+    {.name = "--ca-file", .text = &Options::ca_file},
+    {.name = "--json", .text = &Options::json_path},
+    {.name = "--junit", .text = &Options::junit_path},
+    {.name = "--findings-dir", .text = &Options::findings_dir},
+    {.name = "--fixtures", .text = &Options::fixtures_dir},
+    {.name = "--server-arg", .list = &Options::server_args},
+    {.name = "--seconds", .parse = SetSeconds},
+    {.name = "--requests", .parse = SetRequests},
+    {.name = "--seed", .parse = SetSeed},
+    {.name = "--index", .parse = SetIndex},
+    {.name = "--rate", .parse = SetRate},
+    {.name = "--jobs", .parse = SetJobs},
+    {.name = "--answer-timeout-ms", .parse = SetAnswerTimeout},
+    {.name = "--close-timeout-ms", .parse = SetCloseTimeout},
+    {.name = "--batch", .parse = SetBatch},
+    {.name = "--until-found", .parse = SetUntilFound},
+};
+
+const Flag* FindFlag(std::string_view name) {
+  for (const Flag& flag : kFlags) {
+    if (flag.name == name) return &flag;
+  }
+  return nullptr;
+}
+
+base::Status SetValue(const Flag& flag, const std::string& value, Options& o) {
+  if (flag.text != nullptr) {
+    o.*flag.text = value;
+  } else if (flag.list != nullptr) {
+    (o.*flag.list).push_back(value);
+  } else {
+    return flag.parse(value, o);
+  }
+  return base::Ok();
+}
+
+// What no single option can say.
+base::Status CheckCombination(const Options& o) {
+  if (o.target.empty() && (!o.api_key.empty() || !o.second_api_key.empty())) {
+    return UsageError(
+        "--api-key and --second-api-key go with --target (the embedded server makes its own)",
+        o.api_key.empty() ? "--second-api-key" : "--api-key");
+  }
+  if (!o.target.empty() && o.api_key.empty()) {
+    return UsageError("--target needs --api-key", "--api-key");
+  }
+  if (!o.target.empty() && !o.server_args.empty()) {
+    return UsageError("--server-arg is for the embedded server, not with --target", "--server-arg");
+  }
+  if (!o.ca_file.empty() && o.insecure) {
+    return UsageError(
+        "--ca-file and --insecure exclude each other (one checks the certificate, the other "
+        "does not)",
+        "--insecure");
+  }
+  if (o.index && !o.seed_given)
+    return UsageError("--index needs the --seed it belongs to", "--index");
+  return base::Ok();
+}
+
+std::string Shortest(double number) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", number);
+  return text;
+}
+
+}  // namespace
+
+std::string Usage() {
+  const Options defaults;
+  return R"(usage: api_fuzz [--target URL --api-key KEY [--second-api-key KEY]
                  [--ca-file FILE | --insecure]]
                 [--seconds N | --requests N] [--seed S [--index I]] [--rate R]
                 [--jobs N] [--validation-only] [--json FILE] [--junit FILE]
@@ -28,17 +242,23 @@ validator. Without --target it starts the reference server on loopback
   --second-api-key KEY  a second key, for the stateful checks across keys
   --ca-file FILE        https: trust this certificate authority (PEM)
   --insecure            https: do not check the server's certificate
-  --seconds N           stop after N seconds (default 60)
+  --seconds N           stop after N seconds (default )" +
+         Shortest(kDefaultSeconds) + R"()
   --requests N          stop after N generated cases
   --seed S              the seed (default: from the clock, printed)
   --index I             run only case I of seed S (replays a finding)
   --rate R              send at most R requests per second
-  --jobs N              parallel connections (default 2)
+  --jobs N              parallel connections (default )" +
+         std::to_string(defaults.jobs) + R"()
   --json FILE, --junit FILE  write reports
-  --findings-dir DIR    where reproducers are written (default fuzz-findings)
-  --answer-timeout-ms N an answer must come within N ms (default 10000)
-  --close-timeout-ms N  a connection asked to close must close within N ms (2000)
-  --batch N             a canary hello world after every N cases (default 500)
+  --findings-dir DIR    where reproducers are written (default )" +
+         defaults.findings_dir + R"()
+  --answer-timeout-ms N an answer must come within N ms (default )" +
+         std::to_string(defaults.answer_timeout_ms) + R"()
+  --close-timeout-ms N  a connection asked to close must close within N ms ()" +
+         std::to_string(defaults.close_timeout_ms) + R"()
+  --batch N             a canary hello world after every N cases (default )" +
+         std::to_string(defaults.batch) + R"()
   --validation-only     send no request the reference validator accepts and no
                         stateful sequence: nothing runs on the target but the
                         canary (cheap for the target; the fastest campaigns)
@@ -51,151 +271,35 @@ validator. Without --target it starts the reference server on loopback
 Exit status: 0 no finding (NON-STRICT ones allowed), 1 findings, 2 usage or
 connection error.
 )";
-
-namespace {
-
-bool ParseUnsigned(const std::string& text, std::uint64_t* value) {
-  if (text.empty() || text[0] < '0' || text[0] > '9') return false;
-  char* end = nullptr;
-  errno = 0;
-  *value = std::strtoull(text.c_str(), &end, 10);
-  return errno == 0 && end == text.c_str() + text.size();
 }
 
-bool ParsePositive(const std::string& text, double* value) {
-  char* end = nullptr;
-  *value = std::strtod(text.c_str(), &end);
-  return !text.empty() && end == text.c_str() + text.size() && std::isfinite(*value) && *value > 0;
-}
-
-}  // namespace
-
-std::string ParseOptions(int argc, const char* const* argv, Options* o) {
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-  const std::size_t count = args.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    std::string flag = args[i];
+base::Expected<Options> ParseOptions(int argc, const char* const* argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string name = argv[i];
     // "--flag=value" is "--flag value"; only where a flag stands, since a
     // value may itself look like one ("--server-arg --workers=1").
     std::optional<std::string> attached;
-    if (const std::size_t equals = flag.find('=');
-        flag.rfind("--", 0) == 0 && equals != std::string::npos) {
-      attached = flag.substr(equals + 1);
-      flag.resize(equals);
+    if (const std::size_t equals = name.find('=');
+        name.rfind("--", 0) == 0 && equals != std::string::npos) {
+      attached = name.substr(equals + 1);
+      name.resize(equals);
     }
-    if (attached && (flag == "--help" || flag == "--no-minimize" || flag == "--validation-only" ||
-                     flag == "--list-checks" || flag == "--insecure")) {
-      return flag + " takes no value";
-    }
-    if (flag == "--help" || flag == "-h") {
-      o->help = true;
+    const Flag* flag = FindFlag(name);
+    if (flag != nullptr && flag->on != nullptr) {
+      if (attached) return UsageError(name + " takes no value", name);
+      o.*flag->on = flag->on_value;
       continue;
     }
-    if (flag == "--no-minimize") {
-      o->minimize = false;
-      continue;
-    }
-    if (flag == "--validation-only") {
-      o->validation_only = true;
-      continue;
-    }
-    if (flag == "--list-checks") {
-      o->list_checks = true;
-      continue;
-    }
-    if (flag == "--insecure") {
-      o->insecure = true;
-      continue;
-    }
-    if (flag.rfind("--", 0) != 0) return "unknown argument '" + flag + "'";
-    if (!attached && i + 1 >= count) return flag + " needs a value";
-    const std::string value = attached ? *attached : args[++i];
-    std::uint64_t number = 0;
-    double real = 0;
-    auto bounded = [&](std::uint64_t low, std::uint64_t high) {
-      return ParseUnsigned(value, &number) && number >= low && number <= high;
-    };
-    if (flag == "--target") {
-      o->target = value;
-    } else if (flag == "--api-key") {
-      o->api_key = value;
-    } else if (flag == "--second-api-key") {
-      o->second_api_key = value;
-    } else if (flag == "--ca-file") {
-      o->ca_file = value;
-    } else if (flag == "--seconds") {
-      if (!ParsePositive(value, &real) || real > 7 * 24 * 3600) {
-        return "--seconds takes a number of seconds above 0, at most a week; got '" + value + "'";
-      }
-      o->seconds = real;
-    } else if (flag == "--requests") {
-      if (!bounded(1, 1000000000))
-        return "--requests takes a count from 1 to 10^9; got '" + value + "'";
-      o->requests = number;
-    } else if (flag == "--seed") {
-      if (!ParseUnsigned(value, &o->seed))
-        return "--seed takes an unsigned integer; got '" + value + "'";
-      o->seed_given = true;
-    } else if (flag == "--index") {
-      if (!ParseUnsigned(value, &number)) return "--index takes a case index; got '" + value + "'";
-      o->index = number;
-    } else if (flag == "--rate") {
-      if (!ParsePositive(value, &real) || real < 0.01 || real > 1e6) {
-        return "--rate takes 0.01 to 10^6 requests per second; got '" + value + "'";
-      }
-      o->rate = real;
-    } else if (flag == "--jobs") {
-      if (!bounded(1, 64)) return "--jobs takes 1 to 64; got '" + value + "'";
-      o->jobs = static_cast<int>(number);
-    } else if (flag == "--json") {
-      o->json_path = value;
-    } else if (flag == "--junit") {
-      o->junit_path = value;
-    } else if (flag == "--findings-dir") {
-      o->findings_dir = value;
-    } else if (flag == "--fixtures") {
-      o->fixtures_dir = value;
-    } else if (flag == "--answer-timeout-ms") {
-      if (!bounded(100, 3600000))
-        return "--answer-timeout-ms takes 100 to 3600000; got '" + value + "'";
-      o->answer_timeout_ms = static_cast<int>(number);
-    } else if (flag == "--close-timeout-ms") {
-      if (!bounded(10, 600000)) return "--close-timeout-ms takes 10 to 600000; got '" + value + "'";
-      o->close_timeout_ms = static_cast<int>(number);
-    } else if (flag == "--batch") {
-      if (!bounded(1, 1000000000)) return "--batch takes a count from 1; got '" + value + "'";
-      o->batch = number;
-    } else if (flag == "--until-found") {
-      for (std::size_t at = 0; at <= value.size();) {
-        const std::size_t comma = std::min(value.find(',', at), value.size());
-        const std::string check = value.substr(at, comma - at);
-        bool known = false;
-        for (const CheckInfo& info : AllChecks()) known = known || check == info.name;
-        if (!known) return "--until-found: no check named '" + check + "' (see --list-checks)";
-        o->until_found.push_back(check);
-        at = comma + 1;
-      }
-    } else if (flag == "--server-arg") {
-      o->server_args.push_back(value);
-    } else {
-      return "unknown option '" + flag + "' (see --help)";
-    }
+    if (name.rfind("--", 0) != 0) return UsageError("unknown argument '" + name + "'", name);
+    if (!attached && i + 1 >= argc) return UsageError(name + " needs a value", name);
+    const std::string value = attached ? *attached : argv[++i];
+    if (flag == nullptr) return UsageError("unknown option '" + name + "' (see --help)", name);
+    if (base::Status set = SetValue(*flag, value, o); !set.ok()) return set.error();
   }
-  if (o->target.empty() && (!o->api_key.empty() || !o->second_api_key.empty())) {
-    return "--api-key and --second-api-key go with --target (the embedded server makes its own)";
-  }
-  if (!o->target.empty() && o->api_key.empty()) return "--target needs --api-key";
-  if (!o->target.empty() && !o->server_args.empty()) {
-    return "--server-arg is for the embedded server, not with --target";
-  }
-  if (!o->ca_file.empty() && o->insecure) {
-    return "--ca-file and --insecure exclude each other (one checks the certificate, the other "
-           "does not)";
-  }
-  if (o->index && !o->seed_given) return "--index needs the --seed it belongs to";
-  if (o->seconds == 0 && o->requests == 0) o->seconds = 60;
-  return "";
+  if (base::Status combined = CheckCombination(o); !combined.ok()) return combined.error();
+  if (o.seconds == 0 && o.requests == 0) o.seconds = kDefaultSeconds;
+  return o;
 }
 
 }  // namespace remote_fuzz

@@ -6,15 +6,21 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
+
 namespace remote_fuzz {
 
+// A campaign limited by nothing else lasts this long.
+inline constexpr double kDefaultSeconds = 60;
+
+// The defaults stated here are the ones the usage text shows.
 struct Options {
   std::string target;  // "" = start the embedded reference server
   std::string api_key;
   std::string second_api_key;
   std::string ca_file;         // https: trust this authority (PEM)
   bool insecure = false;       // https: do not check the server's certificate
-  double seconds = 0;          // 0 and requests 0: 60 s
+  double seconds = 0;          // 0 and requests 0: kDefaultSeconds
   std::uint64_t requests = 0;  // cases to run; 0 = until `seconds`
   std::uint64_t seed = 0;
   bool seed_given = false;
@@ -36,11 +42,13 @@ struct Options {
   std::vector<std::string> server_args;
 };
 
-// Parses the command line; "" on success, else the problem in one
-// sentence naming the option (exit code 2).
-std::string ParseOptions(int argc, const char* const* argv, Options* options);
+// Parses the command line. A problem is a kInvalidArgument error (exit
+// status 2) whose message is one sentence naming the option, and whose
+// `where` is that option.
+base::Expected<Options> ParseOptions(int argc, const char* const* argv);
 
-extern const char kUsage[];
+// The --help text, with the defaults of Options.
+std::string Usage();
 
 }  // namespace remote_fuzz
 

@@ -8,11 +8,19 @@
 namespace remote_fuzz {
 namespace {
 
-// Parses `args` (without the program name); the error, "" on success.
-std::string Parse(std::vector<std::string> args, Options* options) {
+base::Expected<Options> ParseRaw(const std::vector<std::string>& args) {
   std::vector<const char*> argv = {"api_fuzz"};
   for (const std::string& arg : args) argv.push_back(arg.c_str());
-  return ParseOptions(static_cast<int>(argv.size()), argv.data(), options);
+  return ParseOptions(static_cast<int>(argv.size()), argv.data());
+}
+
+// Parses `args` (without the program name) into `options`; the error's
+// message, "" on success.
+std::string Parse(std::vector<std::string> args, Options* options) {
+  base::Expected<Options> parsed = ParseRaw(args);
+  if (!parsed.ok()) return parsed.error().message;
+  *options = std::move(parsed).value();
+  return "";
 }
 
 std::string Error(std::vector<std::string> args) {
@@ -257,7 +265,36 @@ TEST(Usage, MentionsEveryFlag) {
                            "--until-found",
                            "--ca-file",
                            "--insecure"}) {
-    EXPECT_NE(std::string(kUsage).find(flag), std::string::npos) << flag;
+    EXPECT_NE(Usage().find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(Usage, ShowsTheDefaultsOfOptions) {
+  const Options defaults;
+  for (const char* line :
+       {"stop after N seconds (default 60)\n", "parallel connections (default 2)\n",
+        "where reproducers are written (default fuzz-findings)\n",
+        "an answer must come within N ms (default 10000)\n", "must close within N ms (2000)\n",
+        "after every N cases (default 500)\n"}) {
+    EXPECT_NE(Usage().find(line), std::string::npos) << line;
+  }
+  EXPECT_NE(Usage().find("(default " + std::to_string(defaults.jobs) + ")"), std::string::npos);
+  EXPECT_NE(Usage().find("(default " + defaults.findings_dir + ")"), std::string::npos);
+}
+
+TEST(ParseOptions, ErrorsAreUsageErrorsNamingTheirOption) {
+  for (const BadCase& bad : std::vector<BadCase>{{{"--jobs", "0"}, "--jobs"},
+                                                 {{"--seed", "x"}, "--seed"},
+                                                 {{"--insecure=1"}, "--insecure"},
+                                                 {{"--bogus", "1"}, "--bogus"},
+                                                 {{"stray"}, "stray"},
+                                                 {{"--target", "http://h"}, "--api-key"},
+                                                 {{"--index", "3"}, "--index"}}) {
+    const base::Expected<Options> parsed = ParseRaw(bad.args);
+    ASSERT_FALSE(parsed.ok()) << bad.flag;
+    EXPECT_EQ(parsed.error().code, base::ErrorCode::kInvalidArgument) << bad.flag;
+    EXPECT_EQ(parsed.error().where, bad.flag);
+    EXPECT_EQ(parsed.error().exit_status(), 2) << bad.flag;
   }
 }
 

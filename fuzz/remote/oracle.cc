@@ -1,7 +1,6 @@
 #include "fuzz/remote/oracle.h"
 
-#include <cctype>
-
+#include "base/ascii.h"
 #include "reference_server/api/content_type.h"
 #include "reference_server/api/error.h"
 #include "reference_server/api/execute_request.h"
@@ -40,17 +39,12 @@ bool DocumentedRule(const api::ApiError& error) {
   }
 }
 
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // A file name the target may reserve for the program itself ("main.py",
 // "Main.java", "main", "main.wasm"): servers name the source file as they
 // like, so refusing these is the target's own business.
 bool MaybeReserved(const std::vector<api::InputFile>& files) {
   for (const api::InputFile& file : files) {
-    const std::string name = Lower(file.filename);
+    const std::string name = base::AsciiLowered(file.filename);
     if (name == "main" || StartsWith(name, "main.") || name == "a.out") return true;
   }
   return false;
@@ -73,8 +67,8 @@ std::optional<Verdict> ReferenceVerdict(const FuzzCase& fuzz_case, const TargetC
   for (const auto& [name, value] : request.headers) {
     // A second Authorization, or a header the oracle does not model, is
     // not a body the oracle can judge alone.
-    if (EqualsIgnoringCase(name, "Authorization")) return std::nullopt;
-    if (EqualsIgnoringCase(name, "Content-Type")) {
+    if (base::EqualsIgnoreCase(name, "Authorization")) return std::nullopt;
+    if (base::EqualsIgnoreCase(name, "Content-Type")) {
       content_type = value;
       ++content_types;
     }

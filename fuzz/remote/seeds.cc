@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
 #include "conformance/json_text.h"
 #include "conformance/request_builder.h"
 #include "conformance/target.h"
@@ -50,19 +51,19 @@ HttpRequest FromBuilt(const conformance::BuiltRequest& built, const conformance:
   request.key = KeyOfRole(built.key_role);
   for (const auto& [name, value] : built.http.headers) {
     const bool added =
-        EqualsIgnoringCase(name, "Authorization") &&
+        base::EqualsIgnoreCase(name, "Authorization") &&
         (value == "Bearer " + target.primary_key || value == "Bearer " + target.second_key ||
          value == "Bearer " + target.wrong_key);
     if (!added) request.headers.emplace_back(name, value);
     // The fixture's own credential ("bearer KEY", "Basic ..."): Serialize
     // must not add a second one.
-    if (!added && EqualsIgnoringCase(name, "Authorization")) request.key = KeyUse::kNone;
+    if (!added && base::EqualsIgnoreCase(name, "Authorization")) request.key = KeyUse::kNone;
   }
   return request;
 }
 
-std::string LoadFixtures(const std::string& directory, const TargetContext& context,
-                         SeedPool* pool) {
+base::Status LoadFixtures(const std::string& directory, const TargetContext& context,
+                          SeedPool* pool) {
   conformance::Target target;
   target.primary_key = context.primary_key;
   target.second_key = context.second_key.empty() ? context.primary_key : context.second_key;
@@ -75,41 +76,46 @@ std::string LoadFixtures(const std::string& directory, const TargetContext& cont
                                   {"probe_host", "127.0.0.1"},
                                   {"probe_port", "9"}};
   const std::vector<std::string> files = conformance::JsonFilesIn(directory);
-  if (files.empty()) return "no fixtures in " + directory;
+  if (files.empty()) {
+    return base::MakeError(base::ErrorCode::kNotFound, "no fixtures in " + directory, directory);
+  }
   for (const std::string& file : files) {
-    std::string text;
+    const std::string path = directory + "/" + file;
+    const base::Expected<std::string> text = conformance::ReadWholeFile(path);
     rapidjson::Document document;
-    if (!conformance::ReadWholeFile(directory + "/" + file, &text) ||
-        !conformance::ParseJson(text, &document).empty() || !document.IsObject() ||
+    if (!text.ok() || !conformance::ParseJson(*text, &document).ok() || !document.IsObject() ||
         !document.HasMember("cases") || !document["cases"].IsArray()) {
-      return "cannot read fixture file " + directory + "/" + file;
+      return base::MakeError(base::ErrorCode::kInvalidArgument, "cannot read fixture file " + path,
+                             path);
     }
     for (const auto& c : document["cases"].GetArray()) {
       if (!c.HasMember("steps") || !c["steps"].IsArray()) continue;
       for (const auto& step : c["steps"].GetArray()) {
         if (!step.IsObject() || !step.HasMember("request")) continue;
-        conformance::BuiltRequest built;
-        if (!conformance::BuildRequest(step["request"], vars, target, &built).empty()) continue;
-        pool->fixtures.push_back({c["id"].GetString(), FromBuilt(built, target)});
+        const base::Expected<conformance::BuiltRequest> built =
+            conformance::BuildRequest(step["request"], vars, target);
+        if (!built.ok()) continue;
+        pool->fixtures.push_back({c["id"].GetString(), FromBuilt(*built, target)});
       }
     }
   }
-  return "";
+  return base::Ok();
 }
 
+// The file's bytes; "" when it cannot be read (a corpus input that went
+// away is no seed, not a failure).
 std::string ReadFile(const std::string& path) {
-  std::string text;
-  conformance::ReadWholeFile(path, &text);
-  return text;
+  base::Expected<std::string> text = conformance::ReadWholeFile(path);
+  return text.ok() ? std::move(text).value() : "";
 }
 
 }  // namespace
 
-std::string LoadSeeds(const std::string& fixtures_dir, const TargetContext& context,
-                      SeedPool* pool) {
-  if (std::string error = LoadFixtures(fixtures_dir + "/conformance", context, pool);
-      !error.empty()) {
-    return error;
+base::Status LoadSeeds(const std::string& fixtures_dir, const TargetContext& context,
+                       SeedPool* pool) {
+  if (base::Status loaded = LoadFixtures(fixtures_dir + "/conformance", context, pool);
+      !loaded.ok()) {
+    return loaded;
   }
   const std::string corpora = fixtures_dir + "/fuzz/";
   for (const std::string& name : FilesIn(corpora + "request_json_fuzzer/corpus")) {
@@ -130,11 +136,13 @@ std::string LoadSeeds(const std::string& fixtures_dir, const TargetContext& cont
     pool->raw_requests.push_back(std::move(raw));
   }
   if (pool->json_bodies.empty() || pool->raw_requests.empty()) {
-    return "no seed corpora under " + corpora +
-           " (request_json_fuzzer/corpus, "
-           "http_request_fuzzer/corpus)";
+    return base::MakeError(base::ErrorCode::kNotFound,
+                           "no seed corpora under " + corpora +
+                               " (request_json_fuzzer/corpus, "
+                               "http_request_fuzzer/corpus)",
+                           corpora);
   }
-  return "";
+  return base::Ok();
 }
 
 std::string MutateBytes(Rng& rng, std::string bytes, const std::vector<std::string>& tokens) {

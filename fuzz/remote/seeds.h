@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/expected.h"
 #include "fuzz/remote/fuzz_case.h"
 #include "fuzz/remote/rng.h"
 
@@ -25,11 +26,12 @@ struct SeedPool {
 };
 
 // Reads fixtures/conformance/*.json and fixtures/fuzz/*/corpus under
-// `fixtures_dir`. "" on success, else what could not be read. Fixture
-// requests that cannot be built outside a case (they need a job id another
-// step captured) are left out.
-std::string LoadSeeds(const std::string& fixtures_dir, const TargetContext& context,
-                      SeedPool* pool);
+// `fixtures_dir` into `pool`. A directory without fixtures or corpora is
+// kNotFound, a fixture file that is not one kInvalidArgument; each names
+// the directory or file. Fixture requests that cannot be built outside a
+// case (they need a job id another step captured) are left out.
+base::Status LoadSeeds(const std::string& fixtures_dir, const TargetContext& context,
+                       SeedPool* pool);
 
 // One seed, mutated: a fixture request or a corpus input with bytes
 // flipped, inserted, removed, repeated or spliced from another seed.

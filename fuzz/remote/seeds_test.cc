@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "base/ascii.h"
 #include "fuzz/remote/test_support.h"
 
 namespace remote_fuzz {
@@ -47,8 +47,7 @@ TEST(LoadSeeds, FixtureRequestsAreBuiltForTheContext) {
     // The key goes by role (Serialize adds the header the builder added),
     // or is the fixture's own header: one Authorization either way.
     std::string head = Serialize(request, Context());
-    head = head.substr(0, head.find("\r\n\r\n"));
-    for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    head = base::AsciiLowered(head.substr(0, head.find("\r\n\r\n")));
     EXPECT_LE(test::CountOf(head, "\r\nauthorization:"), 1u) << head;
     authorized += test::CountOf(head, "\r\nauthorization:");
     hello += request.body.find("print('hello')") != std::string::npos;
@@ -87,7 +86,8 @@ TEST(LoadSeeds, RunInputsAreSplitIntoQueryAndBody) {
 
 TEST(LoadSeeds, MissingDirectoriesAreNamed) {
   SeedPool pool;
-  const std::string error = LoadSeeds("/nonexistent/fixtures", Context(), &pool);
+  const base::Status missing = LoadSeeds("/nonexistent/fixtures", Context(), &pool);
+  const std::string error = test::ErrorText(missing);
   EXPECT_NE(error.find("/nonexistent/fixtures/conformance"), std::string::npos) << error;
 
   // Fixtures without corpora.
@@ -98,8 +98,14 @@ TEST(LoadSeeds, MissingDirectoriesAreNamed) {
                             .c_str()),
             0);
   SeedPool partial;
-  const std::string corpora = LoadSeeds(dir, Context(), &partial);
+  const base::Status no_corpora = LoadSeeds(dir, Context(), &partial);
+  const std::string corpora = test::ErrorText(no_corpora);
   EXPECT_NE(corpora.find("no seed corpora"), std::string::npos) << corpora;
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, base::ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().where, "/nonexistent/fixtures/conformance");
+  ASSERT_FALSE(no_corpora.ok());
+  EXPECT_EQ(no_corpora.error().code, base::ErrorCode::kNotFound);
 }
 
 TEST(MutateBytes, IsDeterministicForAGivenRng) {

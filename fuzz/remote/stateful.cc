@@ -11,7 +11,7 @@ namespace {
 
 std::string StringMember(const std::string& body, const char* name) {
   rapidjson::Document json;
-  if (!conformance::ParseJson(body, &json).empty() || !json.IsObject()) return "";
+  if (!conformance::ParseJson(body, &json).ok() || !json.IsObject()) return "";
   const auto member = json.FindMember(name);
   if (member == json.MemberEnd() || !member->value.IsString()) return "";
   return std::string(member->value.GetString(), member->value.GetStringLength());
@@ -26,7 +26,7 @@ std::string JsonString(const std::string& text) {
 // that short or numeric ids would find in any list.
 bool ListsJob(const std::string& body, const std::string& job) {
   rapidjson::Document json;
-  if (!conformance::ParseJson(body, &json).empty() || !json.IsObject()) return false;
+  if (!conformance::ParseJson(body, &json).ok() || !json.IsObject()) return false;
   const auto jobs = json.FindMember("jobs");
   if (jobs == json.MemberEnd() || !jobs->value.IsArray()) return false;
   for (const auto& entry : jobs->value.GetArray()) {

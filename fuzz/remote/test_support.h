@@ -109,10 +109,16 @@ inline std::string FixturesDir() {
   return std::string(srcdir != nullptr ? srcdir : ".") + "/execprobe/fixtures";
 }
 
+// The message of a failed operation, "" when it succeeded: tests compare
+// it with the exact sentence a user sees.
+inline std::string ErrorText(const base::Status& status) {
+  return status.ok() ? "" : status.error().message;
+}
+
 // The real seeds, loaded for `context`; a load error fails the test.
 inline SeedPool RealSeeds(const TargetContext& context) {
   SeedPool pool;
-  const std::string error = LoadSeeds(FixturesDir(), context, &pool);
+  const std::string error = ErrorText(LoadSeeds(FixturesDir(), context, &pool));
   EXPECT_EQ(error, "");
   return pool;
 }

@@ -1,6 +1,11 @@
 #include "reference_server/http/api_keys.h"
 
+#include <cerrno>
 #include <fstream>
+#include <utility>
+
+#include "base/ascii.h"
+#include "base/system_error.h"
 
 namespace http {
 
@@ -14,15 +19,6 @@ std::string_view Trim(std::string_view text) {
     text.remove_suffix(1);
   }
   return text;
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 // Zero when equal. Runs over every byte of `presented` whatever `stored`
@@ -40,31 +36,35 @@ unsigned Difference(std::string_view presented, const std::string& stored) {
 
 }  // namespace
 
-std::optional<std::string> ApiKeys::Validate(std::string_view key, const std::string& where) {
-  if (key.empty()) return where + ": an API key must not be empty";
+base::Status ApiKeys::Validate(std::string_view key, const std::string& where) {
+  const auto invalid = [&where](std::string message) {
+    return base::MakeError(base::ErrorCode::kInvalidArgument, std::move(message), where);
+  };
+  if (key.empty()) return invalid("an API key must not be empty");
   if (key.size() > kMaxKeyBytes) {
-    return where + ": an API key must be at most " + std::to_string(kMaxKeyBytes) + " bytes";
+    return invalid("an API key must be at most " + std::to_string(kMaxKeyBytes) + " bytes");
   }
   for (char c : key) {
     if (c <= ' ' || c > '~') {
-      return where + ": an API key may hold only visible ASCII characters (no spaces)";
+      return invalid("an API key may hold only visible ASCII characters (no spaces)");
     }
   }
-  return std::nullopt;
+  return base::Ok();
 }
 
-std::optional<std::string> ApiKeys::Add(std::string_view key, const std::string& where) {
-  if (auto error = Validate(key, where)) return error;
+base::Status ApiKeys::Add(std::string_view key, const std::string& where) {
+  if (base::Status valid = Validate(key, where); !valid.ok()) return valid;
   for (const std::string& known : keys_) {
-    if (known == key) return std::nullopt;  // the same key twice is one key
+    if (known == key) return base::Ok();  // the same key twice is one key
   }
   keys_.emplace_back(key);
-  return std::nullopt;
+  return base::Ok();
 }
 
-std::optional<std::string> ApiKeys::AddFile(const std::string& path) {
+base::Status ApiKeys::AddFile(const std::string& path) {
+  errno = 0;
   std::ifstream in(path);
-  if (!in) return path + ": cannot read the API keys file";
+  if (!in) return base::MakeError(base::CodeForErrno(errno), "cannot read the API keys file", path);
   std::string line;
   int number = 0;
   std::size_t added = 0;
@@ -72,19 +72,22 @@ std::optional<std::string> ApiKeys::AddFile(const std::string& path) {
     ++number;
     const std::string_view key = Trim(line);
     if (key.empty() || key.front() == '#') continue;
-    if (auto error = Add(key, path + ":" + std::to_string(number))) return error;
+    if (base::Status valid = Add(key, path + ":" + std::to_string(number)); !valid.ok()) {
+      return valid;
+    }
     ++added;
   }
-  if (in.bad()) return path + ": read error";
-  if (added == 0) return path + ": no API key in the file";
-  return std::nullopt;
+  if (in.bad()) return base::MakeError(base::CodeForErrno(errno), "read error", path);
+  if (added == 0) {
+    return base::MakeError(base::ErrorCode::kInvalidArgument, "no API key in the file", path);
+  }
+  return base::Ok();
 }
 
 std::optional<std::string> ApiKeys::Authenticate(std::string_view authorization) const {
   constexpr std::string_view kScheme = "bearer";
   if (authorization.size() <= kScheme.size() + 1 ||
-      !EqualsIgnoringCase(authorization.substr(0, kScheme.size()), kScheme) ||
-      authorization[kScheme.size()] != ' ') {
+      !base::StartsWithIgnoreCase(authorization, kScheme) || authorization[kScheme.size()] != ' ') {
     return std::nullopt;
   }
   const std::string_view presented = Trim(authorization.substr(kScheme.size() + 1));

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/expected.h"
+
 namespace http {
 
 // The API keys the server accepts. A key's owner identity ("key-3") names
@@ -14,15 +16,18 @@ namespace http {
 class ApiKeys {
  public:
   // Keys must be 1..256 visible ASCII characters (no space, no control
-  // character): what a Bearer token can carry. An error names the key by
-  // its position, never by its value.
-  static std::optional<std::string> Validate(std::string_view key, const std::string& where);
+  // character): what a Bearer token can carry. An error (kInvalidArgument)
+  // names the key by its position (`where`: "--api-key #2", "FILE:LINE"),
+  // never by its value.
+  static base::Status Validate(std::string_view key, const std::string& where);
 
   // Reads keys from a file, one per line; blank lines and lines starting
-  // with '#' are skipped, and spaces around a key are trimmed. Returns an
-  // error message naming the file and line, or nullopt.
-  std::optional<std::string> AddFile(const std::string& path);
-  std::optional<std::string> Add(std::string_view key, const std::string& where);
+  // with '#' are skipped, and spaces around a key are trimmed. A file that
+  // cannot be read is kNotFound or kPermissionDenied (where: the path), a
+  // directory kInvalidArgument; a bad key or a file without keys is
+  // kInvalidArgument (where: "PATH:LINE" or the path).
+  base::Status AddFile(const std::string& path);
+  base::Status Add(std::string_view key, const std::string& where);
 
   std::size_t size() const { return keys_.size(); }
 

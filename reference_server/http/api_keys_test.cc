@@ -1,6 +1,7 @@
 #include "reference_server/http/api_keys.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -11,8 +12,8 @@ namespace {
 
 TEST(ApiKeysTest, AuthenticatesBearerKeysToStableOwners) {
   ApiKeys keys;
-  ASSERT_EQ(keys.Add("alpha-key", "test"), std::nullopt);
-  ASSERT_EQ(keys.Add("beta-key", "test"), std::nullopt);
+  ASSERT_TRUE(keys.Add("alpha-key", "test").ok());
+  ASSERT_TRUE(keys.Add("beta-key", "test").ok());
   EXPECT_EQ(keys.Authenticate("Bearer alpha-key"), std::optional<std::string>("key-0"));
   EXPECT_EQ(keys.Authenticate("Bearer beta-key"), std::optional<std::string>("key-1"));
   // The scheme is case-insensitive (RFC 9110 section 11.1).
@@ -22,7 +23,7 @@ TEST(ApiKeysTest, AuthenticatesBearerKeysToStableOwners) {
 
 TEST(ApiKeysTest, RefusesEverythingElse) {
   ApiKeys keys;
-  ASSERT_EQ(keys.Add("alpha-key", "test"), std::nullopt);
+  ASSERT_TRUE(keys.Add("alpha-key", "test").ok());
   for (const char* header : {"", "Bearer", "Bearer ", "alpha-key", "Basic alpha-key",
                              "Bearer alpha-ke", "Bearer alpha-key2", "Bearer ALPHA-KEY",
                              "Bearer xalpha-key", "Beareralpha-key", "Token alpha-key"}) {
@@ -31,7 +32,7 @@ TEST(ApiKeysTest, RefusesEverythingElse) {
   // A key that is a prefix or a repetition of a known key does not match
   // (the comparison wraps around the stored key, and lengths are compared).
   ApiKeys short_key;
-  ASSERT_EQ(short_key.Add("ab", "test"), std::nullopt);
+  ASSERT_TRUE(short_key.Add("ab", "test").ok());
   EXPECT_EQ(short_key.Authenticate("Bearer abab"), std::nullopt);
   EXPECT_EQ(short_key.Authenticate("Bearer a"), std::nullopt);
   EXPECT_EQ(short_key.Authenticate("Bearer " + std::string(300, 'a')), std::nullopt);
@@ -39,19 +40,22 @@ TEST(ApiKeysTest, RefusesEverythingElse) {
 
 TEST(ApiKeysTest, ValidatesKeysWithoutEchoingThem) {
   ApiKeys keys;
-  const auto empty = keys.Add("", "--api-key #1");
-  ASSERT_TRUE(empty.has_value());
-  EXPECT_NE(empty->find("--api-key #1"), std::string::npos);
-  const auto spaced = keys.Add("secret value", "--api-key #2");
-  ASSERT_TRUE(spaced.has_value());
-  EXPECT_EQ(spaced->find("secret"), std::string::npos) << *spaced;
-  EXPECT_TRUE(keys.Add(std::string(257, 'k'), "x").has_value());
-  EXPECT_TRUE(keys.Add("tab\tkey", "x").has_value());
-  EXPECT_TRUE(keys.Add("caf\xc3\xa9", "x").has_value());
+  const base::Status empty = keys.Add("", "--api-key #1");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().Describe().find("--api-key #1"), std::string::npos);
+  EXPECT_EQ(empty.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(empty.error().where, "--api-key #1");
+  const base::Status spaced = keys.Add("secret value", "--api-key #2");
+  ASSERT_FALSE(spaced.ok());
+  EXPECT_EQ(spaced.error().Describe().find("secret"), std::string::npos)
+      << spaced.error().Describe();
+  EXPECT_FALSE(keys.Add(std::string(257, 'k'), "x").ok());
+  EXPECT_FALSE(keys.Add("tab\tkey", "x").ok());
+  EXPECT_FALSE(keys.Add("caf\xc3\xa9", "x").ok());
   EXPECT_EQ(keys.size(), 0u);
   // The same key twice is one key.
-  ASSERT_EQ(keys.Add("k1", "x"), std::nullopt);
-  ASSERT_EQ(keys.Add("k1", "x"), std::nullopt);
+  ASSERT_TRUE(keys.Add("k1", "x").ok());
+  ASSERT_TRUE(keys.Add("k1", "x").ok());
   EXPECT_EQ(keys.size(), 1u);
 }
 
@@ -66,7 +70,7 @@ std::string WriteTempFile(const std::string& content) {
 TEST(ApiKeysTest, ReadsAKeysFile) {
   ApiKeys keys;
   const std::string path = WriteTempFile("# team keys\n\n  first-key  \nsecond-key\r\n");
-  ASSERT_EQ(keys.AddFile(path), std::nullopt);
+  ASSERT_TRUE(keys.AddFile(path).ok());
   EXPECT_EQ(keys.size(), 2u);
   EXPECT_EQ(keys.Authenticate("Bearer first-key"), std::optional<std::string>("key-0"));
   EXPECT_EQ(keys.Authenticate("Bearer second-key"), std::optional<std::string>("key-1"));
@@ -75,15 +79,51 @@ TEST(ApiKeysTest, ReadsAKeysFile) {
 TEST(ApiKeysTest, KeysFileErrorsNameTheFileAndLine) {
   ApiKeys keys;
   const std::string bad = WriteTempFile("good\nhas space\n");
-  const auto error = keys.AddFile(bad);
-  ASSERT_TRUE(error.has_value());
-  EXPECT_NE(error->find(bad + ":2"), std::string::npos) << *error;
-  const auto empty = keys.AddFile(WriteTempFile("# nothing\n"));
-  ASSERT_TRUE(empty.has_value());
-  EXPECT_NE(empty->find("no API key"), std::string::npos);
-  const auto missing = keys.AddFile("/nonexistent/keys");
-  ASSERT_TRUE(missing.has_value());
-  EXPECT_NE(missing->find("/nonexistent/keys"), std::string::npos);
+  const base::Status error = keys.AddFile(bad);
+  ASSERT_FALSE(error.ok());
+  EXPECT_NE(error.error().Describe().find(bad + ":2"), std::string::npos)
+      << error.error().Describe();
+  const base::Status empty = keys.AddFile(WriteTempFile("# nothing\n"));
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().Describe().find("no API key"), std::string::npos);
+  const base::Status missing = keys.AddFile("/nonexistent/keys");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().Describe().find("/nonexistent/keys"), std::string::npos);
+}
+
+TEST(ApiKeysTest, KeysFileErrorsSayWhatKind) {
+  ApiKeys keys;
+  const std::string spaced = WriteTempFile("has space\n");
+  const base::Status invalid = keys.AddFile(spaced);
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().code, base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(invalid.error().where, spaced + ":1");
+  const base::Status empty = keys.AddFile(WriteTempFile(""));
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().code, base::ErrorCode::kInvalidArgument);
+  const base::Status missing = keys.AddFile("/nonexistent/keys");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, base::ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().where, "/nonexistent/keys");
+  EXPECT_EQ(missing.error().message, "cannot read the API keys file");
+  const char* dir = std::getenv("TEST_TMPDIR");
+  const base::Status directory = keys.AddFile(dir ? dir : "/tmp");
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.error().code, base::ErrorCode::kInvalidArgument)
+      << directory.error().Describe();
+  EXPECT_EQ(keys.size(), 0u);
+}
+
+// Root reads any file: only another user sees the permission refused.
+TEST(ApiKeysTest, AnUnreadableKeysFileIsPermissionDenied) {
+  if (geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  const std::string path = WriteTempFile("a-key\n");
+  ASSERT_EQ(chmod(path.c_str(), 0), 0);
+  ApiKeys keys;
+  const base::Status refused = keys.AddFile(path);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, base::ErrorCode::kPermissionDenied);
+  EXPECT_EQ(refused.error().where, path);
 }
 
 }  // namespace

@@ -20,13 +20,18 @@ Listener::Listener(net::io_context& io, Router& router, AccessLog& log,
       answers_(answers),
       connections_(connections) {}
 
-std::string Listener::Open(const tcp::endpoint& endpoint) {
+base::Status Listener::Open(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
-  return ec ? ec.message() : "";
+  if (!ec) return base::Ok();
+  const bool refused = ec == boost::system::errc::permission_denied ||
+                       ec == boost::system::errc::operation_not_permitted;
+  return base::MakeError(
+      refused ? base::ErrorCode::kPermissionDenied : base::ErrorCode::kUnavailable, ec.message(),
+      endpoint.address().to_string() + ":" + std::to_string(endpoint.port()));
 }
 
 tcp::endpoint Listener::local_endpoint() const {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "base/expected.h"
 #include "reference_server/http/access_log.h"
 #include "reference_server/http/connections.h"
 #include "reference_server/http/router.h"
@@ -21,8 +22,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Listener(boost::asio::io_context& io, Router& router, AccessLog& log,
            const SessionOptions& options, ByteBudget& answers, Connections& connections);
 
-  // Binds and listens; "" or what went wrong.
-  std::string Open(const boost::asio::ip::tcp::endpoint& endpoint);
+  // Binds and listens. Errors are kPermissionDenied (a privileged port) or
+  // kUnavailable (address in use, not local, ...), named by "ADDRESS:PORT".
+  base::Status Open(const boost::asio::ip::tcp::endpoint& endpoint);
   boost::asio::ip::tcp::endpoint local_endpoint() const;
 
   void Start();

@@ -48,8 +48,8 @@ std::string Header(const Answer& answer, const std::string& name) {
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest() : registry_(LoadRegistry()) {
-    EXPECT_EQ(keys_.Add(kKey, "test"), std::nullopt);
-    EXPECT_EQ(keys_.Add(kOther, "test"), std::nullopt);
+    EXPECT_TRUE(keys_.Add(kKey, "test").ok());
+    EXPECT_TRUE(keys_.Add(kOther, "test").ok());
     jobs::StoreOptions store_options;
     store_options.workers = 1;
     store_options.max_pending = 1;

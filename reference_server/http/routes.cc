@@ -1,6 +1,6 @@
 #include "reference_server/http/routes.h"
 
-#include <cctype>
+#include "base/ascii.h"
 
 namespace http {
 
@@ -60,12 +60,7 @@ bool MethodAllowed(Endpoint endpoint, std::string_view method) {
 std::string OriginForm(std::string_view target) {
   std::size_t scheme_end = 0;
   for (std::string_view scheme : {"http://", "https://"}) {
-    if (target.size() < scheme.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < scheme.size(); ++i) {
-      same = same && std::tolower(static_cast<unsigned char>(target[i])) == scheme[i];
-    }
-    if (same) scheme_end = scheme.size();
+    if (base::StartsWithIgnoreCase(target, scheme)) scheme_end = scheme.size();
   }
   if (scheme_end == 0) return std::string(target);
   const std::size_t rest = target.find_first_of("/?", scheme_end);

@@ -24,15 +24,19 @@ Server::Server(ServerOptions options, Router& router, jobs::JobStore& store, Acc
 
 Server::~Server() = default;
 
-std::string Server::Listen() {
+base::Status Server::Listen() {
   boost::system::error_code ec;
   const net::ip::address address = net::ip::make_address(options_.host, ec);
-  if (ec) return options_.host + ": not an IP address (" + ec.message() + ")";
-  const std::string error = listener_->Open({address, options_.port});
-  if (!error.empty()) {
-    return options_.host + ":" + std::to_string(options_.port) + ": " + error;
+  if (ec) {
+    return base::MakeError(base::ErrorCode::kInvalidArgument,
+                           "not an IP address (" + ec.message() + ")", options_.host);
   }
-  return "";
+  base::Status opened = listener_->Open({address, options_.port});
+  if (opened.ok()) return opened;
+  // Named as the options spell the address, not as it prints once parsed.
+  base::Error error = std::move(opened).error();
+  error.where = options_.host + ":" + std::to_string(options_.port);
+  return error;
 }
 
 std::string Server::url() const {

@@ -10,26 +10,16 @@
 #include <mutex>
 #include <string>
 
+#include "base/expected.h"
 #include "reference_server/http/access_log.h"
 #include "reference_server/http/connections.h"
 #include "reference_server/http/listener.h"
+#include "reference_server/http/options.h"
 #include "reference_server/http/router.h"
 #include "reference_server/http/session.h"
 #include "reference_server/jobs/job_store.h"
 
 namespace http {
-
-struct ServerOptions {
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0: any free port
-  int io_threads = 2;
-  std::size_t max_connections = 512;
-  SessionOptions session;
-  // At shutdown, how long running jobs may go on before they are cancelled.
-  std::chrono::milliseconds drain = std::chrono::seconds(10);
-  // Answers being written at once, in bytes (see ByteBudget).
-  std::size_t max_answer_bytes_in_flight = 256 * 1024 * 1024;
-};
 
 // The HTTP server: a listener and its sessions on a pool of I/O threads.
 // Shutdown (SIGTERM, SIGINT or RequestStop) is graceful: stop accepting,
@@ -40,9 +30,10 @@ class Server {
   Server(ServerOptions options, Router& router, jobs::JobStore& store, AccessLog& log);
   ~Server();
 
-  // Binds and listens: "" or what went wrong ("127.0.0.1:80: Permission
-  // denied").
-  std::string Listen();
+  // Binds and listens. A host that is no IP address is kInvalidArgument
+  // (where: the host); failing to bind is Listener::Open's error, named by
+  // "HOST:PORT" as the options spell it ("127.0.0.1:80: Permission denied").
+  base::Status Listen();
   // "http://127.0.0.1:8080" with the real port ("[::1]" for IPv6).
   std::string url() const;
 

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <cerrno>
 
+#include "base/ascii.h"
 #include "reference_server/api/error.h"
 #include "reference_server/http/routes.h"
 
@@ -20,8 +21,6 @@ using api::MakeError;
 namespace {
 
 constexpr auto kLingerTime = std::chrono::seconds(2);
-
-bool IEquals(beast::string_view a, beast::string_view b) { return beast::iequals(a, b); }
 
 std::string RemoteOf(const net::ip::tcp::socket& socket) {
   beast::error_code ec;
@@ -139,7 +138,8 @@ void Session::OnHeader(beast::error_code ec) {
   }
   if (parser_->is_done()) return Dispatch();
   // HTTP/1.0 clients cannot expect 100 Continue (RFC 9110 section 10.1.1).
-  if (header.version() == 11 && IEquals(header[bhttp::field::expect], "100-continue")) {
+  if (header.version() == 11 &&
+      base::EqualsIgnoreCase(header[bhttp::field::expect], "100-continue")) {
     continue_ = bhttp::response<bhttp::empty_body>(bhttp::status::continue_, 11);
     stream_.expires_after(options_.write_timeout);
     return bhttp::async_write(stream_, continue_,

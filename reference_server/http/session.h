@@ -17,21 +17,10 @@
 #include "reference_server/http/access_log.h"
 #include "reference_server/http/byte_budget.h"
 #include "reference_server/http/framing.h"
+#include "reference_server/http/options.h"
 #include "reference_server/http/router.h"
 
 namespace http {
-
-struct SessionOptions {
-  std::size_t max_header_bytes = 16 * 1024;
-  // 10 MiB of input files as base64 (13.4 MiB), 1 MiB of code that JSON
-  // escaping can inflate up to sixfold, and the env: about 20 MiB.
-  std::uint64_t max_body_bytes = 20 * 1024 * 1024;
-  // To receive a whole request once its first byte came, and to wait for
-  // the next request on a kept-alive connection.
-  std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
-  std::chrono::milliseconds idle_timeout = std::chrono::seconds(30);
-  std::chrono::milliseconds write_timeout = std::chrono::seconds(30);
-};
 
 // One HTTP/1.1 connection: reads requests one after the other (keep-alive),
 // screens each on its header (so a refused request's body is never read),

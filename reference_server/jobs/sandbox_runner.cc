@@ -1,17 +1,21 @@
 #include "reference_server/jobs/sandbox_runner.h"
 
-#include <stdexcept>
-
+#include "reference_server/api/error.h"
 #include "reference_server/languages/executor.h"
 
 namespace jobs {
 
 RunOutcome SandboxRunner::Run(const JobSpec& spec, const std::string& job_id, int cancel_fd) {
   const languages::Language* language = registry_.Find(spec.language);
-  // The server resolved the language before queueing the job.
-  if (language == nullptr) throw std::logic_error("unknown language " + spec.language);
-  languages::RunEnding ending;
   RunOutcome outcome;
+  if (language == nullptr) {
+    // The server resolves the language before queueing the job: a bug.
+    const std::string why = "unknown language " + spec.language;
+    outcome.result = ResultWithoutRun(spec, job_id, "Server error: " + why);
+    outcome.result.refused = api::MakeError(api::ErrorCode::kInternal, "language", why);
+    return outcome;
+  }
+  languages::RunEnding ending;
   outcome.result =
       languages::Execute(*language, spec.request, sandbox_, base_limits_, cancel_fd, &ending);
   outcome.result.job_id = job_id;

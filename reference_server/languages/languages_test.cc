@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "reference_server/languages/executor.h"
 #include "reference_server/languages/registry.h"
@@ -38,7 +39,9 @@ class SandboxEnvironment : public testing::Environment {
     sandbox::Policy policy;  // a uid range apart from other test programs'
     policy.first_host_uid = 1300000 + static_cast<std::uint32_t>(getpid() % 10000) * 100;
     policy.host_uid_count = 100;
-    shared_sandbox = new sandbox::Sandbox(policy);
+    auto created = sandbox::Sandbox::Create(policy);
+    ASSERT_TRUE(created.ok()) << created.error().Describe();
+    shared_sandbox = std::move(created).value().release();
   }
   void TearDown() override { delete shared_sandbox; }
 };

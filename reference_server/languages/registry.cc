@@ -1,11 +1,14 @@
 #include "reference_server/languages/registry.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "base/ascii.h"
+#include "base/system_error.h"
 #include "reference_server/api/json_reader.h"
 #include "reference_server/api/request_fields.h"
 
@@ -15,13 +18,7 @@ namespace {
 using api::ErrorCode;
 using api::MakeError;
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using base::AsciiLowered;
 
 api::Result<std::vector<std::string>> StringList(const rapidjson::Value& entry, const char* key,
                                                  const std::string& path, bool required_nonempty) {
@@ -60,7 +57,7 @@ api::Result<Language> ParseLanguage(const rapidjson::Value& entry, const std::st
   Language language;
   auto name = String(entry, "name", path, true);
   if (!name) return name.error();
-  language.name = Lower(name.value());
+  language.name = AsciiLowered(name.value());
   auto source = String(entry, "source", path, true);
   if (!source) return source.error();
   language.source = source.value();
@@ -81,7 +78,7 @@ api::Result<Language> ParseLanguage(const rapidjson::Value& entry, const std::st
     if (!list) return list.error();
     *field.into = std::move(list).value();
   }
-  for (std::string& alias : language.aliases) alias = Lower(alias);
+  for (std::string& alias : language.aliases) alias = AsciiLowered(alias);
   for (std::size_t i = 0; i < language.binds.size(); ++i) {
     const std::string& bind = language.binds[i];
     if (!bind.starts_with("/") || bind.find("/..") != std::string::npos || bind == "/") {
@@ -152,7 +149,7 @@ void Registry::Probe(const std::function<bool(const std::string&)>& exists) {
 }
 
 const Language* Registry::Find(std::string_view name) const {
-  const std::string wanted = Lower(name);
+  const std::string wanted = AsciiLowered(name);
   for (const Language& language : languages_) {
     if (language.name == wanted || std::find(language.aliases.begin(), language.aliases.end(),
                                              wanted) != language.aliases.end()) {
@@ -201,13 +198,21 @@ std::string DefaultRegistryFile(const char* argv0) {
   return "reference_server/languages/languages.json";
 }
 
-bool ReadWholeFile(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  return !in.bad();
+base::Expected<std::string> ReadWholeFile(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int error = fd < 0 ? errno : 0;
+  std::string text;
+  char buffer[65536];
+  for (ssize_t n = 0; error == 0 && (n = read(fd, buffer, sizeof buffer)) != 0;) {
+    if (n > 0) {
+      text.append(buffer, static_cast<std::size_t>(n));
+    } else if (errno != EINTR) {
+      error = errno;
+    }
+  }
+  if (fd >= 0) close(fd);
+  if (error == 0) return text;
+  return base::ErrnoError(error, path);
 }
 
 }  // namespace languages

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/expected.h"
 #include "reference_server/api/result.h"
 
 namespace languages {
@@ -66,8 +67,9 @@ bool PathExists(const std::string& path);
 // one in the source tree (relative to the working directory).
 std::string DefaultRegistryFile(const char* argv0);
 
-// The whole file into `out`; false when it cannot be read.
-bool ReadWholeFile(const std::string& path, std::string& out);
+// The whole file, or why it cannot be read (the code from errno: kNotFound,
+// kPermissionDenied, ...; `where` is the path).
+base::Expected<std::string> ReadWholeFile(const std::string& path);
 
 }  // namespace languages
 

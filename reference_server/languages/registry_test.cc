@@ -133,5 +133,17 @@ TEST(RegistryTest, MalformedDataNamesTheEntryAndField) {
   }
 }
 
+TEST(RegistryTest, ReadsAWholeFileOrSaysWhyNot) {
+  const base::Expected<std::string> text =
+      ReadWholeFile("reference_server/languages/languages.json");
+  ASSERT_TRUE(text.ok()) << text.error().Describe();
+  EXPECT_EQ(text.value(), ReadRegistryFile());
+
+  const base::Expected<std::string> missing = ReadWholeFile("/nonexistent/languages.json");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, base::ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().Describe(), "/nonexistent/languages.json: No such file or directory");
+}
+
 }  // namespace
 }  // namespace languages

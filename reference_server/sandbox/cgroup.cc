@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reference_server/sandbox/cgroup_files.h"
@@ -62,11 +63,12 @@ void RemoveStaleCgroups() {
 
 CgroupHost::CgroupHost() : version_(HostVersion()) {
   RemoveStaleCgroups();
-  std::string why;
-  parents_ = version_->MakeServerDirs(getpid(), why);
+  const ServerDirs server = version_->MakeServerDirs(getpid());
+  parents_ = server.dirs;
   report_ = "cgroup v" + std::to_string(version()) + ": memory " +
             (memory() ? "enforced" : "unavailable") + ", pids " +
-            (pids() ? "enforced" : "unavailable") + (why.empty() ? "" : " (" + why + ")");
+            (pids() ? "enforced" : "unavailable") +
+            (server.controllers.ok() ? "" : " (" + server.controllers.error().Describe() + ")");
 }
 
 CgroupHost::~CgroupHost() {
@@ -74,24 +76,30 @@ CgroupHost::~CgroupHost() {
   if (!parents_.pids.empty() && parents_.pids != parents_.memory) rmdir(parents_.pids.c_str());
 }
 
-RunCgroup::RunCgroup(const CgroupHost& host, const std::string& name, std::size_t memory_bytes,
-                     int max_processes)
-    : host_(host),
-      dirs_(host.layout().MakeRun(host.parents(), name, memory_bytes, max_processes, error_)) {}
-
-RunCgroup::~RunCgroup() {
-  if (!dirs_.memory.empty()) KillAndRemove(dirs_.memory);
-  if (!dirs_.pids.empty() && dirs_.pids != dirs_.memory) KillAndRemove(dirs_.pids);
+base::Expected<std::unique_ptr<RunCgroup>> RunCgroup::Create(const CgroupHost& host,
+                                                             const std::string& name,
+                                                             std::size_t memory_bytes,
+                                                             int max_processes) {
+  base::Expected<CgroupDirs> dirs =
+      host.layout().MakeRun(host.parents(), name, memory_bytes, max_processes);
+  if (!dirs.ok()) return std::move(dirs).error();
+  return std::unique_ptr<RunCgroup>(new RunCgroup(host, std::move(dirs).value()));
 }
 
-bool RunCgroup::AddProcess(pid_t pid) {
+RunCgroup::~RunCgroup() { RemoveRunDirectories(dirs_); }
+
+base::Status RunCgroup::AddProcess(pid_t pid) {
   const std::string value = std::to_string(pid);
-  bool ok = true;
-  if (!dirs_.memory.empty()) ok = WriteCgroupFile(dirs_.memory + "/cgroup.procs", value) && ok;
-  if (!dirs_.pids.empty() && dirs_.pids != dirs_.memory) {
-    ok = WriteCgroupFile(dirs_.pids + "/cgroup.procs", value) && ok;
+  std::string failed;
+  if (!dirs_.memory.empty() && !WriteCgroupFile(dirs_.memory + "/cgroup.procs", value)) {
+    failed = dirs_.memory;
   }
-  return ok;
+  if (!dirs_.pids.empty() && dirs_.pids != dirs_.memory &&
+      !WriteCgroupFile(dirs_.pids + "/cgroup.procs", value)) {
+    failed = dirs_.pids;
+  }
+  if (failed.empty()) return base::Ok();
+  return base::MakeError(base::ErrorCode::kInternal, "joining the cgroup failed", failed);
 }
 
 bool RunCgroup::OomKilled() const {

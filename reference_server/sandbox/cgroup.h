@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 
+#include "base/expected.h"
 #include "reference_server/sandbox/cgroup_version.h"
 
 namespace sandbox {
@@ -48,21 +50,25 @@ void RemoveStaleCgroups();
 // (its processes are gone by then: the run's pid namespace is dead).
 class RunCgroup {
  public:
-  RunCgroup(const CgroupHost& host, const std::string& name, std::size_t memory_bytes,
-            int max_processes);
+  // Makes the directories `name` with the limits, or says why they cannot
+  // be made (nothing is left behind then).
+  static base::Expected<std::unique_ptr<RunCgroup>> Create(const CgroupHost& host,
+                                                           const std::string& name,
+                                                           std::size_t memory_bytes,
+                                                           int max_processes);
   ~RunCgroup();
   RunCgroup(const RunCgroup&) = delete;
   RunCgroup& operator=(const RunCgroup&) = delete;
 
-  const std::string& error() const { return error_; }
-  bool AddProcess(pid_t pid);
+  base::Status AddProcess(pid_t pid);
   // True when the kernel killed a process of the run for memory.
   bool OomKilled() const;
 
  private:
+  RunCgroup(const CgroupHost& host, CgroupDirs dirs) : host_(host), dirs_(std::move(dirs)) {}
+
   const CgroupHost& host_;
   CgroupDirs dirs_;
-  std::string error_;
 };
 
 }  // namespace sandbox

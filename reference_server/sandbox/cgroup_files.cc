@@ -3,13 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 #include <thread>
+
+#include "base/system_error.h"
 
 namespace sandbox {
 
@@ -19,6 +20,12 @@ bool WriteCgroupFile(const std::string& path, const std::string& value) {
   const bool ok = write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
   close(fd);
   return ok;
+}
+
+base::Status WriteLimit(const std::string& dir, const char* file, const std::string& value) {
+  if (WriteCgroupFile(dir + "/" + file, value)) return base::Ok();
+  return base::MakeError(base::ErrorCode::kInternal, std::string("setting ") + file + " failed",
+                         dir);
 }
 
 std::string ReadCgroupFile(const std::string& path) {
@@ -35,19 +42,15 @@ std::string ReadCgroupFile(const std::string& path) {
 
 bool CgroupFileExists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
-std::string MakeServerDirectory(const std::string& base, int pid, std::string& why) {
+base::Expected<std::string> MakeServerDirectory(const std::string& base, int pid) {
   const std::string dir = base + "/execprobe-" + std::to_string(pid);
-  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    why = dir + ": " + strerror(errno);
-    return "";
-  }
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return base::ErrnoError(errno, dir);
   return dir;
 }
 
-bool MakeRunDirectory(const std::string& dir, std::string& error) {
-  if (mkdir(dir.c_str(), 0755) == 0) return true;
-  error = dir + ": " + strerror(errno);
-  return false;
+base::Status MakeRunDirectory(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0755) != 0) return base::ErrnoError(errno, dir);
+  return base::Ok();
 }
 
 void KillAndRemove(const std::string& dir) {
@@ -58,6 +61,11 @@ void KillAndRemove(const std::string& dir) {
     if (rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the kernel reaps the killed
   }
+}
+
+void RemoveRunDirectories(const CgroupDirs& dirs) {
+  if (!dirs.memory.empty()) KillAndRemove(dirs.memory);
+  if (!dirs.pids.empty() && dirs.pids != dirs.memory) KillAndRemove(dirs.pids);
 }
 
 }  // namespace sandbox

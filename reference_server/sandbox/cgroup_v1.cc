@@ -1,6 +1,8 @@
 // cgroup v1: a hierarchy per controller (root/memory, root/pids), so a run
 // has a directory in each.
 
+#include <utility>
+
 #include "reference_server/sandbox/cgroup_files.h"
 #include "reference_server/sandbox/cgroup_parse.h"
 #include "reference_server/sandbox/cgroup_version.h"
@@ -8,11 +10,13 @@
 namespace sandbox {
 namespace {
 
-// A run's directory in one hierarchy: `made` is set once it exists.
-bool MakeHierarchyDir(const std::string& dir, std::string& made, std::string& error) {
-  if (!MakeRunDirectory(dir, error)) return false;
+// A run's directory in one hierarchy, with `limit` written to `file`:
+// `made` is set once the directory exists, so that a failure removes it.
+base::Status MakeHierarchyDir(const std::string& dir, const char* file, const std::string& limit,
+                              std::string& made) {
+  if (base::Status status = MakeRunDirectory(dir); !status.ok()) return status;
   made = dir;
-  return true;
+  return WriteLimit(dir, file, limit);
 }
 
 class CgroupV1 final : public CgroupVersion {
@@ -22,20 +26,29 @@ class CgroupV1 final : public CgroupVersion {
 
   int number() const override { return 1; }
 
-  CgroupDirs MakeServerDirs(int pid, std::string& why) const override {
-    CgroupDirs dirs;
+  ServerDirs MakeServerDirs(int pid) const override {
+    ServerDirs server;
     for (const char* controller : {"memory", "pids"}) {
       const std::string hierarchy = root_ + "/" + controller;
       // A mounted hierarchy's root always has cgroup.procs.
       if (!CgroupFileExists(hierarchy + "/cgroup.procs")) {
-        if (why.empty()) why = "no v1 " + std::string(controller) + " hierarchy at " + hierarchy;
+        if (server.controllers.ok()) {
+          server.controllers =
+              base::MakeError(base::ErrorCode::kFailedPrecondition,
+                              "no v1 " + std::string(controller) + " hierarchy at " + hierarchy);
+        }
         continue;
       }
-      const std::string base = JoinCgroupPath(hierarchy, OwnCgroupPath(own_, controller));
-      (std::string(controller) == "memory" ? dirs.memory : dirs.pids) =
-          MakeServerDirectory(base, pid, why);
+      const std::string parent = JoinCgroupPath(hierarchy, OwnCgroupPath(own_, controller));
+      const base::Expected<std::string> made = MakeServerDirectory(parent, pid);
+      if (made.ok()) {
+        (std::string(controller) == "memory" ? server.dirs.memory : server.dirs.pids) =
+            made.value();
+      } else {
+        server.controllers = made.error();
+      }
     }
-    return dirs;
+    return server;
   }
 
   std::vector<std::string> ServerBases() const override {
@@ -49,22 +62,26 @@ class CgroupV1 final : public CgroupVersion {
     return bases;
   }
 
-  CgroupDirs MakeRun(const CgroupDirs& server, const std::string& name, std::size_t memory_bytes,
-                     int max_processes, std::string& error) const override {
+  base::Expected<CgroupDirs> MakeRun(const CgroupDirs& server, const std::string& name,
+                                     std::size_t memory_bytes, int max_processes) const override {
     CgroupDirs run;
-    if (!server.memory.empty() && MakeHierarchyDir(server.memory + "/" + name, run.memory, error)) {
-      const std::string bytes = std::to_string(memory_bytes);
-      if (!WriteCgroupFile(run.memory + "/memory.limit_in_bytes", bytes)) {
-        error = "setting the memory limit in " + run.memory + " failed";
-      }
+    const std::string bytes = std::to_string(memory_bytes);
+    base::Status status;
+    if (!server.memory.empty()) {
+      status =
+          MakeHierarchyDir(server.memory + "/" + name, "memory.limit_in_bytes", bytes, run.memory);
       // With swap accounting, memory + swap gets the same bound: no swap.
-      if (CgroupFileExists(server.memory + "/memory.memsw.limit_in_bytes")) {
+      if (status.ok() && CgroupFileExists(server.memory + "/memory.memsw.limit_in_bytes")) {
         WriteCgroupFile(run.memory + "/memory.memsw.limit_in_bytes", bytes);
       }
     }
-    if (!server.pids.empty() && MakeHierarchyDir(server.pids + "/" + name, run.pids, error) &&
-        !WriteCgroupFile(run.pids + "/pids.max", std::to_string(max_processes))) {
-      error = "setting pids.max in " + run.pids + " failed";
+    if (status.ok() && !server.pids.empty()) {
+      status = MakeHierarchyDir(server.pids + "/" + name, "pids.max", std::to_string(max_processes),
+                                run.pids);
+    }
+    if (!status.ok()) {
+      RemoveRunDirectories(run);
+      return std::move(status).error();
     }
     return run;
   }

@@ -2,6 +2,8 @@
 // controllers, enabled for runs in this server's cgroup.subtree_control.
 #include <unistd.h>
 
+#include <utility>
+
 #include "reference_server/sandbox/cgroup_files.h"
 #include "reference_server/sandbox/cgroup_parse.h"
 #include "reference_server/sandbox/cgroup_version.h"
@@ -16,39 +18,40 @@ class CgroupV2 final : public CgroupVersion {
 
   int number() const override { return 2; }
 
-  CgroupDirs MakeServerDirs(int pid, std::string& why) const override {
-    const std::string dir = MakeServerDirectory(ServerBases().front(), pid, why);
-    if (dir.empty()) return {};
+  ServerDirs MakeServerDirs(int pid) const override {
+    const base::Expected<std::string> made = MakeServerDirectory(ServerBases().front(), pid);
+    if (!made.ok()) return {{}, made.error()};
+    const std::string& dir = made.value();
     if (!WriteCgroupFile(dir + "/cgroup.subtree_control", "+memory +pids")) {
-      why = "cannot enable memory and pids controllers under " + dir;
       rmdir(dir.c_str());
-      return {};
+      return {{},
+              base::MakeError(base::ErrorCode::kFailedPrecondition,
+                              "cannot enable memory and pids controllers under " + dir)};
     }
-    return {dir, dir};
+    return {{dir, dir}, base::Ok()};
   }
 
   std::vector<std::string> ServerBases() const override {
     return {JoinCgroupPath(root_, OwnCgroupPath(own_, ""))};
   }
 
-  CgroupDirs MakeRun(const CgroupDirs& server, const std::string& name, std::size_t memory_bytes,
-                     int max_processes, std::string& error) const override {
-    if (server.memory.empty()) return {};
+  base::Expected<CgroupDirs> MakeRun(const CgroupDirs& server, const std::string& name,
+                                     std::size_t memory_bytes, int max_processes) const override {
+    if (server.memory.empty()) return CgroupDirs{};
     const std::string dir = server.memory + "/" + name;
-    if (!MakeRunDirectory(dir, error)) return {};
-    if (!WriteCgroupFile(dir + "/memory.max", std::to_string(memory_bytes))) {
-      error = "setting the memory limit in " + dir + " failed";
-    }
+    if (base::Status made = MakeRunDirectory(dir); !made.ok()) return std::move(made).error();
+    base::Status status = WriteLimit(dir, "memory.max", std::to_string(memory_bytes));
     // Only where swap is accounted (as v1's memsw): a host without it has
     // no memory.swap.max, and writing one would fail every run.
-    if (CgroupFileExists(server.memory + "/memory.swap.max") &&
-        !WriteCgroupFile(dir + "/memory.swap.max", "0")) {
-      error = "setting memory.swap.max in " + dir + " failed";
+    if (status.ok() && CgroupFileExists(server.memory + "/memory.swap.max")) {
+      status = WriteLimit(dir, "memory.swap.max", "0");
     }
-    if (!WriteCgroupFile(dir + "/pids.max", std::to_string(max_processes))) {
-      error = "setting pids.max in " + dir + " failed";
+    if (status.ok()) status = WriteLimit(dir, "pids.max", std::to_string(max_processes));
+    if (!status.ok()) {
+      KillAndRemove(dir);
+      return std::move(status).error();
     }
-    return {dir, dir};
+    return CgroupDirs{dir, dir};
   }
 
   const char* OomEventsFile() const override { return "memory.events"; }

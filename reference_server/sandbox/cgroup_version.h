@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
+
 // What differs between cgroup v1 (a hierarchy per controller) and v2 (one
 // unified hierarchy), behind one interface. Each works on the tree it is
 // given: /sys/fs/cgroup on a host, a fake tree of plain files in tests.
@@ -17,21 +19,30 @@ struct CgroupDirs {
   std::string memory, pids;
 };
 
+// This server's directories, and whether both controllers got one: a
+// controller unavailable is no failure (runs fall back on rlimits), but
+// `controllers` says why, for the start-up report (kFailedPrecondition: the
+// host lacks it; an errno's code when its directory cannot be made).
+struct ServerDirs {
+  CgroupDirs dirs;
+  base::Status controllers;
+};
+
 class CgroupVersion {
  public:
   virtual ~CgroupVersion() = default;
 
   virtual int number() const = 0;
   // Creates this server's directories (`<own cgroup>/execprobe-<pid>`)
-  // under which its runs go; `why` says what is missing otherwise.
-  virtual CgroupDirs MakeServerDirs(int pid, std::string& why) const = 0;
+  // under which its runs go.
+  virtual ServerDirs MakeServerDirs(int pid) const = 0;
   // Where the directories of servers (dead ones included) are.
   virtual std::vector<std::string> ServerBases() const = 0;
   // Creates a run's directories `name` under `server` with its limits:
-  // memory (and swap, where swap is accounted: none) and processes.
-  virtual CgroupDirs MakeRun(const CgroupDirs& server, const std::string& name,
-                             std::size_t memory_bytes, int max_processes,
-                             std::string& error) const = 0;
+  // memory (and swap, where swap is accounted: none) and processes. On
+  // failure, what it made is removed again.
+  virtual base::Expected<CgroupDirs> MakeRun(const CgroupDirs& server, const std::string& name,
+                                             std::size_t memory_bytes, int max_processes) const = 0;
   // The memory directory's file whose "oom_kill N" counts OOM kills.
   virtual const char* OomEventsFile() const = 0;
 };

@@ -44,18 +44,18 @@ TEST(CgroupV2Test, ServerAndRunDirectoriesWithTheirLimits) {
   EXPECT_EQ(v2->number(), 2);
   EXPECT_EQ(v2->ServerBases(), std::vector<std::string>{root + "/service.slice"});
 
-  std::string why;
-  const CgroupDirs server = v2->MakeServerDirs(4242, why);
-  EXPECT_EQ(why, "");
+  const ServerDirs made_server = v2->MakeServerDirs(4242);
+  EXPECT_TRUE(made_server.controllers.ok());
+  const CgroupDirs& server = made_server.dirs;
   const std::string dir = root + "/service.slice/execprobe-4242";
   EXPECT_EQ(server.memory, dir);
   EXPECT_EQ(server.pids, dir);
   EXPECT_EQ(Read(dir + "/cgroup.subtree_control"), "+memory +pids");
 
   // No swap accounting on this host: no memory.swap.max to write, no error.
-  std::string error;
-  const CgroupDirs run = v2->MakeRun(server, "run-0", 512 << 20, 64, error);
-  EXPECT_EQ(error, "");
+  const auto made = v2->MakeRun(server, "run-0", 512 << 20, 64);
+  ASSERT_TRUE(made.ok()) << made.error().Describe();
+  const CgroupDirs& run = made.value();
   EXPECT_EQ(run.memory, dir + "/run-0");
   EXPECT_EQ(run.pids, dir + "/run-0");
   EXPECT_EQ(Read(run.memory + "/memory.max"), "536870912");
@@ -65,22 +65,23 @@ TEST(CgroupV2Test, ServerAndRunDirectoriesWithTheirLimits) {
 
   // With swap accounting, runs get no swap.
   Touch(dir + "/memory.swap.max");
-  const CgroupDirs swapless = v2->MakeRun(server, "run-1", 1 << 20, 8, error);
-  EXPECT_EQ(error, "");
-  EXPECT_EQ(Read(swapless.memory + "/memory.swap.max"), "0");
+  const auto swapless = v2->MakeRun(server, "run-1", 1 << 20, 8);
+  ASSERT_TRUE(swapless.ok()) << swapless.error().Describe();
+  EXPECT_EQ(Read(swapless.value().memory + "/memory.swap.max"), "0");
   EXPECT_STREQ(v2->OomEventsFile(), "memory.events");
 
   // A run whose directory exists already is an error naming it.
-  v2->MakeRun(server, "run-1", 1 << 20, 8, error);
-  EXPECT_EQ(error, dir + "/run-1: File exists");
+  const auto exists = v2->MakeRun(server, "run-1", 1 << 20, 8);
+  ASSERT_FALSE(exists.ok());
+  EXPECT_EQ(exists.error().Describe(), dir + "/run-1: File exists");
+  EXPECT_EQ(exists.error().where, dir + "/run-1");
 }
 
 TEST(CgroupV2Test, RootCgroupIsTheHierarchyItself) {
   const std::string root = FreshTree("v2-root");
   const auto v2 = MakeCgroupV2(root, "0::/\n");
   EXPECT_EQ(v2->ServerBases(), std::vector<std::string>{root});
-  std::string why;
-  EXPECT_EQ(v2->MakeServerDirs(7, why).memory, root + "/execprobe-7");
+  EXPECT_EQ(v2->MakeServerDirs(7).dirs.memory, root + "/execprobe-7");
 }
 
 TEST(CgroupV1Test, AHierarchyPerControllerAndTheSameLimits) {
@@ -94,15 +95,15 @@ TEST(CgroupV1Test, AHierarchyPerControllerAndTheSameLimits) {
   EXPECT_EQ(v1->number(), 1);
   EXPECT_EQ(v1->ServerBases(),
             (std::vector<std::string>{root + "/memory/user.slice", root + "/pids/user.slice"}));
-  std::string why;
-  const CgroupDirs server = v1->MakeServerDirs(99, why);
-  EXPECT_EQ(why, "");
+  const ServerDirs made_server = v1->MakeServerDirs(99);
+  EXPECT_TRUE(made_server.controllers.ok());
+  const CgroupDirs& server = made_server.dirs;
   EXPECT_EQ(server.memory, root + "/memory/user.slice/execprobe-99");
   EXPECT_EQ(server.pids, root + "/pids/user.slice/execprobe-99");
 
-  std::string error;
-  const CgroupDirs run = v1->MakeRun(server, "run-3", 256 << 20, 16, error);
-  EXPECT_EQ(error, "");
+  const auto made = v1->MakeRun(server, "run-3", 256 << 20, 16);
+  ASSERT_TRUE(made.ok()) << made.error().Describe();
+  const CgroupDirs& run = made.value();
   EXPECT_EQ(Read(run.memory + "/memory.limit_in_bytes"), "268435456");
   EXPECT_EQ(Read(run.pids + "/pids.max"), "16");
   struct stat st;
@@ -110,8 +111,9 @@ TEST(CgroupV1Test, AHierarchyPerControllerAndTheSameLimits) {
 
   // With swap accounting, memory + swap gets the same bound.
   Touch(server.memory + "/memory.memsw.limit_in_bytes");
-  const CgroupDirs swapless = v1->MakeRun(server, "run-4", 256 << 20, 16, error);
-  EXPECT_EQ(Read(swapless.memory + "/memory.memsw.limit_in_bytes"), "268435456");
+  const auto swapless = v1->MakeRun(server, "run-4", 256 << 20, 16);
+  ASSERT_TRUE(swapless.ok()) << swapless.error().Describe();
+  EXPECT_EQ(Read(swapless.value().memory + "/memory.memsw.limit_in_bytes"), "268435456");
   EXPECT_STREQ(v1->OomEventsFile(), "memory.oom_control");
 }
 
@@ -120,16 +122,18 @@ TEST(CgroupV1Test, AMissingHierarchyIsSaidAndTheOtherStillWorks) {
   mkdir((root + "/memory").c_str(), 0755);
   Touch(root + "/memory/cgroup.procs");
   const auto v1 = MakeCgroupV1(root, "4:memory:/\n");
-  std::string why;
-  const CgroupDirs server = v1->MakeServerDirs(5, why);
+  const ServerDirs made_server = v1->MakeServerDirs(5);
+  const CgroupDirs& server = made_server.dirs;
   EXPECT_EQ(server.memory, root + "/memory/execprobe-5");
   EXPECT_EQ(server.pids, "");
-  EXPECT_EQ(why, "no v1 pids hierarchy at " + root + "/pids");
-  std::string error;
-  const CgroupDirs run = v1->MakeRun(server, "run-0", 1 << 20, 4, error);
-  EXPECT_EQ(error, "");
-  EXPECT_TRUE(IsDirectory(run.memory));
-  EXPECT_EQ(run.pids, "");
+  ASSERT_FALSE(made_server.controllers.ok());
+  EXPECT_EQ(made_server.controllers.error().Describe(),
+            "no v1 pids hierarchy at " + root + "/pids");
+  EXPECT_EQ(made_server.controllers.error().code, base::ErrorCode::kFailedPrecondition);
+  const auto made = v1->MakeRun(server, "run-0", 1 << 20, 4);
+  ASSERT_TRUE(made.ok()) << made.error().Describe();
+  EXPECT_TRUE(IsDirectory(made.value().memory));
+  EXPECT_EQ(made.value().pids, "");
 }
 
 }  // namespace

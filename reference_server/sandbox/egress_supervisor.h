@@ -1,7 +1,6 @@
 #ifndef REFERENCE_SERVER_SANDBOX_EGRESS_SUPERVISOR_H_
 #define REFERENCE_SERVER_SANDBOX_EGRESS_SUPERVISOR_H_
 
-#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/types.h>
 
@@ -17,15 +16,6 @@
 #include "reference_server/sandbox/egress_policy.h"
 
 namespace sandbox {
-
-// The seccomp filter the network helper runs under (BPF, built once):
-// every connect, sendto with an address, sendmsg and sendmmsg, and every
-// signal sent, stops in the kernel until an EgressSupervisor has judged it;
-// pidfds, ptrace, process_vm_*, io_uring, F_SETOWN, calls on other
-// processes' limits and priorities, source routing, SCTP, MPTCP, DCCP and
-// families other than unix, IPv4, IPv6 and netlink are refused outright.
-// Empty on failure, with `error` set.
-std::vector<sock_filter> BuildHelperFilter(std::string& error);
 
 // The addresses of this host's interfaces (in the calling thread's network
 // namespace) and the nameservers of its /etc/resolv.conf, read now.

@@ -17,6 +17,7 @@
 #include <array>
 #include <utility>
 
+#include "base/system_error.h"
 #include "reference_server/sandbox/run_pipes.h"
 
 namespace sandbox {
@@ -114,6 +115,22 @@ struct Fd {
   }
 };
 
+std::vector<std::string> HelperArguments(const HelperSettings& settings, pid_t target) {
+  return {
+      settings.binary,
+      "--configure",
+      "--mtu=65520",
+      // Without it, 10.0.2.2 is the host's 127.0.0.1.
+      "--disable-host-loopback",
+      "--enable-sandbox",
+      "--enable-seccomp",
+      "--ready-fd=" + std::to_string(kReadyFd),
+      "--exit-fd=" + std::to_string(kExitFd),
+      std::to_string(target),
+      kHelperInterface,
+  };
+}
+
 // Waits for `fd` to become readable; false once `deadline` has passed.
 bool WaitReadable(int fd, std::chrono::steady_clock::time_point deadline) {
   for (;;) {
@@ -129,30 +146,42 @@ bool WaitReadable(int fd, std::chrono::steady_clock::time_point deadline) {
 
 }  // namespace
 
-std::string NetworkHelper::Start(const HelperSettings& settings,
-                                 const std::vector<sock_filter>& filter, pid_t target,
-                                 const CgroupHost& cgroups, const std::string& cgroup_name) {
+// Everything the helper is started with; what the server keeps is
+// released from here, the rest closes when Start returns.
+struct NetworkHelper::Descriptors {
   Fd devnull, log;
   Pipe ready, exit, status, go;
-  devnull.fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-  log.fd = memfd_create("network-helper-log", MFD_CLOEXEC);
-  if (devnull.fd < 0 || log.fd < 0 || !ready.Open() || !exit.Open() || !status.Open() ||
-      !go.Open()) {
-    return std::string("creating the helper's descriptors: ") + strerror(errno);
+
+  bool Open() {
+    devnull.fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    log.fd = memfd_create("network-helper-log", MFD_CLOEXEC);
+    return devnull.fd >= 0 && log.fd >= 0 && ready.Open() && exit.Open() && status.Open() &&
+           go.Open();
   }
-  std::vector<std::string> arguments = {
-      settings.binary,
-      "--configure",
-      "--mtu=65520",
-      // Without it, 10.0.2.2 is the host's 127.0.0.1.
-      "--disable-host-loopback",
-      "--enable-sandbox",
-      "--enable-seccomp",
-      "--ready-fd=" + std::to_string(kReadyFd),
-      "--exit-fd=" + std::to_string(kExitFd),
-      std::to_string(target),
-      kHelperInterface,
-  };
+};
+
+base::Status NetworkHelper::Start(const HelperSettings& settings,
+                                  const std::vector<sock_filter>& filter, pid_t target,
+                                  const CgroupHost& cgroups, const std::string& cgroup_name) {
+  Descriptors fds;
+  if (!fds.Open()) return base::ErrnoError(errno, "", "creating the helper's descriptors: ");
+  if (base::Status spawned = Spawn(settings, filter, target, cgroups.memory(), fds);
+      !spawned.ok()) {
+    return spawned;
+  }
+  // One deadline for the whole start.
+  const Deadline deadline = std::chrono::steady_clock::now() + settings.ready_timeout;
+  if (base::Status attached = Attach(fds, deadline, settings, cgroups, cgroup_name);
+      !attached.ok()) {
+    return attached;
+  }
+  return AwaitReady(fds, deadline, settings);
+}
+
+base::Status NetworkHelper::Spawn(const HelperSettings& settings,
+                                  const std::vector<sock_filter>& filter, pid_t target,
+                                  bool memory_cgroup, Descriptors& fds) {
+  std::vector<std::string> arguments = HelperArguments(settings, target);
   std::vector<std::string> environment = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"};
   std::vector<char*> argv, envp;
   for (std::string& argument : arguments) argv.push_back(argument.data());
@@ -161,57 +190,73 @@ std::string NetworkHelper::Start(const HelperSettings& settings,
   envp.push_back(nullptr);
   const sock_fprog program{static_cast<unsigned short>(filter.size()),
                            const_cast<sock_filter*>(filter.data())};
-  const ChildArgs args{
-      {devnull.fd, devnull.fd, log.fd, ready.write, exit.read, status.write, go.read},
-      settings.binary.c_str(),
-      argv.data(),
-      envp.data(),
-      &program,
-      // Without a memory cgroup, a generous address-space bound.
-      cgroups.memory() ? 0 : 4 * settings.memory_bytes};
-
+  const ChildArgs args{{fds.devnull.fd, fds.devnull.fd, fds.log.fd, fds.ready.write, fds.exit.read,
+                        fds.status.write, fds.go.read},
+                       settings.binary.c_str(),
+                       argv.data(),
+                       envp.data(),
+                       &program,
+                       // Without a memory cgroup, a generous address-space bound.
+                       memory_cgroup ? 0 : 4 * settings.memory_bytes};
   const pid_t pid = fork();
-  if (pid < 0) return std::string("fork: ") + strerror(errno);
+  if (pid < 0) return base::ErrnoError(errno, "fork");
   if (pid == 0) RunChild(args);
   pid_ = pid;
-  log_ = log.Release();
-  exit_write_ = std::exchange(exit.write, -1);
-  ready.CloseWrite();
-  exit.CloseRead();
-  status.CloseWrite();
-  go.CloseRead();
+  log_ = fds.log.Release();
+  exit_write_ = std::exchange(fds.exit.write, -1);
+  fds.ready.CloseWrite();
+  fds.exit.CloseRead();
+  fds.status.CloseWrite();
+  fds.go.CloseRead();
+  return base::Ok();
+}
 
-  // One deadline for the whole start.
-  const auto deadline = std::chrono::steady_clock::now() + settings.ready_timeout;
+base::Status NetworkHelper::Attach(const Descriptors& fds, Deadline deadline,
+                                   const HelperSettings& settings, const CgroupHost& cgroups,
+                                   const std::string& cgroup_name) {
   int listener_number = -1;
-  if (!WaitReadable(status.read, deadline) ||
-      read(status.read, &listener_number, sizeof listener_number) != sizeof listener_number) {
-    return Fail("the helper did not start");
+  if (!WaitReadable(fds.status.read, deadline) ||
+      read(fds.status.read, &listener_number, sizeof listener_number) != sizeof listener_number) {
+    return Fail(base::ErrorCode::kUnavailable, "the helper did not start");
   }
   Fd pidfd, listener;
-  pidfd.fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  if (pidfd.fd >= 0)
+  pidfd.fd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+  if (pidfd.fd >= 0) {
     listener.fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.fd, listener_number, 0));
-  if (listener.fd < 0) return Fail(std::string("taking the helper's listener: ") + strerror(errno));
+  }
+  if (listener.fd < 0) return Fail(base::ErrnoError(errno, "", "taking the helper's listener: "));
   if (cgroups.memory() || cgroups.pids()) {
-    cgroup_.emplace(cgroups, cgroup_name, settings.memory_bytes, settings.max_processes);
-    if (!cgroup_->error().empty()) return Fail(cgroup_->error());
-    if (!cgroup_->AddProcess(pid)) return Fail("joining the helper's cgroup");
+    auto cgroup =
+        RunCgroup::Create(cgroups, cgroup_name, settings.memory_bytes, settings.max_processes);
+    if (!cgroup.ok()) return Fail(std::move(cgroup).error());
+    cgroup_ = std::move(cgroup).value();
+    if (base::Status joined = cgroup_->AddProcess(pid_); !joined.ok()) {
+      return Fail(std::move(joined).error());
+    }
   }
-  supervisor_ = std::make_unique<EgressSupervisor>(listener.Release(), pidfd.Release(), pid,
+  supervisor_ = std::make_unique<EgressSupervisor>(listener.Release(), pidfd.Release(), pid_,
                                                    CurrentEgressRules);
-  const char byte = 'g';
-  if (write(go.write, &byte, 1) != 1) return Fail("starting the helper");
-  go.CloseWrite();
+  return base::Ok();
+}
 
-  char ready_byte = 0;
-  if (!WaitReadable(ready.read, deadline)) {
-    return Fail("the helper's interface was not up within " +
-                std::to_string(settings.ready_timeout.count()) + " ms");
+base::Status NetworkHelper::AwaitReady(Descriptors& fds, Deadline deadline,
+                                       const HelperSettings& settings) {
+  const char byte = 'g';
+  if (write(fds.go.write, &byte, 1) != 1) {
+    return Fail(base::ErrorCode::kUnavailable, "starting the helper");
   }
-  if (read(ready.read, &ready_byte, 1) != 1) return Fail("the helper exited");
+  fds.go.CloseWrite();
+  char ready_byte = 0;
+  if (!WaitReadable(fds.ready.read, deadline)) {
+    return Fail(base::ErrorCode::kDeadlineExceeded,
+                "the helper's interface was not up within " +
+                    std::to_string(settings.ready_timeout.count()) + " ms");
+  }
+  if (read(fds.ready.read, &ready_byte, 1) != 1) {
+    return Fail(base::ErrorCode::kUnavailable, "the helper exited");
+  }
   supervisor_->EndSetup();
-  return "";
+  return base::Ok();
 }
 
 std::string NetworkHelper::HelperOutput() const {
@@ -227,10 +272,15 @@ std::string NetworkHelper::HelperOutput() const {
   return text;
 }
 
-std::string NetworkHelper::Fail(const std::string& why) {
+base::Error NetworkHelper::Fail(base::Error error) {
   const std::string output = HelperOutput();
   Stop();
-  return why + (output.empty() ? "" : " (" + output + ")");
+  if (!output.empty()) error.message += " (" + output + ")";
+  return error;
+}
+
+base::Error NetworkHelper::Fail(base::ErrorCode code, std::string why) {
+  return Fail(base::MakeError(code, std::move(why)));
 }
 
 void NetworkHelper::Kill() {

@@ -4,15 +4,16 @@
 #include <linux/filter.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/expected.h"
 #include "reference_server/sandbox/cgroup.h"
 #include "reference_server/sandbox/egress_supervisor.h"
 #include "reference_server/sandbox/policy.h"
@@ -33,9 +34,11 @@ class NetworkHelper {
   NetworkHelper& operator=(const NetworkHelper&) = delete;
 
   // Starts the helper for `target`'s network namespace and waits until its
-  // interface is up. "" on success, else why not (the helper is then gone).
-  std::string Start(const HelperSettings& settings, const std::vector<sock_filter>& filter,
-                    pid_t target, const CgroupHost& cgroups, const std::string& cgroup_name);
+  // interface is up; on failure the helper is gone, and the error says why
+  // (kDeadlineExceeded: never up in time; kUnavailable: it exited or did
+  // not start), with the helper's first words on stderr.
+  base::Status Start(const HelperSettings& settings, const std::vector<sock_filter>& filter,
+                     pid_t target, const CgroupHost& cgroups, const std::string& cgroup_name);
   // Kills the helper and its process group at once; Stop() still reaps.
   void Kill();
   // Kills the helper and its process group, reaps it, removes its cgroup.
@@ -47,13 +50,26 @@ class NetworkHelper {
   const EgressSupervisor* supervisor() const { return supervisor_.get(); }
 
  private:
-  std::string Fail(const std::string& why);
+  using Deadline = std::chrono::steady_clock::time_point;
+  struct Descriptors;  // network_helper.cc
+
+  // The phases of Start: fork the helper under its filter; take its
+  // filter's listener and put it in its cgroup under a supervisor; let it
+  // exec and wait for its interface.
+  base::Status Spawn(const HelperSettings& settings, const std::vector<sock_filter>& filter,
+                     pid_t target, bool memory_cgroup, Descriptors& fds);
+  base::Status Attach(const Descriptors& fds, Deadline deadline, const HelperSettings& settings,
+                      const CgroupHost& cgroups, const std::string& cgroup_name);
+  base::Status AwaitReady(Descriptors& fds, Deadline deadline, const HelperSettings& settings);
+  // Stops the helper; `error` with what the helper said.
+  base::Error Fail(base::Error error);
+  base::Error Fail(base::ErrorCode code, std::string why);
   std::string HelperOutput() const;
 
   pid_t pid_ = -1;
   int exit_write_ = -1;  // slirp4netns exits when this closes
   int log_ = -1;         // its stderr (a memfd: writes never block)
-  std::optional<RunCgroup> cgroup_;
+  std::unique_ptr<RunCgroup> cgroup_;
   std::unique_ptr<EgressSupervisor> supervisor_;
 };
 

@@ -21,8 +21,10 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "reference_server/sandbox/helper_filter.h"
 #include "reference_server/sandbox/network.h"
 
 namespace sandbox {
@@ -38,6 +40,9 @@ class OwnNetworkEnvironment : public testing::Environment {
   }
 };
 const auto* const kEnvironment = testing::AddGlobalTestEnvironment(new OwnNetworkEnvironment);
+
+// What a failed start says; "" when it succeeded.
+std::string Why(const base::Status& status) { return status.ok() ? "" : status.error().Describe(); }
 
 std::string TempPath(const std::string& name) {
   const char* dir = std::getenv("TEST_TMPDIR");
@@ -175,9 +180,9 @@ void Replace(std::string& text, const std::string& from, const std::string& to) 
 class NetworkHelperTest : public testing::Test {
  protected:
   void SetUp() override {
-    std::string error;
-    filter_ = BuildHelperFilter(error);
-    ASSERT_EQ(error, "");
+    auto filter = BuildHelperFilter();
+    ASSERT_TRUE(filter.ok()) << filter.error().Describe();
+    filter_ = std::move(filter).value();
   }
 
   HelperSettings Settings(const std::string& binary) {
@@ -191,32 +196,79 @@ class NetworkHelperTest : public testing::Test {
   CgroupHost cgroups_;
 };
 
-TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
-  // A loopback listener and an abstract unix socket of the host.
-  const int tcp = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+// What the hostile helper finds, attempt by attempt.
+constexpr char kHostileVerdicts[] =
+    "kill-server refused EPERM\n"
+    "kill-everyone refused EPERM\n"
+    "kill-itself allowed\n"
+    "unix-abstract refused EACCES\n"
+    "tcp-loopback refused EACCES\n"
+    "tcp-mapped-loopback refused EACCES\n"
+    // Passed on to the kernel, which has no route in this namespace.
+    "tcp-public refused ENETUNREACH\n"
+    "tcp-public-from-child refused EACCES\n"
+    "tcp-public-blocking refused EACCES\n"
+    "udp-private refused EACCES\n"
+    "udp-metadata refused EACCES\n"
+    "udp-public refused ENETUNREACH\n"
+    "udp-public-zerocopy refused EINVAL\n"
+    "sendmsg-public refused EACCES\n"
+    "ip-options refused EPERM\n"
+    "sctp-socket refused EPERM\n"
+    "alg-socket refused EPERM\n"
+    "tkill-server refused EPERM\n"
+    "tgkill-server refused EPERM\n"
+    "kill-server-from-child refused EPERM\n"
+    "prlimit-server refused EPERM\n"
+    "setpriority-server refused EPERM\n"
+    "setaffinity-server refused EPERM\n"
+    "prlimit-itself allowed\n"
+    "pidfd-open refused EPERM\n"
+    "ptrace-attach refused EPERM\n"
+    "f-setown refused EPERM\n"
+    "io-uring refused EPERM\n";
+
+// What the hostile helper tries to reach on the host: a loopback listener
+// and an abstract unix socket.
+struct HostTargets {
+  int tcp = -1;
+  std::uint16_t port = 0;
+  int unix_socket = -1;
+  std::string abstract;
+};
+
+void OpenHostTargets(HostTargets& targets) {
+  targets.tcp = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in loopback{};
   loopback.sin_family = AF_INET;
   loopback.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(tcp, reinterpret_cast<sockaddr*>(&loopback), sizeof loopback), 0);
-  ASSERT_EQ(listen(tcp, 4), 0);
+  ASSERT_EQ(bind(targets.tcp, reinterpret_cast<sockaddr*>(&loopback), sizeof loopback), 0);
+  ASSERT_EQ(listen(targets.tcp, 4), 0);
   socklen_t length = sizeof loopback;
-  getsockname(tcp, reinterpret_cast<sockaddr*>(&loopback), &length);
-  const std::string abstract = "helper-test-" + std::to_string(getpid());
-  const int unix_socket = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  getsockname(targets.tcp, reinterpret_cast<sockaddr*>(&loopback), &length);
+  targets.port = ntohs(loopback.sin_port);
+  targets.abstract = "helper-test-" + std::to_string(getpid());
+  targets.unix_socket = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un unix_address{};
   unix_address.sun_family = AF_UNIX;
-  memcpy(unix_address.sun_path + 1, abstract.data(), abstract.size());
+  memcpy(unix_address.sun_path + 1, targets.abstract.data(), targets.abstract.size());
   const auto unix_length =
-      static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + abstract.size());
-  ASSERT_EQ(bind(unix_socket, reinterpret_cast<sockaddr*>(&unix_address), unix_length), 0);
-  ASSERT_EQ(listen(unix_socket, 4), 0);
+      static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + targets.abstract.size());
+  ASSERT_EQ(bind(targets.unix_socket, reinterpret_cast<sockaddr*>(&unix_address), unix_length), 0);
+  ASSERT_EQ(listen(targets.unix_socket, 4), 0);
+}
+
+TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
+  HostTargets targets;
+  ASSERT_NO_FATAL_FAILURE(OpenHostTargets(targets));
+  const int tcp = targets.tcp, unix_socket = targets.unix_socket;
 
   const std::string results = TempPath("hostile-results");
   unlink(results.c_str());
   std::string script = kHostileHelper;
   Replace(script, "@SERVER@", std::to_string(getpid()));
-  Replace(script, "@ABSTRACT@", abstract);
-  Replace(script, "@PORT@", std::to_string(ntohs(loopback.sin_port)));
+  Replace(script, "@ABSTRACT@", targets.abstract);
+  Replace(script, "@PORT@", std::to_string(targets.port));
   Replace(script, "@RESULTS@", results);
   const std::string release = TempPath("hostile-release");
   unlink(release.c_str());
@@ -226,7 +278,8 @@ TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
   WriteExecutable(binary, script);
 
   NetworkHelper helper;
-  ASSERT_EQ(helper.Start(Settings(binary), filter_, getpid(), cgroups_, "run-helper-test"), "");
+  ASSERT_EQ(Why(helper.Start(Settings(binary), filter_, getpid(), cgroups_, "run-helper-test")),
+            "");
   const pid_t pid = helper.pid();
   // Read-write: never blocks, and keeps the byte until the helper reads it.
   const int release_fd = open(release.c_str(), O_RDWR | O_CLOEXEC);
@@ -239,36 +292,7 @@ TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
   }
   ASSERT_TRUE(WaitForExit(pid, std::chrono::seconds(30)));
   close(release_fd);
-  EXPECT_EQ(ReadAll(results),
-            "kill-server refused EPERM\n"
-            "kill-everyone refused EPERM\n"
-            "kill-itself allowed\n"
-            "unix-abstract refused EACCES\n"
-            "tcp-loopback refused EACCES\n"
-            "tcp-mapped-loopback refused EACCES\n"
-            // Passed on to the kernel, which has no route in this namespace.
-            "tcp-public refused ENETUNREACH\n"
-            "tcp-public-from-child refused EACCES\n"
-            "tcp-public-blocking refused EACCES\n"
-            "udp-private refused EACCES\n"
-            "udp-metadata refused EACCES\n"
-            "udp-public refused ENETUNREACH\n"
-            "udp-public-zerocopy refused EINVAL\n"
-            "sendmsg-public refused EACCES\n"
-            "ip-options refused EPERM\n"
-            "sctp-socket refused EPERM\n"
-            "alg-socket refused EPERM\n"
-            "tkill-server refused EPERM\n"
-            "tgkill-server refused EPERM\n"
-            "kill-server-from-child refused EPERM\n"
-            "prlimit-server refused EPERM\n"
-            "setpriority-server refused EPERM\n"
-            "setaffinity-server refused EPERM\n"
-            "prlimit-itself allowed\n"
-            "pidfd-open refused EPERM\n"
-            "ptrace-attach refused EPERM\n"
-            "f-setown refused EPERM\n"
-            "io-uring refused EPERM\n");
+  EXPECT_EQ(ReadAll(results), kHostileVerdicts);
   const std::vector<std::string> refused = helper.supervisor()->refused();
   ASSERT_FALSE(refused.empty());
   EXPECT_EQ(refused.front(), "kill: signal to pid " + std::to_string(getpid()));
@@ -289,21 +313,24 @@ TEST_F(NetworkHelperTest, ACompromisedHelperReachesNothingButPublicAddresses) {
 
 TEST_F(NetworkHelperTest, AHelperThatCannotStartSaysWhyAndLeavesNothing) {
   NetworkHelper missing;
-  const std::string error = missing.Start(Settings("/nonexistent/slirp4netns"), filter_, getpid(),
-                                          cgroups_, "run-missing");
-  EXPECT_EQ(error, "the helper exited (/nonexistent/slirp4netns: ENOENT)");
+  const base::Status error = missing.Start(Settings("/nonexistent/slirp4netns"), filter_, getpid(),
+                                           cgroups_, "run-missing");
+  EXPECT_EQ(Why(error), "the helper exited (/nonexistent/slirp4netns: ENOENT)");
+  EXPECT_EQ(error.error().code, base::ErrorCode::kUnavailable);
   EXPECT_EQ(missing.pid(), -1);
 
   NetworkHelper failing;
-  EXPECT_EQ(failing.Start(Settings("/bin/false"), filter_, getpid(), cgroups_, "run-false"),
+  EXPECT_EQ(Why(failing.Start(Settings("/bin/false"), filter_, getpid(), cgroups_, "run-false")),
             "the helper exited");
 
   // Never ready: killed at the deadline.
   const std::string binary = TempPath("silent-helper");
   WriteExecutable(binary, "#!/bin/sh\nexec sleep 600\n");
   NetworkHelper silent;
-  EXPECT_EQ(silent.Start(Settings(binary), filter_, getpid(), cgroups_, "run-silent"),
-            "the helper's interface was not up within 2000 ms");
+  const base::Status never_ready =
+      silent.Start(Settings(binary), filter_, getpid(), cgroups_, "run-silent");
+  EXPECT_EQ(Why(never_ready), "the helper's interface was not up within 2000 ms");
+  EXPECT_EQ(never_ready.error().code, base::ErrorCode::kDeadlineExceeded);
   EXPECT_EQ(silent.pid(), -1);
   for (const char* name : {"run-missing", "run-false", "run-silent"}) {
     if (cgroups_.memory()) {
@@ -322,8 +349,8 @@ TEST_F(NetworkHelperTest, TheReaperKillsAtOnceAndReapsEverythingItIsHanded) {
     HelperReaper reaper;
     for (int i = 0; i < 3; ++i) {
       auto helper = std::make_unique<NetworkHelper>();
-      ASSERT_EQ(helper->Start(Settings(binary), filter_, getpid(), cgroups_,
-                              "run-reaped-" + std::to_string(i)),
+      ASSERT_EQ(Why(helper->Start(Settings(binary), filter_, getpid(), cgroups_,
+                                  "run-reaped-" + std::to_string(i))),
                 "");
       pids.push_back(helper->pid());
       reaper.Bury(std::move(helper));
@@ -332,7 +359,8 @@ TEST_F(NetworkHelperTest, TheReaperKillsAtOnceAndReapsEverythingItIsHanded) {
     for (pid_t pid : pids) EXPECT_NE(kill(pid, 0), 0) << pid << " was not reaped";
     // A reaper destroyed with helpers still handed over reaps them first.
     auto last = std::make_unique<NetworkHelper>();
-    ASSERT_EQ(last->Start(Settings(binary), filter_, getpid(), cgroups_, "run-reaped-last"), "");
+    ASSERT_EQ(Why(last->Start(Settings(binary), filter_, getpid(), cgroups_, "run-reaped-last")),
+              "");
     pids.push_back(last->pid());
     reaper.Bury(std::move(last));
   }

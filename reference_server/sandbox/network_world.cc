@@ -20,8 +20,11 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
 #include <new>
+#include <utility>
+
+#include "base/ascii.h"
+#include "base/system_error.h"
 
 namespace sandbox::network_world {
 namespace {
@@ -39,7 +42,8 @@ struct SharedCounters {
 };
 static_assert(std::atomic<int>::is_always_lock_free);
 
-std::string Failed(const std::string& what) { return what + ": " + strerror(errno); }
+// The failed call's errno, at `what` (the call or the thing being made).
+base::Error Failed(std::string what) { return base::ErrnoError(errno, std::move(what)); }
 
 int MillisecondsLeft(Clock::time_point deadline) {
   const auto left =
@@ -58,14 +62,23 @@ bool WriteAll(int fd, const std::string& text) {
   return true;
 }
 
-std::string Ip(const std::vector<std::string>& args) {
+base::Status Ip(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {kIp};
   argv.insert(argv.end(), args.begin(), args.end());
   const ProcessResult result = RunProcess(argv, {"PATH=/usr/bin:/bin"}, kStepTimeout);
-  if (result.finished && WIFEXITED(result.status) && WEXITSTATUS(result.status) == 0) return "";
+  if (result.finished && WIFEXITED(result.status) && WEXITSTATUS(result.status) == 0) {
+    return base::Ok();
+  }
   std::string command = "ip";
   for (const std::string& arg : args) command += " " + arg;
-  return command + " failed";
+  return base::MakeError(base::ErrorCode::kInternal, command + " failed");
+}
+
+base::Status IpAll(const std::vector<std::vector<std::string>>& commands) {
+  for (const std::vector<std::string>& command : commands) {
+    if (base::Status status = Ip(command); !status.ok()) return status;
+  }
+  return base::Ok();
 }
 
 sockaddr_in Inet(const char* address, int port) {
@@ -76,17 +89,18 @@ sockaddr_in Inet(const char* address, int port) {
   return inet;
 }
 
-// A bound socket (listening when TCP); port 0 picks one. -1 with `error`.
-int Bound(int type, const char* address, int port, std::string& error) {
+// A bound socket (listening when TCP); port 0 picks one.
+base::Expected<int> Bound(int type, const char* address, int port) {
   const int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
   const int one = 1;
   const sockaddr_in inet = Inet(address, port);
   if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
       bind(fd, reinterpret_cast<const sockaddr*>(&inet), sizeof inet) != 0 ||
       (type == SOCK_STREAM && listen(fd, 64) != 0)) {
-    error = Failed(std::string("listening on ") + address + ":" + std::to_string(port));
+    const base::Error error =
+        Failed(std::string("listening on ") + address + ":" + std::to_string(port));
     if (fd >= 0) close(fd);
-    return -1;
+    return error;
   }
   return fd;
 }
@@ -98,7 +112,7 @@ std::uint16_t LocalPort(int fd) {
   return ntohs(inet.sin_port);
 }
 
-int AbstractListener(const std::string& name, std::string& error) {
+base::Expected<int> AbstractListener(const std::string& name) {
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -106,9 +120,9 @@ int AbstractListener(const std::string& name, std::string& error) {
   const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
   if (fd < 0 || bind(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0 ||
       listen(fd, 64) != 0) {
-    error = Failed("listening on abstract unix socket @" + name);
+    const base::Error error = Failed("listening on abstract unix socket @" + name);
     if (fd >= 0) close(fd);
-    return -1;
+    return error;
   }
   return fd;
 }
@@ -124,7 +138,7 @@ std::string DnsReply(const unsigned char* query, std::size_t length) {
     if (label > 63 || at + 1 + label >= length) return "";
     if (!name.empty()) name += '.';
     for (std::size_t i = 1; i <= label; ++i) {
-      name += static_cast<char>(std::tolower(query[at + i]));
+      name += base::AsciiLower(static_cast<char>(query[at + i]));
     }
     at += 1 + label;
   }
@@ -158,17 +172,77 @@ struct Service {
   std::string word;
 };
 
+// An announce connection held open, with its line so far.
+struct Held {
+  int fd;
+  std::string line;
+};
+
+// A readable service: a connection to answer or hold, or a datagram to
+// count (and to answer, at the resolver).
+void ServeOne(const Service& service, SharedCounters& counters, std::vector<Held>& held) {
+  std::atomic<int>& counter = counters.value[service.counter];
+  if (service.kind == Kind::kWord || service.kind == Kind::kAnnounce) {
+    const int connection = accept4(service.fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (connection < 0) return;
+    ++counter;
+    if (service.kind == Kind::kAnnounce) {
+      held.push_back({connection, ""});
+    } else {
+      WriteAll(connection, service.word);
+      close(connection);
+    }
+    return;
+  }
+  unsigned char buffer[512];
+  sockaddr_storage from{};
+  socklen_t from_length = sizeof from;
+  const ssize_t n = recvfrom(service.fd, buffer, sizeof buffer, MSG_DONTWAIT,
+                             reinterpret_cast<sockaddr*>(&from), &from_length);
+  if (n < 0) return;
+  ++counter;
+  if (service.kind == Kind::kDns) {
+    const std::string reply = DnsReply(buffer, static_cast<std::size_t>(n));
+    if (!reply.empty()) {
+      sendto(service.fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from),
+             from_length);
+    }
+  }
+}
+
+// Reads the held connections whose `ready` entry fired, passing each full
+// line on to the test; those the far end closed go. What is still held.
+std::vector<Held> ReadHeld(std::vector<Held> held, const pollfd* ready, int control) {
+  std::vector<Held> still_held;
+  unsigned char buffer[512];
+  for (std::size_t i = 0; i < held.size(); ++i) {
+    Held& h = held[i];
+    if (ready[i].revents != 0) {
+      const ssize_t n = read(h.fd, buffer, sizeof buffer);
+      if (n <= 0) {
+        close(h.fd);
+        continue;
+      }
+      for (ssize_t j = 0; j < n; ++j) {
+        if (buffer[j] != '\n') {
+          if (h.line.size() < 200) h.line += static_cast<char>(buffer[j]);
+          continue;
+        }
+        WriteAll(control, "announce " + h.line + "\n");
+        h.line.clear();
+      }
+    }
+    still_held.push_back(h);
+  }
+  return still_held;
+}
+
 // The outside's (and the host listeners') server, single-threaded. Control
 // bytes from the test: 'r' closes the announce connections; end of file
 // (the test is gone) ends it.
 [[noreturn]] void Serve(const std::vector<Service>& services, int control,
                         SharedCounters& counters) {
-  struct Held {
-    int fd;
-    std::string line;
-  };
   std::vector<Held> held;
-  unsigned char buffer[512];
   for (;;) {
     std::vector<pollfd> fds = {{control, POLLIN, 0}};
     for (const Service& service : services) fds.push_back({service.fd, POLLIN, 0});
@@ -179,58 +253,13 @@ struct Service {
     }
     // Services in their order: a counted datagram is counted before the
     // resolver answers a query that arrived after it (the probes use that
-    // answer as a barrier).
+    // answer as a barrier). New connections are polled from the next turn.
+    std::vector<Held> accepted;
     for (std::size_t i = 0; i < services.size(); ++i) {
-      if (fds[1 + i].revents == 0) continue;
-      const Service& service = services[i];
-      std::atomic<int>& counter = counters.value[service.counter];
-      if (service.kind == Kind::kWord || service.kind == Kind::kAnnounce) {
-        const int connection = accept4(service.fd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (connection < 0) continue;
-        ++counter;
-        if (service.kind == Kind::kAnnounce) {
-          held.push_back({connection, ""});
-        } else {
-          WriteAll(connection, service.word);
-          close(connection);
-        }
-        continue;
-      }
-      sockaddr_storage from{};
-      socklen_t from_length = sizeof from;
-      const ssize_t n = recvfrom(service.fd, buffer, sizeof buffer, MSG_DONTWAIT,
-                                 reinterpret_cast<sockaddr*>(&from), &from_length);
-      if (n < 0) continue;
-      ++counter;
-      if (service.kind == Kind::kDns) {
-        const std::string reply = DnsReply(buffer, static_cast<std::size_t>(n));
-        if (!reply.empty()) {
-          sendto(service.fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from),
-                 from_length);
-        }
-      }
+      if (fds[1 + i].revents != 0) ServeOne(services[i], counters, accepted);
     }
-    std::vector<Held> still_held;
-    for (std::size_t i = 0; i < held.size(); ++i) {
-      Held& h = held[i];
-      if (fds[1 + services.size() + i].revents != 0) {
-        const ssize_t n = read(h.fd, buffer, sizeof buffer);
-        if (n <= 0) {
-          close(h.fd);
-          continue;
-        }
-        for (ssize_t j = 0; j < n; ++j) {
-          if (buffer[j] != '\n') {
-            if (h.line.size() < 200) h.line += static_cast<char>(buffer[j]);
-            continue;
-          }
-          WriteAll(control, "announce " + h.line + "\n");
-          h.line.clear();
-        }
-      }
-      still_held.push_back(h);
-    }
-    held = std::move(still_held);
+    held = ReadHeld(std::move(held), &fds[1 + services.size()], control);
+    held.insert(held.end(), accepted.begin(), accepted.end());
     if (fds[0].revents != 0) {
       char byte;
       const ssize_t n = read(control, &byte, 1);
@@ -243,8 +272,8 @@ struct Service {
   }
 }
 
-[[noreturn]] void Fail(int control, const std::string& error) {
-  WriteAll(control, "error: " + error + "\n");
+[[noreturn]] void Fail(int control, const base::Error& error) {
+  WriteAll(control, "error: " + error.Describe() + "\n");
   _exit(1);
 }
 
@@ -268,8 +297,8 @@ struct Service {
       {"addr", "add", std::string(kOutsideAddress) + "/24", "dev", "vout"},
       {"link", "set", "vout", "up"},
   };
-  for (const auto& command : commands) {
-    if (const std::string error = Ip(command); !error.empty()) Fail(control, error);
+  if (base::Status configured = IpAll(commands); !configured.ok()) {
+    Fail(control, configured.error());
   }
   struct Wanted {
     int type;
@@ -289,10 +318,9 @@ struct Service {
       {SOCK_STREAM, kPublicAddress, kAnnouncePort, Kind::kAnnounce, kAnnouncements, ""},
   };
   for (const Wanted& w : wanted) {
-    std::string error;
-    const int fd = Bound(w.type, w.address, w.port, error);
-    if (fd < 0) Fail(control, error);
-    services.push_back({fd, w.kind, w.counter, w.word});
+    const base::Expected<int> fd = Bound(w.type, w.address, w.port);
+    if (!fd.ok()) Fail(control, fd.error());
+    services.push_back({fd.value(), w.kind, w.counter, w.word});
   }
   WriteAll(control, "listening\n");
   Serve(services, control, counters);
@@ -301,7 +329,7 @@ struct Service {
 // In this (private) mount namespace only: the resolver the world has.
 // `path` must outlive the mount: a bind of an unlinked file (what runs do
 // with /etc/resolv.conf) fails with ENOENT.
-std::string BindResolvConf(std::string& path) {
+base::Status BindResolvConf(std::string& path) {
   const char* tmpdir = getenv("TEST_TMPDIR");
   path = std::string(tmpdir != nullptr ? tmpdir : "/tmp") + "/resolv.conf.XXXXXX";
   const int fd = mkstemp(path.data());
@@ -311,7 +339,7 @@ std::string BindResolvConf(std::string& path) {
       fchmod(fd, 0644) == 0 && WriteAll(fd, std::string("nameserver ") + kResolverAddress + "\n");
   close(fd);
   if (written && mount(path.c_str(), "/etc/resolv.conf", nullptr, MS_BIND, nullptr) == 0) {
-    return "";
+    return base::Ok();
   }
   return Failed("bind-mounting " + path + " on /etc/resolv.conf");
 }
@@ -382,7 +410,14 @@ NetworkWorld::~NetworkWorld() {
   if (!resolv_conf_.empty()) unlink(resolv_conf_.c_str());
 }
 
-std::string NetworkWorld::Build() {
+base::Status NetworkWorld::Build() {
+  base::Status status = EnterHost();
+  if (status.ok()) status = StartOutside();
+  if (status.ok()) status = LinkOutside();
+  return status;
+}
+
+base::Status NetworkWorld::EnterHost() {
   if (unshare(CLONE_NEWNET | CLONE_NEWNS) != 0) {
     return Failed("unshare(CLONE_NEWNET | CLONE_NEWNS)");
   }
@@ -390,35 +425,36 @@ std::string NetworkWorld::Build() {
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
     return Failed("making / private");
   }
-  if (std::string error = BindResolvConf(resolv_conf_); !error.empty()) return error;
+  if (base::Status bound = BindResolvConf(resolv_conf_); !bound.ok()) return bound;
   counters_ = mmap(nullptr, sizeof(SharedCounters), PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (counters_ == MAP_FAILED) {
     counters_ = nullptr;
     return Failed("mmap");
   }
-  auto& counters = *new (counters_) SharedCounters{};
-  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
-           {"link", "set", "lo", "up"},
-           {"link", "add", "vhost", "type", "veth", "peer", "name", "vout"},
-           {"addr", "add", std::string(kHostAddress) + "/24", "dev", "vhost"}}) {
-    if (std::string error = Ip(command); !error.empty()) return error;
-  }
+  new (counters_) SharedCounters{};
+  return IpAll({{"link", "set", "lo", "up"},
+                {"link", "add", "vhost", "type", "veth", "peer", "name", "vout"},
+                {"addr", "add", std::string(kHostAddress) + "/24", "dev", "vhost"}});
+}
+
+base::Status NetworkWorld::StartOutside() {
   // Made here, so that they belong to the host's namespace for good (a
   // socket stays in the namespace it was created in), but served by the
   // outside process, so that this one needs no thread.
-  std::string error;
   abstract_name_ = "semitrusted-test-" + std::to_string(getpid());
-  const int loopback = Bound(SOCK_STREAM, "127.0.0.1", 0, error);
-  const int interface = loopback < 0 ? -1 : Bound(SOCK_STREAM, kHostAddress, 0, error);
-  const int abstract = interface < 0 ? -1 : AbstractListener(abstract_name_, error);
-  if (abstract < 0) return error;
-  host_loopback_port_ = LocalPort(loopback);
-  host_interface_port_ = LocalPort(interface);
+  const base::Expected<int> loopback = Bound(SOCK_STREAM, "127.0.0.1", 0);
+  if (!loopback.ok()) return loopback.error();
+  const base::Expected<int> interface = Bound(SOCK_STREAM, kHostAddress, 0);
+  if (!interface.ok()) return interface.error();
+  const base::Expected<int> abstract = AbstractListener(abstract_name_);
+  if (!abstract.ok()) return abstract.error();
+  host_loopback_port_ = LocalPort(loopback.value());
+  host_interface_port_ = LocalPort(interface.value());
   const std::vector<Service> host_services = {
-      {loopback, Kind::kWord, kHostLoopbackTcp, "host-loopback\n"},
-      {interface, Kind::kWord, kHostInterfaceTcp, "host-interface\n"},
-      {abstract, Kind::kWord, kHostAbstractUnix, "host-unix\n"},
+      {loopback.value(), Kind::kWord, kHostLoopbackTcp, "host-loopback\n"},
+      {interface.value(), Kind::kWord, kHostInterfaceTcp, "host-interface\n"},
+      {abstract.value(), Kind::kWord, kHostAbstractUnix, "host-unix\n"},
   };
 
   int pair[2];
@@ -427,26 +463,31 @@ std::string NetworkWorld::Build() {
   outside_ = fork();
   if (outside_ == 0) {
     close(pair[0]);
-    RunOutside(pair[1], test, host_services, counters);
+    RunOutside(pair[1], test, host_services, *static_cast<SharedCounters*>(counters_));
   }
   close(pair[1]);
   control_ = pair[0];
   for (const Service& service : host_services) close(service.fd);
   if (outside_ < 0) return Failed("fork");
+  return base::Ok();
+}
 
+base::Status NetworkWorld::LinkOutside() {
   const auto deadline = Clock::now() + kStepTimeout;
   std::string line;
   if (!ReadControlLine(line, deadline) || line != "unshared") {
-    return "the outside process did not start: " + line;
+    return base::MakeError(base::ErrorCode::kUnavailable,
+                           "the outside process did not start: " + line);
   }
-  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
-           {"link", "set", "vout", "netns", std::to_string(outside_)},
-           {"link", "set", "vhost", "up"}}) {
-    if (std::string error = Ip(command); !error.empty()) return error;
+  if (base::Status moved = IpAll({{"link", "set", "vout", "netns", std::to_string(outside_)},
+                                  {"link", "set", "vhost", "up"}});
+      !moved.ok()) {
+    return moved;
   }
   if (!WriteAll(control_, "m")) return Failed("writing to the outside process");
   if (!ReadControlLine(line, deadline) || line != "listening") {
-    return "the outside process did not set up: " + line;
+    return base::MakeError(base::ErrorCode::kUnavailable,
+                           "the outside process did not set up: " + line);
   }
   return Ip({"route", "add", "default", "via", kOutsideAddress});
 }

@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
+
 namespace sandbox::network_world {
 
 inline constexpr char kPublicAddress[] = "203.0.113.10";
@@ -81,10 +83,10 @@ class NetworkWorld {
   NetworkWorld& operator=(const NetworkWorld&) = delete;
   ~NetworkWorld();  // kills and reaps the outside process
 
-  // Builds the world; "" or what failed. Needs root, and must run before
+  // Builds the world, or says what failed. Needs root, and must run before
   // the process has a second thread: a namespace change would only move
   // the calling thread, and unshare(CLONE_NEWNS) refuses a shared fs.
-  std::string Build();
+  base::Status Build();
 
   Counts Snapshot() const;
   std::uint16_t host_loopback_port() const { return host_loopback_port_; }
@@ -98,6 +100,12 @@ class NetworkWorld {
   void ReleaseAnnouncers();
 
  private:
+  // Build's phases: this process becomes the host (namespaces, resolver,
+  // veth pair); the outside process starts with every listener; the veth's
+  // far end moves to it, and the host routes through it.
+  base::Status EnterHost();
+  base::Status StartOutside();
+  base::Status LinkOutside();
   bool ReadControlLine(std::string& line, std::chrono::steady_clock::time_point deadline);
 
   pid_t outside_ = -1;

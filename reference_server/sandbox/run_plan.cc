@@ -37,21 +37,24 @@ void FillEnvironment(const RunSpec& spec, ChildPlan& plan) {
 
 }  // namespace
 
-std::string SpecProblem(const RunSpec& spec) {
-  if (spec.steps.empty()) return "nothing to run";
+base::Status CheckSpec(const RunSpec& spec) {
+  const auto invalid = [](std::string message, std::string where = "") {
+    return base::MakeError(base::ErrorCode::kInvalidArgument, std::move(message), std::move(where));
+  };
+  if (spec.steps.empty()) return invalid("nothing to run");
   for (const std::string& bind : spec.binds) {
     if (!bind.starts_with("/") || bind == "/" || bind.find("/..") != std::string::npos) {
-      return "bind " + bind + ": must be an absolute path below / without '..'";
+      return invalid("must be an absolute path below / without '..'", "bind " + bind);
     }
   }
   for (const auto* steps : {&spec.steps, &spec.after_steps}) {
     for (const auto& argv : *steps) {
       if (argv.empty() || argv[0].empty() || argv[0][0] != '/') {
-        return "every step's argv[0] must be an absolute path inside the sandbox";
+        return invalid("every step's argv[0] must be an absolute path inside the sandbox");
       }
     }
   }
-  return "";
+  return base::Ok();
 }
 
 std::vector<std::vector<std::string>> AllSteps(const RunSpec& spec) {

@@ -6,14 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "reference_server/sandbox/child_plan.h"
 #include "reference_server/sandbox/policy.h"
 #include "reference_server/sandbox/run.h"
 
 namespace sandbox {
 
-// Why `spec` cannot run ("nothing to run", a relative argv[0]), or "".
-std::string SpecProblem(const RunSpec& spec);
+// Ok when `spec` can run; otherwise kInvalidArgument saying why ("nothing
+// to run", a relative argv[0]), `where` naming the bind at fault.
+base::Status CheckSpec(const RunSpec& spec);
 
 // The steps, then the after-steps: every argv init will exec, in order.
 std::vector<std::vector<std::string>> AllSteps(const RunSpec& spec);

@@ -20,19 +20,27 @@ std::vector<std::string> Strings(const std::vector<char*>& pointers) {
 }
 
 TEST(RunPlanTest, RefusesWhatCannotRun) {
+  // What the run's setup_error says.
+  const auto problem = [](const RunSpec& spec) {
+    const base::Status status = CheckSpec(spec);
+    return status.ok() ? "" : status.error().Describe();
+  };
   RunSpec spec;
-  EXPECT_EQ(SpecProblem(spec), "nothing to run");
+  EXPECT_EQ(problem(spec), "nothing to run");
+  EXPECT_EQ(CheckSpec(spec).error().code, base::ErrorCode::kInvalidArgument);
   spec.steps = {{"/bin/true"}};
-  EXPECT_EQ(SpecProblem(spec), "");
+  EXPECT_EQ(problem(spec), "");
+  EXPECT_TRUE(CheckSpec(spec).ok());
   spec.after_steps = {{"relative"}};
-  EXPECT_EQ(SpecProblem(spec), "every step's argv[0] must be an absolute path inside the sandbox");
+  EXPECT_EQ(problem(spec), "every step's argv[0] must be an absolute path inside the sandbox");
   spec.after_steps = {{}};
-  EXPECT_NE(SpecProblem(spec), "");
+  EXPECT_NE(problem(spec), "");
   spec.after_steps.clear();
   for (const char* bad : {"etc/java", "/", "/etc/../root"}) {
     spec.binds = {bad};
-    EXPECT_EQ(SpecProblem(spec),
+    EXPECT_EQ(problem(spec),
               "bind " + std::string(bad) + ": must be an absolute path below / without '..'");
+    EXPECT_EQ(CheckSpec(spec).error().where, "bind " + std::string(bad));
   }
 }
 

@@ -14,11 +14,13 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <optional>
+#include <utility>
 
+#include "base/system_error.h"
 #include "reference_server/sandbox/child_plan.h"
 #include "reference_server/sandbox/child_report.h"
 #include "reference_server/sandbox/egress_policy.h"
+#include "reference_server/sandbox/helper_filter.h"
 #include "reference_server/sandbox/init.h"
 #include "reference_server/sandbox/mount_namespace.h"
 #include "reference_server/sandbox/network_helper.h"
@@ -111,28 +113,35 @@ std::int64_t Milliseconds(const timeval& t) {
 
 }  // namespace
 
-Sandbox::Sandbox(Policy policy) : policy_(std::move(policy)) {
-  for (const Bind& bind : policy_.binds) {
+base::Expected<std::unique_ptr<Sandbox>> Sandbox::Create(Policy policy) {
+  for (const Bind& bind : policy.binds) {
     struct stat st;
     if (bind.required && lstat(bind.path.c_str(), &st) != 0) {
-      error_ = "required path " + bind.path + " is missing: " + strerror(errno);
-      return;
+      return base::ErrnoError(errno, bind.path, "a required path is missing: ");
     }
   }
-  seccomp_ = BuildSeccompProgram(error_);
-  cgroups_ = std::make_unique<CgroupHost>();
-  last_capability_ = ReadLastCapability();
-  if (access(policy_.network_helper.binary.c_str(), X_OK) != 0) {
-    semitrusted_error_ = policy_.network_helper.binary + ": " + strerror(errno) +
-                         " (Debian's slirp4netns; tools/setup installs it)";
+  base::Expected<std::vector<sock_filter>> seccomp = BuildSeccompProgram();
+  if (!seccomp.ok()) return std::move(seccomp).error();
+  return std::unique_ptr<Sandbox>(new Sandbox(std::move(policy), std::move(seccomp).value()));
+}
+
+Sandbox::Sandbox(Policy policy, std::vector<sock_filter> seccomp)
+    : policy_(std::move(policy)),
+      seccomp_(std::move(seccomp)),
+      cgroups_(std::make_unique<CgroupHost>()),
+      last_capability_(ReadLastCapability()) {
+  base::Expected<std::vector<sock_filter>> helper = PrepareNetworkHelper(policy_.network_helper);
+  if (helper.ok()) {
+    helper_filter_ = std::move(helper).value();
   } else {
-    helper_filter_ = BuildHelperFilter(semitrusted_error_);
+    semitrusted_ = std::move(helper).error();
   }
 }
 
 std::string Sandbox::SemitrustedPolicy() const {
-  if (!semitrusted_error_.empty()) {
-    return "unavailable, semitrusted runs fail with network_unavailable: " + semitrusted_error_;
+  if (!semitrusted_.ok()) {
+    return "unavailable, semitrusted runs fail with network_unavailable: " +
+           semitrusted_.error().Describe();
   }
   return "own network namespace; " + policy_.network_helper.binary + " (user-mode stack, " +
          "egress judged by a seccomp supervisor); " + DescribeEgressPolicy();
@@ -145,8 +154,10 @@ std::uint32_t Sandbox::NextHostUid() {
 RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network network, int cancel_fd) {
   RunResult result;
   result.exit_code = -1;
-  result.setup_error = error_.empty() ? SpecProblem(spec) : error_;
-  if (!result.setup_error.empty()) return result;
+  if (base::Status valid = CheckSpec(spec); !valid.ok()) {
+    result.setup_error = valid.error().Describe();
+    return result;
+  }
   const auto start = std::chrono::steady_clock::now();
   const std::vector<std::vector<std::string>> all_steps = AllSteps(spec);
   ChildPlan plan = PlanRun(policy_, spec, all_steps, limits, network, cgroups_->memory(), seccomp_,
@@ -164,58 +175,25 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
 
 bool Sandbox::Launch(ChildPlan& plan, RunPipes& pipes, const Limits& limits, Network network,
                      LaunchedRun& run, RunResult& result) {
-  const bool wants_artifact = !plan.artifact_names->empty();
-  if (!pipes.Open(wants_artifact)) {
-    result.setup_error = std::string("pipe: ") + strerror(errno);
+  if (base::Status cloned = CloneInit(plan, pipes, run); !cloned.ok()) {
+    result.setup_error = cloned.error().Describe();
     return false;
   }
-  plan.go_read = pipes.go.read;
-  plan.status_write = pipes.status.write;
-  plan.stdout_write = pipes.out.write;
-  plan.stderr_write = pipes.err.write;
-  plan.artifact_write = pipes.artifact.write;
-  void* stack = mmap(nullptr, kInitStackBytes, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED) {
-    result.setup_error = std::string("mmap: ") + strerror(errno);
-    return false;
-  }
-  // The cgroup namespace comes later, from init, once it is in its cgroup.
-  const int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
-                    CLONE_NEWUTS | SIGCHLD;
-  run.init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
-  const int clone_errno = errno;
-  munmap(stack, kInitStackBytes);  // the child has its own copy
-  if (run.init < 0) {
-    result.setup_error = std::string("clone: ") + strerror(clone_errno);
-    return false;
-  }
-  pipes.CloseChildEnds();
-
-  std::string error = WriteIdMaps(run.init, NextHostUid());
   const std::string name = "run-" + std::to_string(runs_.fetch_add(1));
-  if (error.empty() && (cgroups_->memory() || cgroups_->pids())) {
-    run.cgroup.emplace(*cgroups_, name, limits.memory_bytes, limits.max_processes);
-    error = run.cgroup->error();
-    if (error.empty() && !run.cgroup->AddProcess(run.init)) error = "joining the run's cgroup";
-  }
-  if (!error.empty()) error = "setting up the run: " + error;
-  if (error.empty() && network == Network::kSemiTrusted) {
-    std::string network_error = semitrusted_error_;
-    if (network_error.empty()) {
-      run.network = std::make_unique<NetworkHelper>();
-      network_error = run.network->Start(policy_.network_helper, helper_filter_, run.init,
-                                         *cgroups_, name + "-network");
-    }
-    if (!network_error.empty()) {
-      error = "semitrusted networking could not be set up: " + network_error;
+  base::Status ready = Confine(limits, name, run);
+  if (!ready.ok()) {
+    result.setup_error = "setting up the run: " + ready.error().Describe();
+  } else if (network == Network::kSemiTrusted) {
+    ready = StartNetwork(name, run);
+    if (!ready.ok()) {
+      result.setup_error =
+          "semitrusted networking could not be set up: " + ready.error().Describe();
       result.network_unavailable = true;
     }
   }
-  if (!error.empty()) {
+  if (!ready.ok()) {
     kill(run.init, SIGKILL);
     waitpid(run.init, nullptr, 0);
-    result.setup_error = error;
     return false;
   }
   const std::string cgroup_name = "cgroup v" + std::to_string(cgroups_->version());
@@ -226,6 +204,43 @@ bool Sandbox::Launch(ChildPlan& plan, RunPipes& pipes, const Limits& limits, Net
   if (write(pipes.go.write, &byte, 1) != 1) kill(run.init, SIGKILL);
   pipes.go.CloseWrite();
   return true;
+}
+
+base::Status Sandbox::CloneInit(ChildPlan& plan, RunPipes& pipes, LaunchedRun& run) {
+  if (!pipes.Open(!plan.artifact_names->empty())) return base::ErrnoError(errno, "pipe");
+  plan.go_read = pipes.go.read;
+  plan.status_write = pipes.status.write;
+  plan.stdout_write = pipes.out.write;
+  plan.stderr_write = pipes.err.write;
+  plan.artifact_write = pipes.artifact.write;
+  void* stack = mmap(nullptr, kInitStackBytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) return base::ErrnoError(errno, "mmap");
+  // The cgroup namespace comes later, from init, once it is in its cgroup.
+  const int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
+                    CLONE_NEWUTS | SIGCHLD;
+  run.init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
+  const int clone_errno = errno;
+  munmap(stack, kInitStackBytes);  // the child has its own copy
+  if (run.init < 0) return base::ErrnoError(clone_errno, "clone");
+  pipes.CloseChildEnds();
+  return base::Ok();
+}
+
+base::Status Sandbox::Confine(const Limits& limits, const std::string& name, LaunchedRun& run) {
+  if (base::Status mapped = WriteIdMaps(run.init, NextHostUid()); !mapped.ok()) return mapped;
+  if (!cgroups_->memory() && !cgroups_->pids()) return base::Ok();
+  auto cgroup = RunCgroup::Create(*cgroups_, name, limits.memory_bytes, limits.max_processes);
+  if (!cgroup.ok()) return std::move(cgroup).error();
+  run.cgroup = std::move(cgroup).value();
+  return run.cgroup->AddProcess(run.init);
+}
+
+base::Status Sandbox::StartNetwork(const std::string& name, LaunchedRun& run) {
+  if (!semitrusted_.ok()) return semitrusted_;
+  run.network = std::make_unique<NetworkHelper>();
+  return run.network->Start(policy_.network_helper, helper_filter_, run.init, *cgroups_,
+                            name + "-network");
 }
 
 void Sandbox::Collect(const RunSpec& spec, const Limits& limits, RunPipes& pipes, LaunchedRun& run,
@@ -266,7 +281,7 @@ void Sandbox::Collect(const RunSpec& spec, const Limits& limits, RunPipes& pipes
   if (wants_artifact && !result.timed_out && !result.cancelled) {
     result.artifacts = ParseArtifacts(spec.artifacts, artifact_bytes.text);
   }
-  result.memory_limit_hit = run.cgroup.has_value() && run.cgroup->OomKilled();
+  result.memory_limit_hit = run.cgroup != nullptr && run.cgroup->OomKilled();
   if (result.timed_out || result.cancelled) {
     result.exited = false;
     result.exit_code = -1;

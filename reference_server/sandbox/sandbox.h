@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "reference_server/sandbox/cgroup.h"
 #include "reference_server/sandbox/child_plan.h"
 #include "reference_server/sandbox/network_helper.h"
@@ -27,17 +27,22 @@ namespace sandbox {
 // docs/SANDBOX.md. Thread-safe: runs may go on in parallel.
 class Sandbox {
  public:
-  // Builds the seccomp filter once. Check error() before use.
-  explicit Sandbox(Policy policy);
+  // Checks the policy's required paths and builds the seccomp filter once:
+  // an error when no program can run on this host (kNotFound: a required
+  // path is missing). Semitrusted networking that cannot be had is not one
+  // (see semitrusted()).
+  static base::Expected<std::unique_ptr<Sandbox>> Create(Policy policy);
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
 
-  // "" when the sandbox can run programs; otherwise why not.
-  const std::string& error() const { return error_; }
   const Policy& policy() const { return policy_; }
   // Which cgroup controllers bound the runs, said once at start-up.
   const CgroupHost& cgroups() const { return *cgroups_; }
-  // "" when semitrusted runs can get their network; otherwise why not (they
-  // then fail with RunResult::network_unavailable).
-  const std::string& semitrusted_error() const { return semitrusted_error_; }
+  // Ok when semitrusted runs can get their network; otherwise why not
+  // (kNotFound: the helper binary is missing; kPermissionDenied: it cannot
+  // be executed; kFailedPrecondition: its filter cannot be built). They
+  // then fail with RunResult::network_unavailable.
+  const base::Status& semitrusted() const { return semitrusted_; }
   // The semitrusted policy in force, for /health and the start-up report.
   std::string SemitrustedPolicy() const;
   // Waits until the network helpers of finished runs are reaped (they are
@@ -53,9 +58,11 @@ class Sandbox {
   // A run between its launch and its end.
   struct LaunchedRun {
     pid_t init = -1;
-    std::optional<RunCgroup> cgroup;
+    std::unique_ptr<RunCgroup> cgroup;
     std::unique_ptr<NetworkHelper> network;
   };
+
+  Sandbox(Policy policy, std::vector<sock_filter> seccomp);
 
   std::uint32_t NextHostUid();
   // The second phase: clones init into its namespaces, maps its ids, puts
@@ -63,15 +70,19 @@ class Sandbox {
   // result.setup_error (and nothing left running), when it cannot.
   bool Launch(ChildPlan& plan, RunPipes& pipes, const Limits& limits, Network network,
               LaunchedRun& run, RunResult& result);
+  // Launch's steps: init in its namespaces, waiting for the go byte; its
+  // ids and cgroup; its network.
+  base::Status CloneInit(ChildPlan& plan, RunPipes& pipes, LaunchedRun& run);
+  base::Status Confine(const Limits& limits, const std::string& name, LaunchedRun& run);
+  base::Status StartNetwork(const std::string& name, LaunchedRun& run);
   // The third: captures the output until the run ends, its deadline passes
   // or `cancel_fd` fires, reaps it, and fills in the result.
   void Collect(const RunSpec& spec, const Limits& limits, RunPipes& pipes, LaunchedRun& run,
                int cancel_fd, std::chrono::steady_clock::time_point deadline, RunResult& result);
 
   Policy policy_;
-  std::string error_;
   std::vector<sock_filter> seccomp_;
-  std::string semitrusted_error_;
+  base::Status semitrusted_;
   std::vector<sock_filter> helper_filter_;
   std::unique_ptr<CgroupHost> cgroups_;
   // After cgroups_: reaping removes helper cgroups, so it ends first.

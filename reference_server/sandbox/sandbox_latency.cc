@@ -17,8 +17,11 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "base/expected.h"
 #include "reference_server/sandbox/sandbox.h"
 
 extern char** environ;
@@ -68,46 +71,49 @@ double SandboxRun(sandbox::Sandbox& box, sandbox::Network network) {
   return ms;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+struct Options {
   int runs = 200;
-  std::string json_file, only;
+  std::string only;  // "": both modes
+  std::string json_file;
+};
+
+constexpr char kUsage[] =
+    "usage: sandbox_latency [--runs N] [--only zerotrust|semitrusted] [--json FILE]\n";
+
+// Exit status 2 for usage errors, 1 for the rest (the error's own).
+int Fail(const base::Error& error, std::string_view context = "") {
+  std::cerr << "sandbox_latency: " << context << error.Describe() << "\n";
+  if (error.code == base::ErrorCode::kInvalidArgument) std::cerr << kUsage;
+  return error.exit_status();
+}
+
+base::Expected<Options> ParseOptions(int argc, char** argv) {
+  const auto usage = [](std::string message, std::string flag = "") {
+    return base::MakeError(base::ErrorCode::kInvalidArgument, std::move(message), std::move(flag));
+  };
+  Options options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--runs" && i + 1 < argc) {
-      runs = std::atoi(argv[++i]);
+      options.runs = std::atoi(argv[++i]);
     } else if (arg == "--only" && i + 1 < argc) {
-      only = argv[++i];
+      options.only = argv[++i];
     } else if (arg == "--json" && i + 1 < argc) {
-      json_file = argv[++i];
+      options.json_file = argv[++i];
     } else {
-      std::cerr
-          << "usage: sandbox_latency [--runs N] [--only zerotrust|semitrusted] [--json FILE]\n";
-      return 2;
+      return usage("unknown argument or missing value", arg);
     }
   }
-  if (!only.empty() && only != "zerotrust" && only != "semitrusted") {
-    std::cerr << "sandbox_latency: --only must be zerotrust or semitrusted\n";
-    return 2;
+  if (!options.only.empty() && options.only != "zerotrust" && options.only != "semitrusted") {
+    return usage("must be zerotrust or semitrusted", "--only");
   }
-  if (runs < 1 || runs > 100000) {
-    std::cerr << "sandbox_latency: --runs must be from 1 to 100000\n";
-    return 2;
-  }
-  sandbox::Sandbox box{sandbox::Policy{}};
-  if (!box.error().empty()) {
-    std::cerr << "sandbox_latency: " << box.error() << "\n";
-    return 1;
-  }
-  if (only != "zerotrust" && !box.semitrusted_error().empty()) {
-    std::cerr << "sandbox_latency: semitrusted: " << box.semitrusted_error() << "\n";
-    return 1;
-  }
-  Series bare{"bare exec", {}}, zerotrust{"zerotrust", {}}, semitrusted{"semitrusted", {}};
-  std::vector<Series*> measured = {&bare};
-  if (only != "semitrusted") measured.push_back(&zerotrust);
-  if (only != "zerotrust") measured.push_back(&semitrusted);
+  if (options.runs < 1 || options.runs > 100000) return usage("must be from 1 to 100000", "--runs");
+  return options;
+}
+
+// Each series' runs, interleaved so that drift hits them alike.
+void Measure(sandbox::Sandbox& box, int runs, Series& bare, Series& zerotrust,
+             const std::vector<Series*>& measured) {
   // Warm-up: page cache, cgroup directories.
   BareExec();
   for (int i = 0; i <= runs; ++i) {
@@ -118,7 +124,10 @@ int main(int argc, char** argv) {
       if (i > 0) series->ms.push_back(ms);
     }
   }
-  const double floor = bare.Percentile(50);
+}
+
+// Prints the table; the same as JSON.
+std::string Report(int runs, double floor, const std::vector<Series*>& measured) {
   std::printf("%d runs of /bin/sh -c true each, interleaved\n", runs);
   std::printf("%-12s %8s %8s %8s %8s %12s\n", "", "p50 ms", "p90 ms", "p99 ms", "max ms",
               "p50 / bare");
@@ -137,7 +146,25 @@ int main(int argc, char** argv) {
     json += entry;
     first = false;
   }
-  json += "]}\n";
-  if (!json_file.empty()) std::ofstream(json_file) << json;
+  return json + "]}\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const base::Expected<Options> options = ParseOptions(argc, argv);
+  if (!options.ok()) return Fail(options.error());
+  const auto box = sandbox::Sandbox::Create(sandbox::Policy{});
+  if (!box.ok()) return Fail(box.error());
+  if (options->only != "zerotrust" && !box.value()->semitrusted().ok()) {
+    return Fail(box.value()->semitrusted().error(), "semitrusted: ");
+  }
+  Series bare{"bare exec", {}}, zerotrust{"zerotrust", {}}, semitrusted{"semitrusted", {}};
+  std::vector<Series*> measured = {&bare};
+  if (options->only != "semitrusted") measured.push_back(&zerotrust);
+  if (options->only != "zerotrust") measured.push_back(&semitrusted);
+  Measure(*box.value(), options->runs, bare, zerotrust, measured);
+  const std::string json = Report(options->runs, bare.Percentile(50), measured);
+  if (!options->json_file.empty()) std::ofstream(options->json_file) << json;
   return 0;
 }

@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "reference_server/sandbox/network.h"
@@ -41,6 +42,7 @@ namespace {
 // One sandbox for the whole test program, destroyed at its end so that its
 // cgroup directories go too.
 Sandbox* shared_sandbox = nullptr;
+std::string sandbox_error = "not created";
 
 // Host uids of this test program's runs: a range of its own, so that other
 // test programs running in parallel cannot be mistaken for leftovers.
@@ -74,7 +76,9 @@ class SandboxEnvironment : public testing::Environment {
     const int error = BringUpLoopback();
     ASSERT_EQ(error, 0) << strerror(error);
     ASSERT_EQ(InterfaceNames(), "lo");
-    shared_sandbox = new Sandbox(TestPolicy());
+    auto created = Sandbox::Create(TestPolicy());
+    sandbox_error = created.ok() ? "" : created.error().Describe();
+    if (created.ok()) shared_sandbox = std::move(created).value().release();
   }
   void TearDown() override {
     delete shared_sandbox;
@@ -176,10 +180,11 @@ template <typename Base>
 class CheckedForLeftovers : public Base {
  protected:
   void SetUp() override {
-    ASSERT_EQ(Shared().error(), "");
+    ASSERT_EQ(sandbox_error, "");
     mounts_before_ = HostMounts();
   }
   void TearDown() override {
+    if (shared_sandbox == nullptr) return;
     // Helpers are killed as their run ends, and reaped off its path.
     Shared().AwaitNetworkHelpersReaped();
     EXPECT_EQ(LeftoverProcesses(), 0);
@@ -429,10 +434,11 @@ TEST_P(SandboxTest, RunsDieWithTheirHost) {
   const Policy policy = Shared().policy();
   const pid_t host = fork();
   if (host == 0) {
-    Sandbox sandbox(policy);
+    auto sandbox = Sandbox::Create(policy);
+    if (!sandbox.ok()) _exit(1);
     RunSpec spec;
     spec.steps = {{"/bin/sleep", "60"}};
-    sandbox.Run(spec, QuickLimits(), GetParam());
+    sandbox.value()->Run(spec, QuickLimits(), GetParam());
     _exit(0);
   }
   bool running = false;  // bounded wait until the run's processes exist

@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <utility>
+
+#include "base/system_error.h"
 
 namespace sandbox {
 
@@ -68,17 +71,14 @@ const std::vector<DeniedSyscall>& DeniedSyscalls() {
   return kDenied;
 }
 
-std::vector<sock_filter> BuildSeccompProgram(std::string& error) {
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  if (ctx == nullptr) {
-    error = "seccomp_init failed";
-    return {};
-  }
-  const auto fail = [&](std::string message) {
-    seccomp_release(ctx);
-    error = std::move(message);
-    return std::vector<sock_filter>{};
-  };
+namespace {
+
+base::Error Failed(std::string message) {
+  return base::MakeError(base::ErrorCode::kInternal, std::move(message));
+}
+
+// Every rule of the filter, into `ctx`; the error names the rule that failed.
+base::Status AddRules(scmp_filter_ctx ctx) {
   for (const DeniedSyscall& denied : DeniedSyscalls()) {
     const std::string name(denied.name);
     const int number = seccomp_syscall_resolve_name(name.c_str());
@@ -86,7 +86,7 @@ std::vector<sock_filter> BuildSeccompProgram(std::string& error) {
     // clone3 must look absent (ENOSYS), or libc would not fall back to clone.
     const int errno_value = name == "clone3" ? ENOSYS : EPERM;
     if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(errno_value), number, 0) != 0) {
-      return fail("seccomp rule for " + name + " failed");
+      return Failed("seccomp rule for " + name + " failed");
     }
   }
   // Newer than libseccomp 2.5.4, so unknown to it by name, yet allowed by
@@ -94,7 +94,7 @@ std::vector<sock_filter> BuildSeccompProgram(std::string& error) {
 #if defined(__x86_64__)
   for (int number : {457 /* statmount */, 458 /* listmount */, 467 /* open_tree_attr */}) {
     if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), number, 0) != 0) {
-      return fail("seccomp rule for syscall " + std::to_string(number) + " failed");
+      return Failed("seccomp rule for syscall " + std::to_string(number) + " failed");
     }
   }
 #endif
@@ -105,21 +105,28 @@ std::vector<sock_filter> BuildSeccompProgram(std::string& error) {
   for (unsigned long flag : kNamespaceFlags) {
     if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
                          SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)) != 0) {
-      return fail("seccomp rule for clone failed");
+      return Failed("seccomp rule for clone failed");
     }
   }
-  std::vector<sock_filter> program = ExportBpf(ctx, error);
+  return base::Ok();
+}
+
+}  // namespace
+
+base::Expected<std::vector<sock_filter>> BuildSeccompProgram() {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (ctx == nullptr) return Failed("seccomp_init failed");
+  base::Status rules = AddRules(ctx);
+  base::Expected<std::vector<sock_filter>> program =
+      rules.ok() ? ExportBpf(ctx) : base::Expected<std::vector<sock_filter>>(rules.error());
   seccomp_release(ctx);
   return program;
 }
 
-std::vector<sock_filter> ExportBpf(scmp_filter_ctx ctx, std::string& error) {
+base::Expected<std::vector<sock_filter>> ExportBpf(scmp_filter_ctx ctx) {
   std::vector<sock_filter> program;
   const int fd = memfd_create("seccomp", MFD_CLOEXEC);
-  if (fd < 0) {
-    error = std::string("memfd_create: ") + strerror(errno);
-    return program;
-  }
+  if (fd < 0) return base::ErrnoError(errno, "memfd_create");
   if (seccomp_export_bpf(ctx, fd) == 0) {
     const off_t size = lseek(fd, 0, SEEK_END);
     program.resize(static_cast<std::size_t>(size) / sizeof(sock_filter));
@@ -128,7 +135,7 @@ std::vector<sock_filter> ExportBpf(scmp_filter_ctx ctx, std::string& error) {
     }
   }
   close(fd);
-  if (program.empty()) error = "exporting a seccomp filter failed";
+  if (program.empty()) return Failed("exporting a seccomp filter failed");
   return program;
 }
 

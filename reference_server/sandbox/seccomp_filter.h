@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/expected.h"
+
 namespace sandbox {
 
 // The system calls every run is refused (EPERM), with the reason for each;
@@ -19,12 +21,11 @@ struct DeniedSyscall {
 const std::vector<DeniedSyscall>& DeniedSyscalls();
 
 // The filter as a BPF program, built once with libseccomp on the host side
-// (libseccomp allocates, which the run's processes must not). Empty with
-// `error` set when libseccomp fails.
-std::vector<sock_filter> BuildSeccompProgram(std::string& error);
+// (libseccomp allocates, which the run's processes must not).
+base::Expected<std::vector<sock_filter>> BuildSeccompProgram();
 
-// A libseccomp filter as a BPF program; empty with `error` set on failure.
-std::vector<sock_filter> ExportBpf(scmp_filter_ctx ctx, std::string& error);
+// A libseccomp filter as a BPF program.
+base::Expected<std::vector<sock_filter>> ExportBpf(scmp_filter_ctx ctx);
 
 }  // namespace sandbox
 

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "reference_server/sandbox/network_world.h"
@@ -35,6 +36,7 @@ constexpr char kGatewayAddress[] = "10.0.2.2";
 world::NetworkWorld* the_world = nullptr;
 std::string world_error = "not built";
 Sandbox* the_sandbox = nullptr;
+std::string sandbox_error = "not created";
 
 // A host uid range of its own, so that other test programs' runs are not
 // mistaken for leftovers.
@@ -206,7 +208,7 @@ class NetworkTest : public testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(world_error, "") << "the test's network could not be built";
-    ASSERT_EQ(the_sandbox->error(), "");
+    ASSERT_EQ(sandbox_error, "");
     before_ = the_world->Snapshot();
   }
   void TearDown() override {
@@ -417,8 +419,14 @@ int main(int argc, char** argv) {
   // Before InitGoogleTest and any thread (see NetworkWorld::Build); the
   // sandbox after, so that it finds the world's /etc/resolv.conf.
   the_world = new world::NetworkWorld;
-  world_error = the_world->Build();
-  if (world_error.empty()) the_sandbox = new Sandbox(TestPolicy());
+  if (const base::Status built = the_world->Build(); built.ok()) {
+    world_error = "";
+    auto created = Sandbox::Create(TestPolicy());
+    sandbox_error = created.ok() ? "" : created.error().Describe();
+    if (created.ok()) the_sandbox = std::move(created).value().release();
+  } else {
+    world_error = built.error().Describe();
+  }
   testing::InitGoogleTest(&argc, argv);
   const int result = RUN_ALL_TESTS();
   delete the_sandbox;  // removes its cgroup directories

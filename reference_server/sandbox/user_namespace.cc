@@ -2,33 +2,36 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <string>
+
+#include "base/system_error.h"
 #include "reference_server/sandbox/work_files.h"
 
 namespace sandbox {
 namespace {
 
-std::string WriteProcFile(pid_t pid, const char* name, const std::string& content) {
+base::Status WriteProcFile(pid_t pid, const char* name, const std::string& content) {
   const std::string path = "/proc/" + std::to_string(pid) + "/" + name;
   const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return path + ": " + strerror(errno);
+  if (fd < 0) return base::ErrnoError(errno, path);
   const bool ok = WriteAll(fd, content.data(), content.size());
   const int saved = errno;
   close(fd);
-  return ok ? "" : path + ": " + strerror(saved);
+  if (!ok) return base::ErrnoError(saved, path);
+  return base::Ok();
 }
 
 }  // namespace
 
-std::string WriteIdMaps(pid_t pid, std::uint32_t host_id) {
+base::Status WriteIdMaps(pid_t pid, std::uint32_t host_id) {
   const std::string map = "0 " + std::to_string(host_id) + " 1\n";
-  std::string error = WriteProcFile(pid, "setgroups", "deny");
-  if (error.empty()) error = WriteProcFile(pid, "uid_map", map);
-  if (error.empty()) error = WriteProcFile(pid, "gid_map", map);
-  return error;
+  base::Status status = WriteProcFile(pid, "setgroups", "deny");
+  if (status.ok()) status = WriteProcFile(pid, "uid_map", map);
+  if (status.ok()) status = WriteProcFile(pid, "gid_map", map);
+  return status;
 }
 
 int BecomeRootInside() {

@@ -4,14 +4,15 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <string>
+
+#include "base/expected.h"
 
 namespace sandbox {
 
 // Host side: maps uid and gid 0 of `pid`'s new user namespace to
-// `host_id` and nothing else (setgroups is denied first). Returns an error
-// message, or "" on success.
-std::string WriteIdMaps(pid_t pid, std::uint32_t host_id);
+// `host_id` and nothing else (setgroups is denied first). The error names
+// the /proc file that could not be written.
+base::Status WriteIdMaps(pid_t pid, std::uint32_t host_id);
 
 // Inside: become uid/gid 0, i.e. host_id on the host. Returns errno or 0.
 int BecomeRootInside();

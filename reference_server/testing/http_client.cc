@@ -2,29 +2,18 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+
+#include "base/ascii.h"
+#include "tools/http_client/client.h"
 
 namespace server_test {
 
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-
 namespace {
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 void SetSocketTimeouts(int fd, std::chrono::milliseconds timeout) {
   timeval tv{};
@@ -51,66 +40,52 @@ int ConnectTo(const std::string& host, std::uint16_t port, int receive_buffer = 
   return fd;
 }
 
+http_client::Options OptionsFor(std::chrono::milliseconds timeout) {
+  http_client::Options options;
+  options.connect_timeout = timeout;
+  options.send_timeout = timeout;
+  options.answer_timeout = timeout;
+  options.max_body_bytes = 1ULL << 30;
+  return options;
+}
+
+// Host first; each header given replaces those of the same name, as a
+// test naming a header means that one value.
+std::vector<http_client::Header> RequestHeaders(const std::string& host_header,
+                                                const Headers& headers) {
+  std::vector<http_client::Header> out = {{"Host", host_header}};
+  for (const auto& [name, value] : headers) {
+    std::erase_if(
+        out, [&](const http_client::Header& h) { return base::EqualsIgnoreCase(h.name, name); });
+    out.push_back({name, value});
+  }
+  return out;
+}
+
 }  // namespace
 
-struct HttpClient::Connection {
-  net::io_context io;
-  tcp::socket socket{io};
-  beast::flat_buffer buffer;
-};
-
 HttpClient::HttpClient(std::string host, std::uint16_t port, std::chrono::milliseconds timeout)
-    : host_(std::move(host)), port_(port), timeout_(timeout) {}
+    : host_(std::move(host)),
+      port_(port),
+      client_(std::make_unique<http_client::Client>(host_, port_, OptionsFor(timeout))) {}
 
 HttpClient::~HttpClient() = default;
 
 HttpResponse HttpClient::Send(const std::string& method, const std::string& target,
                               const Headers& headers, const std::string& body) {
+  const http_client::Request request{
+      method, target, RequestHeaders(host_ + ":" + std::to_string(port_), headers), body};
+  const base::Expected<http_client::Response> answer = client_->Send(request);
   HttpResponse response;
-  // One retry on a fresh connection: the server may have closed the kept-
-  // alive one (idle timeout, or "Connection: close" on the last answer).
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!connection_) {
-      const int fd = ConnectTo(host_, port_);
-      if (fd < 0) {
-        response.error = "cannot connect";
-        return response;
-      }
-      SetSocketTimeouts(fd, timeout_);
-      connection_ = std::make_unique<Connection>();
-      connection_->socket.assign(tcp::v4(), fd);
-    }
-    bhttp::request<bhttp::string_body> request(bhttp::string_to_verb(method), target, 11);
-    if (request.method() == bhttp::verb::unknown) request.method_string(method);
-    request.set(bhttp::field::host, host_ + ":" + std::to_string(port_));
-    for (const auto& [name, value] : headers) request.set(name, value);
-    request.body() = body;
-    if (!body.empty() || method == "POST") request.prepare_payload();
-    beast::error_code ec;
-    bhttp::write(connection_->socket, request, ec);
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(1ULL << 30);
-    if (!ec) bhttp::read(connection_->socket, connection_->buffer, parser, ec);
-    if (ec) {
-      connection_.reset();
-      response.error = ec.message();
-      // A write or read on a connection the server had closed: retry once.
-      if (attempt == 0 && (ec == bhttp::error::end_of_stream || ec == net::error::broken_pipe ||
-                           ec == net::error::connection_reset)) {
-        continue;
-      }
-      return response;
-    }
-    const auto& message = parser.get();
-    response.error.clear();
-    response.status = static_cast<int>(message.result_int());
-    for (const auto& field : message) {
-      response.headers[Lower(std::string(field.name_string()))] = std::string(field.value());
-    }
-    response.body = message.body();
-    if (!message.keep_alive()) connection_.reset();
+  if (!answer.ok()) {
+    response.error = answer.error().Describe();
     return response;
   }
+  response.status = answer->status;
+  for (const http_client::Header& header : answer->headers) {
+    response.headers[base::AsciiLowered(header.name)] = header.value;
+  }
+  response.body = answer->body;
   return response;
 }
 
@@ -184,7 +159,7 @@ std::string RawConnection::ReadOneResponse() {
     data.append(buffer, static_cast<std::size_t>(n));
     const std::size_t end = data.find("\r\n\r\n");
     if (end != std::string::npos && expected == std::string::npos) {
-      const std::string head = Lower(data.substr(0, end));
+      const std::string head = base::AsciiLowered(data.substr(0, end));
       const std::size_t at = head.find("content-length:");
       const std::size_t length = at == std::string::npos ? 0 : std::stoul(head.substr(at + 15));
       expected = end + 4 + length;

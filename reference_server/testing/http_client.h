@@ -9,13 +9,17 @@
 #include <utility>
 #include <vector>
 
+namespace http_client {
+class Client;
+}
+
 namespace server_test {
 
 struct HttpResponse {
   int status = 0;                              // 0: no answer (the error says why)
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  std::string error;
+  std::string error;  // base::Error::Describe() of the shared client's error
 
   std::string header(const std::string& lower_name) const {
     const auto it = headers.find(lower_name);
@@ -26,8 +30,12 @@ struct HttpResponse {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // A blocking HTTP/1.1 client on one kept-alive loopback connection
-// (reconnecting when the server closed it). Every wait is bounded by
-// `timeout`, so a hung server fails the test instead of hanging it.
+// (reconnecting when the server closed it): //tools/http_client with its
+// one retry policy (a request is resent only when a reused connection
+// closed before any byte of the answer), a Host header, and headers given
+// here replacing same-named ones. Every wait (connect, send, answer) is
+// bounded by `timeout`, so a hung server fails the test instead of hanging
+// it.
 class HttpClient {
  public:
   HttpClient(std::string host, std::uint16_t port,
@@ -44,11 +52,9 @@ class HttpClient {
   HttpResponse PostText(const std::string& target, const std::string& key, const std::string& text);
 
  private:
-  struct Connection;
   std::string host_;
   std::uint16_t port_;
-  std::chrono::milliseconds timeout_;
-  std::unique_ptr<Connection> connection_;
+  std::unique_ptr<http_client::Client> client_;
 };
 
 // A raw TCP connection for what a well-behaved client would not send.

@@ -8,10 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace server_test {
 
@@ -32,17 +35,27 @@ std::string ServerProcess::BinaryPath() {
   return root + "reference_server/reference_server";
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> flags) {
+base::Expected<std::unique_ptr<ServerProcess>> ServerProcess::Start(
+    std::vector<std::string> flags) {
+  std::unique_ptr<ServerProcess> process(new ServerProcess());
+  // On failure the process is destroyed here, which stops the child.
+  if (base::Status started = process->Launch(std::move(flags)); !started) {
+    return std::move(started).error();
+  }
+  return process;
+}
+
+base::Status ServerProcess::Launch(std::vector<std::string> flags) {
   static int counter = 0;
   const char* tmp = std::getenv("TEST_TMPDIR");
   log_path_ = std::string(tmp ? tmp : "/tmp") + "/server-" + std::to_string(getpid()) + "-" +
               std::to_string(counter++) + ".log";
+  const std::string binary = BinaryPath();
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
-    error_ = "pipe failed";
-    return;
+    return base::MakeError(base::ErrorCode::kInternal,
+                           std::string("pipe failed: ") + std::strerror(errno), binary);
   }
-  const std::string binary = BinaryPath();
   std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0"};
   args.insert(args.end(), flags.begin(), flags.end());
   pid_ = fork();
@@ -56,27 +69,41 @@ ServerProcess::ServerProcess(std::vector<std::string> flags) {
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
+  if (pid_ < 0) {
+    const std::string why = std::strerror(errno);
+    close(out[0]);
+    close(out[1]);
+    return base::MakeError(base::ErrorCode::kInternal, "fork failed: " + why, binary);
+  }
   close(out[1]);
   pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
-  // The first line, within a bound: the server prints it once listening.
+  const base::Status listening = ReadListeningLine(out[0]);
+  close(out[0]);
+  return listening;
+}
+
+// The first line of `out`, within a bound: the server prints it once
+// listening.
+base::Status ServerProcess::ReadListeningLine(int out) {
   std::string line;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    pollfd fd{out[0], POLLIN, 0};
+    pollfd fd{out, POLLIN, 0};
     if (poll(&fd, 1, 1000) <= 0) continue;
     char buffer[256];
-    const ssize_t n = read(out[0], buffer, sizeof buffer);
+    const ssize_t n = read(out, buffer, sizeof buffer);
     if (n <= 0) break;
     line.append(buffer, static_cast<std::size_t>(n));
   }
-  close(out[0]);
   listening_line_ = line.substr(0, line.find('\n'));
   const std::string prefix = "listening on http://127.0.0.1:";
   if (listening_line_.rfind(prefix, 0) != 0) {
-    error_ = "no 'listening on' line (got '" + listening_line_ + "'); stderr:\n" + Log();
-    return;
+    return base::MakeError(
+        base::ErrorCode::kUnavailable,
+        "no 'listening on' line (got '" + listening_line_ + "'); stderr:\n" + Log(), BinaryPath());
   }
   port_ = static_cast<std::uint16_t>(std::atoi(listening_line_.substr(prefix.size()).c_str()));
+  return base::Ok();
 }
 
 ServerProcess::~ServerProcess() {

@@ -5,8 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "base/expected.h"
 
 namespace server_test {
 
@@ -16,13 +19,16 @@ namespace server_test {
 // destruction if still running.
 class ServerProcess {
  public:
-  explicit ServerProcess(std::vector<std::string> flags);
+  // Starts the binary and waits (up to 30 s) for its "listening on" line.
+  // Errors name the binary as `where`: kUnavailable when the line does not
+  // come (the message holds the server's stderr), kInternal when the
+  // process cannot be started.
+  static base::Expected<std::unique_ptr<ServerProcess>> Start(std::vector<std::string> flags);
+
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // "" once listening; else why not (with the server's stderr).
-  const std::string& error() const { return error_; }
   std::uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   pid_t pid() const { return pid_; }
@@ -38,10 +44,13 @@ class ServerProcess {
   static std::string BinaryPath();
 
  private:
+  ServerProcess() = default;
+  base::Status Launch(std::vector<std::string> flags);
+  base::Status ReadListeningLine(int out);
+
   pid_t pid_ = -1;
   int pidfd_ = -1;
   std::uint16_t port_ = 0;
-  std::string error_;
   std::string listening_line_;
   std::string log_path_;
 };

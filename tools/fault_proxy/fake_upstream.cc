@@ -9,12 +9,15 @@
 #include <mutex>
 #include <thread>
 
+#include "base/ascii.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
 #include "tools/fault_proxy/beast_message.h"
-#include "tools/fault_proxy/deadline_stream.h"
+#include "tools/fault_proxy/client_message.h"
+#include "tools/http_client/client.h"
+#include "tools/http_client/deadline_stream.h"
 
 namespace fault_proxy {
 
@@ -28,7 +31,9 @@ constexpr auto kWaitLimit = std::chrono::seconds(30);
 template <bool kIsRequest>
 void CopyOut(const Message& from, http::message<kIsRequest, http::string_body>& to) {
   for (const Header& header : from.headers) {
-    if (!EqualsIgnoreCase(header.name, "Content-Length")) to.insert(header.name, header.value);
+    if (!base::EqualsIgnoreCase(header.name, "Content-Length")) {
+      to.insert(header.name, header.value);
+    }
   }
   to.body() = from.body;
   to.content_length(from.body.size());
@@ -104,7 +109,7 @@ void FakeUpstream::Impl::Accept() {
 }
 
 void FakeUpstream::Impl::Serve(tcp::socket& socket) {
-  DeadlineStream stream(socket);
+  http_client::DeadlineStream stream(socket);
   boost::beast::flat_buffer buffer;
   // One turn per request; each read and write is bounded by kWaitLimit.
   while (true) {
@@ -129,47 +134,29 @@ void FakeUpstream::Impl::Serve(tcp::socket& socket) {
 }
 
 struct TestClient::Impl {
-  boost::asio::io_context io;
-  tcp::socket socket{io};
-  boost::beast::flat_buffer buffer;
-  std::uint16_t port = 0;
+  explicit Impl(std::uint16_t port) : client("127.0.0.1", port, Options()) {}
+  static http_client::Options Options() {
+    http_client::Options options;
+    options.connect_timeout = kWaitLimit;
+    options.send_timeout = kWaitLimit;
+    options.answer_timeout = kWaitLimit;
+    return options;
+  }
+  http_client::Client client;
 };
 
-TestClient::TestClient(std::uint16_t port) : impl_(std::make_unique<Impl>()) { impl_->port = port; }
+TestClient::TestClient(std::uint16_t port) : impl_(std::make_unique<Impl>(port)) {}
 TestClient::~TestClient() = default;
 
 Response TestClient::Send(const Request& request) {
-  boost::system::error_code ec;
-  if (!impl_->socket.is_open()) {
-    impl_->socket.connect({boost::asio::ip::make_address("127.0.0.1"), impl_->port}, ec);
-    if (ec) {
-      Response failed;
-      failed.status = 0;
-      failed.body = "connect: " + ec.message();
-      return failed;
-    }
-  }
-  http::request<http::string_body> out;
-  out.method_string(request.method);
-  out.target(request.target);
-  CopyOut(request, out);
-  // Like ordinary clients: no Content-Length on an empty GET or DELETE.
-  if (request.body.empty() && request.method != "POST") out.erase(http::field::content_length);
-  DeadlineStream stream(impl_->socket);
-  stream.ExpiresAfter(kWaitLimit);
-  http::write(stream, out, ec);
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64 << 20);
-  if (!ec) http::read(stream, impl_->buffer, parser, ec);
-  if (ec) {
-    impl_->socket.close();
+  base::Expected<http_client::Response> answer = impl_->client.Send(ToClientRequest(request));
+  if (!answer) {
     Response failed;
     failed.status = 0;
-    failed.body = ec.message();
+    failed.body = answer.error().Describe();
     return failed;
   }
-  if (!parser.get().keep_alive()) impl_->socket.close();
-  return ResponseFromBeast(parser.get());
+  return FromClientResponse(std::move(answer).value());
 }
 
 }  // namespace fault_proxy

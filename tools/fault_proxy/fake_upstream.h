@@ -33,10 +33,10 @@ class FakeUpstream {
   std::unique_ptr<Impl> impl_;
 };
 
-// A test client: sends `request` to 127.0.0.1:`port` on `connection`
-// (opened on first use, kept alive) and reads the answer; status 0 and the
-// error in the body when there is none. Headers are sent as given, plus
-// Content-Length.
+// A test client: sends `request` to 127.0.0.1:`port` with the shared
+// //tools/http_client (one kept-alive connection) and reads the answer;
+// status 0 and the error in the body when there is none. Headers are sent
+// as given, plus Content-Length where the method takes a body.
 class TestClient {
  public:
   explicit TestClient(std::uint16_t port);

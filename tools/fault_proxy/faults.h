@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/expected.h"
 #include "tools/fault_proxy/message.h"
 
 namespace fault_proxy {
@@ -77,9 +78,9 @@ struct Fault {
 std::span<const Fault> AllFaults();
 const Fault* FindFault(std::string_view name);
 
-// Sends a request upstream: the answer, or nullopt and `error` when there
-// is none (connection refused, broken answer...).
-using Forward = std::function<std::optional<Response>(const Request&, std::string* error)>;
+// Sends a request upstream: the answer, or the error when there is none
+// (connection refused, broken answer...).
+using Forward = std::function<base::Expected<Response>(const Request&)>;
 
 // One client request through `fault`: hooks and forwarding, the I/O left to
 // `forward`. An upstream that gives no answer is reported as 502 without

@@ -118,9 +118,8 @@ Response RunExchange(const Fault& fault, FaultState& state, Request request,
   }
   constexpr int kMaxSends = 2;  // the first send and at most one resend
   for (int send = 1;; ++send) {
-    std::string error;
-    std::optional<Response> response = forward(request, &error);
-    if (!response) return BadGateway(error);
+    base::Expected<Response> response = forward(request);
+    if (!response) return BadGateway(response.error().Describe());
     if (fault.on_response == nullptr) return std::move(*response);
     std::optional<Request> again = fault.on_response(request, *response, state);
     if (!again || send == kMaxSends) return std::move(*response);

@@ -42,9 +42,9 @@ Exchange Through(const std::string& fault_name, FaultState& state, const Request
   const Fault* fault = FindFault(fault_name);
   EXPECT_NE(fault, nullptr) << fault_name;
   Exchange exchange;
-  exchange.answer = RunExchange(*fault, state, request, [&](const Request& sent, std::string*) {
+  exchange.answer = RunExchange(*fault, state, request, [&](const Request& sent) {
     exchange.forwarded.push_back(sent);
-    return std::optional<Response>(upstream_answer);
+    return base::Expected<Response>(upstream_answer);
   });
   return exchange;
 }
@@ -136,11 +136,11 @@ TEST(FaultNone, ChangesNothing) {
 
 TEST(FaultRunExchange, NoUpstreamAnswerIs502WithoutTheFault) {
   FaultState state(1);
-  const Response answer = RunExchange(*FindFault("error-body-plain"), state, Make("GET", "/jobs"),
-                                      [](const Request&, std::string* error) {
-                                        *error = "connection refused";
-                                        return std::optional<Response>();
-                                      });
+  const Response answer =
+      RunExchange(*FindFault("error-body-plain"), state, Make("GET", "/jobs"),
+                  [](const Request&) -> base::Expected<Response> {
+                    return base::MakeError(base::ErrorCode::kUnavailable, "connection refused");
+                  });
   EXPECT_EQ(answer.status, 502);
   EXPECT_EQ(answer.Get("Content-Type"), "application/json");
   EXPECT_NE(answer.body.find("connection refused"), std::string::npos);
@@ -304,14 +304,13 @@ TEST(FaultAuthIgnored, MissingOrRefusedKeysBecomeTheFirstAcceptedOne) {
   // A refused key: sent again with k1, and the client gets that answer.
   const Fault& fault = *FindFault("auth-ignored");
   std::vector<Request> sent;
-  const Response answer =
-      RunExchange(fault, state, Make("GET", "/jobs", "", "", "Bearer bad"),
-                  [&](const Request& request, std::string*) {
-                    sent.push_back(request);
-                    return std::optional<Response>(request.Get("Authorization") == "Bearer k1"
-                                                       ? Answer(200, R"({"jobs":[]})")
-                                                       : Answer(401, R"({"code":"unauthorized"})"));
-                  });
+  const Response answer = RunExchange(
+      fault, state, Make("GET", "/jobs", "", "", "Bearer bad"), [&](const Request& request) {
+        sent.push_back(request);
+        return base::Expected<Response>(request.Get("Authorization") == "Bearer k1"
+                                            ? Answer(200, R"({"jobs":[]})")
+                                            : Answer(401, R"({"code":"unauthorized"})"));
+      });
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].Get("Authorization"), "Bearer bad");
   EXPECT_EQ(sent[1].Get("Authorization"), "Bearer k1");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <utility>
 
 namespace fault_proxy {
 
@@ -10,6 +12,10 @@ const char kUsage[] =
     "       fault_proxy --list\n";
 
 namespace {
+
+base::Error UsageError(std::string where, std::string message) {
+  return base::MakeError(base::ErrorCode::kInvalidArgument, std::move(message), std::move(where));
+}
 
 bool AllDigits(std::string_view text) {
   return !text.empty() && text.size() <= 5 &&
@@ -43,25 +49,48 @@ bool SplitHostPort(std::string_view text, std::string_view default_port, std::st
 
 }  // namespace
 
-std::optional<UpstreamAddress> ParseUpstream(std::string_view url, std::string* error) {
+base::Expected<UpstreamAddress> ParseUpstream(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   if (!url.starts_with(kScheme)) {
-    *error = "--upstream: '" + std::string(url) + "' is not an http:// URL";
-    return std::nullopt;
+    return UsageError("--upstream", "'" + std::string(url) + "' is not an http:// URL");
   }
   std::string_view authority = url.substr(kScheme.size());
   if (authority.ends_with('/')) authority.remove_suffix(1);
   UpstreamAddress address;
   if (authority.find('/') != std::string_view::npos ||
       !SplitHostPort(authority, "80", &address.host, &address.port)) {
-    *error = "--upstream: '" + std::string(url) + "' is not http://HOST:PORT";
-    return std::nullopt;
+    return UsageError("--upstream", "'" + std::string(url) + "' is not http://HOST:PORT");
   }
   address.host_header = std::string(authority);
   return address;
 }
 
-std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::string* error) {
+namespace {
+
+// One of --upstream, --fault, --listen with its value, into `flags`.
+base::Status ApplyValueFlag(const std::string& name, const std::string& value, Flags& flags) {
+  if (name == "--upstream") {
+    base::Expected<UpstreamAddress> upstream = ParseUpstream(value);
+    if (!upstream) return std::move(upstream).error();
+    flags.upstream = std::move(*upstream);
+  } else if (name == "--fault") {
+    flags.fault = FindFault(value);
+    if (flags.fault == nullptr) {
+      return UsageError(name, "unknown fault '" + value + "' (fault_proxy --list names them)");
+    }
+  } else {
+    std::string port;
+    if (!SplitHostPort(value, "", &flags.listen_host, &port)) {
+      return UsageError(name, "'" + value + "' is not HOST:PORT");
+    }
+    flags.listen_port = static_cast<std::uint16_t>(std::stoi(port));
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
+base::Expected<Flags> ParseFlags(const std::vector<std::string>& args) {
   Flags flags;
   bool have_upstream = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -73,52 +102,26 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::strin
       name = name.substr(0, equals);
     }
     if (name == "--list" || name == "--help") {
-      if (value) {
-        *error = name + " takes no value";
-        return std::nullopt;
-      }
+      if (value) return UsageError(name, "takes no value");
       (name == "--list" ? flags.list : flags.help) = true;
       continue;
     }
     if (name != "--upstream" && name != "--fault" && name != "--listen") {
-      *error = "unknown flag '" + args[i] + "'";
-      return std::nullopt;
+      return UsageError(args[i], "unknown flag");
     }
     if (!value) {
-      if (i + 1 == args.size()) {
-        *error = name + " needs a value";
-        return std::nullopt;
-      }
+      if (i + 1 == args.size()) return UsageError(name, "needs a value");
       value = args[++i];
     }
-    if (name == "--upstream") {
-      std::optional<UpstreamAddress> upstream = ParseUpstream(*value, error);
-      if (!upstream) return std::nullopt;
-      flags.upstream = std::move(*upstream);
-      have_upstream = true;
-    } else if (name == "--fault") {
-      flags.fault = FindFault(*value);
-      if (flags.fault == nullptr) {
-        *error = "unknown fault '" + *value + "' (fault_proxy --list names them)";
-        return std::nullopt;
-      }
-    } else {
-      std::string port;
-      if (!SplitHostPort(*value, "", &flags.listen_host, &port)) {
-        *error = "--listen: '" + *value + "' is not HOST:PORT";
-        return std::nullopt;
-      }
-      flags.listen_port = static_cast<std::uint16_t>(std::stoi(port));
+    if (base::Status applied = ApplyValueFlag(name, *value, flags); !applied) {
+      return std::move(applied).error();
     }
+    have_upstream = have_upstream || name == "--upstream";
   }
   if (flags.list || flags.help) return flags;
-  if (!have_upstream) {
-    *error = "--upstream is required";
-    return std::nullopt;
-  }
+  if (!have_upstream) return UsageError("--upstream", "is required");
   if (flags.fault == nullptr) {
-    *error = "--fault is required (fault_proxy --list names the faults)";
-    return std::nullopt;
+    return UsageError("--fault", "is required (fault_proxy --list names the faults)");
   }
   return flags;
 }

@@ -2,11 +2,11 @@
 #define TOOLS_FAULT_PROXY_FLAGS_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/expected.h"
 #include "tools/fault_proxy/faults.h"
 
 namespace fault_proxy {
@@ -26,12 +26,13 @@ struct Flags {
   const Fault* fault = nullptr;
 };
 
-// argv without the program name. nullopt and `error` naming the problem
-// when the flags are unusable.
-std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::string* error);
+// argv without the program name. kInvalidArgument, `where` naming the
+// flag, when the flags are unusable.
+base::Expected<Flags> ParseFlags(const std::vector<std::string>& args);
 
 // "http://HOST[:PORT][/]"; HOST may be a bracketed IPv6 literal.
-std::optional<UpstreamAddress> ParseUpstream(std::string_view url, std::string* error);
+// kInvalidArgument (where "--upstream") otherwise.
+base::Expected<UpstreamAddress> ParseUpstream(std::string_view url);
 
 extern const char kUsage[];
 

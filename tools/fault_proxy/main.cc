@@ -15,27 +15,18 @@
 #include "tools/fault_proxy/flags.h"
 #include "tools/fault_proxy/proxy.h"
 
-int main(int argc, char** argv) {
-  using namespace fault_proxy;
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  std::string error;
-  const std::optional<Flags> flags = ParseFlags(args, &error);
-  if (!flags) {
-    std::fprintf(stderr, "fault_proxy: %s\n%s", error.c_str(), kUsage);
-    return 2;
-  }
-  if (flags->help) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
-  if (flags->list) {
-    for (const Fault& fault : AllFaults()) {
-      std::printf("%.*s\t%.*s\n", static_cast<int>(fault.name.size()), fault.name.data(),
-                  static_cast<int>(fault.description.size()), fault.description.data());
-    }
-    return 0;
-  }
+namespace fault_proxy {
+namespace {
 
+void PrintFaults() {
+  for (const Fault& fault : AllFaults()) {
+    std::printf("%.*s\t%.*s\n", static_cast<int>(fault.name.size()), fault.name.data(),
+                static_cast<int>(fault.description.size()), fault.description.data());
+  }
+}
+
+// Serves until SIGTERM or SIGINT; the exit status.
+int Serve(const Flags& flags) {
   // Blocked before any thread starts, so that every thread inherits the
   // mask and only sigwait() below receives them.
   sigset_t signals;
@@ -46,10 +37,10 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   FaultState state(std::random_device{}());
-  Proxy proxy(*flags, *flags->fault, state);
-  if (!proxy.Listen(&error)) {
-    std::fprintf(stderr, "fault_proxy: %s\n", error.c_str());
-    return 1;
+  Proxy proxy(flags, *flags.fault, state);
+  if (const base::Status listening = proxy.Listen(); !listening) {
+    std::fprintf(stderr, "fault_proxy: %s\n", listening.error().Describe().c_str());
+    return listening.error().exit_status();
   }
   std::printf("listening on %s\n", proxy.url().c_str());
   std::fflush(stdout);
@@ -59,4 +50,26 @@ int main(int argc, char** argv) {
   proxy.Stop();
   server.join();
   return 0;
+}
+
+}  // namespace
+}  // namespace fault_proxy
+
+int main(int argc, char** argv) {
+  const base::Expected<fault_proxy::Flags> flags =
+      fault_proxy::ParseFlags(std::vector<std::string>(argv + 1, argv + argc));
+  if (!flags) {
+    std::fprintf(stderr, "fault_proxy: %s\n%s", flags.error().Describe().c_str(),
+                 fault_proxy::kUsage);
+    return flags.error().exit_status();
+  }
+  if (flags->help) {
+    std::fputs(fault_proxy::kUsage, stdout);
+    return 0;
+  }
+  if (flags->list) {
+    fault_proxy::PrintFaults();
+    return 0;
+  }
+  return fault_proxy::Serve(*flags);
 }

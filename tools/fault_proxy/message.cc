@@ -1,40 +1,35 @@
 #include "tools/fault_proxy/message.h"
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
+
+#include "base/ascii.h"
 
 namespace fault_proxy {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::optional<std::string> Message::Get(std::string_view name) const {
   for (const Header& header : headers) {
-    if (EqualsIgnoreCase(header.name, name)) return header.value;
+    if (base::EqualsIgnoreCase(header.name, name)) return header.value;
   }
   return std::nullopt;
 }
 
 void Message::Set(std::string_view name, std::string_view value) {
   auto first = std::find_if(headers.begin(), headers.end(),
-                            [&](const Header& h) { return EqualsIgnoreCase(h.name, name); });
+                            [&](const Header& h) { return base::EqualsIgnoreCase(h.name, name); });
   if (first == headers.end()) {
     headers.push_back({std::string(name), std::string(value)});
     return;
   }
   first->value = std::string(value);
-  headers.erase(std::remove_if(first + 1, headers.end(),
-                               [&](const Header& h) { return EqualsIgnoreCase(h.name, name); }),
-                headers.end());
+  headers.erase(
+      std::remove_if(first + 1, headers.end(),
+                     [&](const Header& h) { return base::EqualsIgnoreCase(h.name, name); }),
+      headers.end());
 }
 
 void Message::Remove(std::string_view name) {
-  std::erase_if(headers, [&](const Header& h) { return EqualsIgnoreCase(h.name, name); });
+  std::erase_if(headers, [&](const Header& h) { return base::EqualsIgnoreCase(h.name, name); });
 }
 
 void Message::SetBody(std::string new_body) {
@@ -55,7 +50,7 @@ std::string_view Request::Query() const {
 void RemoveHopByHopHeaders(Message& message) {
   std::vector<std::string> named;
   for (const Header& header : message.headers) {
-    if (!EqualsIgnoreCase(header.name, "Connection")) continue;
+    if (!base::EqualsIgnoreCase(header.name, "Connection")) continue;
     std::size_t start = 0;
     while (start <= header.value.size()) {
       std::size_t comma = header.value.find(',', start);

@@ -43,8 +43,6 @@ struct Response : Message {
   int status = 200;
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-
 // Drops the headers that describe one connection rather than the message
 // (RFC 9110 section 7.6.1), including those the Connection header names:
 // the proxy frames each hop itself.

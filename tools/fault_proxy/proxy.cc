@@ -10,16 +10,17 @@
 #include <mutex>
 #include <thread>
 
+#include "base/ascii.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/write.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
 #include "tools/fault_proxy/beast_message.h"
-#include "tools/fault_proxy/deadline_stream.h"
 #include "tools/fault_proxy/upstream.h"
 #include "tools/fault_proxy/wire_faults.h"
 #include "tools/fault_proxy/wire_writer.h"
+#include "tools/http_client/deadline_stream.h"
 
 namespace fault_proxy {
 
@@ -43,7 +44,7 @@ http::response<http::string_body> ToBeast(const Response& response, const std::s
   // upstream's Content-Length goes through untouched.
   const bool bodiless = !AnswerCarriesBody(method, response.status);
   for (const Header& header : response.headers) {
-    if (bodiless || !EqualsIgnoreCase(header.name, "Content-Length")) {
+    if (bodiless || !base::EqualsIgnoreCase(header.name, "Content-Length")) {
       out.insert(header.name, header.value);
     }
   }
@@ -101,12 +102,12 @@ Proxy::~Proxy() {
   if (impl_->wake_fd >= 0) close(impl_->wake_fd);
 }
 
-bool Proxy::Listen(std::string* error) {
+base::Status Proxy::Listen() {
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(impl_->flags.listen_host, ec);
   if (ec) {
-    *error = "--listen: '" + impl_->flags.listen_host + "' is not an IP address";
-    return false;
+    return base::MakeError(base::ErrorCode::kInvalidArgument,
+                           "'" + impl_->flags.listen_host + "' is not an IP address", "--listen");
   }
   const tcp::endpoint endpoint(address, impl_->flags.listen_port);
   tcp::acceptor& acceptor = impl_->acceptor;
@@ -115,11 +116,12 @@ bool Proxy::Listen(std::string* error) {
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    *error = "cannot listen on " + endpoint.address().to_string() + ":" +
-             std::to_string(endpoint.port()) + ": " + ec.message();
-    return false;
+    return base::MakeError(base::ErrorCode::kUnavailable,
+                           "cannot listen on " + endpoint.address().to_string() + ":" +
+                               std::to_string(endpoint.port()) + ": " + ec.message(),
+                           "--listen");
   }
-  return true;
+  return base::Ok();
 }
 
 std::uint16_t Proxy::port() const {
@@ -198,9 +200,9 @@ void Proxy::Impl::ServeConnection(Connection& connection) {
   tcp::socket& client = connection.socket;
   boost::system::error_code ec;
   client.set_option(tcp::no_delay(true), ec);
-  DeadlineStream stream(client);
+  http_client::DeadlineStream stream(client);
   boost::beast::flat_buffer buffer;
-  UpstreamConnection upstream(io, flags.upstream);
+  UpstreamConnection upstream(flags.upstream);
   // One turn per request; ends when either side closes or errs (each turn
   // blocks only under a deadline).
   while (true) {
@@ -244,13 +246,11 @@ void Proxy::Impl::ServeConnection(Connection& connection) {
         HoldSilently(client.native_handle(), kClientIdleLimit);
         return;
       }
-      bool client_gone = false;
-      answer = RunExchange(fault, state, RequestFromBeast(request),
-                           [&](const Request& forwarded, std::string* error) {
-                             return upstream.Exchange(PrepareForUpstream(forwarded, flags.upstream),
-                                                      client.native_handle(), &client_gone, error);
-                           });
-      if (client_gone) return;
+      answer = RunExchange(fault, state, RequestFromBeast(request), [&](const Request& forwarded) {
+        return upstream.Exchange(PrepareForUpstream(forwarded, flags.upstream),
+                                 client.native_handle());
+      });
+      if (upstream.client_gone()) return;
       action = PlanAnswer(fault.wire, request.method_string(), keep_alive, *answer);
     }
     const unsigned version = request.version() == 10 ? 10 : 11;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "base/expected.h"
 #include "tools/fault_proxy/faults.h"
 #include "tools/fault_proxy/flags.h"
 
@@ -21,7 +22,9 @@ class Proxy {
   Proxy(const Proxy&) = delete;
   Proxy& operator=(const Proxy&) = delete;
 
-  bool Listen(std::string* error);
+  // kInvalidArgument (where "--listen") when the listen host is not an IP
+  // address; kUnavailable when the address cannot be bound (in use...).
+  base::Status Listen();
   std::uint16_t port() const;
   std::string url() const;  // http://HOST:PORT, once listening
 

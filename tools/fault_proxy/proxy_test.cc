@@ -18,7 +18,9 @@
 #include "tools/fault_proxy/fake_upstream.h"
 #include "tools/fault_proxy/faults.h"
 #include "tools/fault_proxy/flags.h"
+#include "tools/fault_proxy/raw_client.h"
 #include "tools/fault_proxy/running_proxy.h"
+#include "tools/http_client/scripted_server.h"
 
 namespace fault_proxy {
 namespace {
@@ -129,6 +131,24 @@ TEST(Proxy, UnreachableUpstreamIs502) {
   EXPECT_NE(answer.body.find(R"("code":"bad_gateway")"), std::string::npos) << answer.body;
 }
 
+// A client that leaves while its request waits upstream: the proxy lets
+// the upstream see it leave too (a server cancels a job whose client went),
+// and answers nothing.
+TEST(Proxy, AClientLeavingWhileUpstreamWaitsClosesTheUpstreamConnection) {
+  http_client::ScriptedServer upstream({http_client::ScriptedServer::Action::kHold});
+  RunningProxy proxy("none", "http://127.0.0.1:" + std::to_string(upstream.port()));
+  RawClient client(proxy.port());
+  ASSERT_TRUE(
+      client.Send("POST /execute HTTP/1.1\r\nHost: proxy.example\r\n"
+                  "Content-Length: 2\r\n\r\n{}"));
+  ASSERT_TRUE(upstream.WaitForRequests(1));
+  client.CloseOurSide();
+  EXPECT_TRUE(upstream.WaitForClientsGone(1));
+  EXPECT_EQ(client.ReadUntilClosed(), "");
+  EXPECT_TRUE(client.peer_closed());
+  EXPECT_EQ(upstream.requests_read(), 1);  // never sent again
+}
+
 // The binary, from the test's runfiles.
 struct Child {
   pid_t pid = -1;
@@ -219,6 +239,25 @@ TEST(ProxyBinary, BadFlagsExit2NamingTheProblem) {
     EXPECT_EQ(WaitExit(child), 2) << named;
     EXPECT_NE(err.find(named), std::string::npos) << err;
   }
+}
+
+// Listen's errors carry their code: a --listen host that is not an IP
+// address is a bad flag (2), an address in use is not (1).
+TEST(ProxyBinary, ListenFailuresExitWithTheirErrorsStatus) {
+  Child bad_host =
+      Spawn({"--upstream", "http://127.0.0.1:1", "--fault", "none", "--listen", "localhost:0"});
+  const std::string bad_host_err = Read(bad_host.err);
+  EXPECT_EQ(WaitExit(bad_host), 2);
+  EXPECT_NE(bad_host_err.find("--listen: 'localhost' is not an IP address"), std::string::npos)
+      << bad_host_err;
+
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor taken(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const std::string listen = "127.0.0.1:" + std::to_string(taken.local_endpoint().port());
+  Child in_use = Spawn({"--upstream", "http://127.0.0.1:1", "--fault", "none", "--listen", listen});
+  const std::string in_use_err = Read(in_use.err);
+  EXPECT_EQ(WaitExit(in_use), 1);
+  EXPECT_NE(in_use_err.find("cannot listen on " + listen), std::string::npos) << in_use_err;
 }
 
 TEST(ProxyBinary, ServesUntilSigtermThenExits0) {

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "base/ascii.h"
 #include "tools/fault_proxy/message.h"
 
 namespace fault_proxy {
@@ -30,7 +31,7 @@ std::optional<std::string> RawAnswer::Header(std::string_view name) const {
     if (end == std::string::npos || end == start) break;
     const std::string_view text = std::string_view(head).substr(start, end - start);
     const std::size_t colon = text.find(':');
-    if (colon != std::string_view::npos && EqualsIgnoreCase(text.substr(0, colon), name)) {
+    if (colon != std::string_view::npos && base::EqualsIgnoreCase(text.substr(0, colon), name)) {
       std::string_view value = text.substr(colon + 1);
       while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
         value.remove_prefix(1);

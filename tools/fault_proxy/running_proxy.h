@@ -18,12 +18,12 @@ namespace fault_proxy {
 class RunningProxy {
  public:
   RunningProxy(const std::string& fault, const std::string& upstream_url) : state_(1) {
-    std::string error;
-    flags_.upstream = *ParseUpstream(upstream_url, &error);
+    flags_.upstream = *ParseUpstream(upstream_url);
     flags_.fault = FindFault(fault);
     proxy_ = std::make_unique<Proxy>(flags_, *flags_.fault, state_);
-    listening_ = proxy_->Listen(&error);
-    EXPECT_TRUE(listening_) << error;
+    const base::Status listening = proxy_->Listen();
+    listening_ = listening.ok();
+    EXPECT_TRUE(listening_) << listening.error().Describe();
     if (listening_) thread_ = std::thread([this] { proxy_->Serve(); });
   }
   ~RunningProxy() {

@@ -1,15 +1,13 @@
 #ifndef TOOLS_FAULT_PROXY_UPSTREAM_H_
 #define TOOLS_FAULT_PROXY_UPSTREAM_H_
 
-#include <chrono>
-#include <optional>
-#include <string>
+#include <cstddef>
+#include <cstdint>
 
-#include "boost/asio/io_context.hpp"
-#include "boost/asio/ip/tcp.hpp"
-#include "boost/beast/core/flat_buffer.hpp"
+#include "base/expected.h"
 #include "tools/fault_proxy/flags.h"
 #include "tools/fault_proxy/message.h"
+#include "tools/http_client/client.h"
 
 namespace fault_proxy {
 
@@ -24,26 +22,22 @@ inline constexpr std::uint32_t kMaxHeaderBytes = 64 << 10;
 Request PrepareForUpstream(Request request, const UpstreamAddress& upstream);
 
 // One kept-alive connection to the upstream, owned by one client
-// connection's thread.
+// connection's thread: the shared //tools/http_client, with its one retry
+// policy (a request is resent only when a reused connection closed before
+// any byte of the answer).
 class UpstreamConnection {
  public:
-  UpstreamConnection(boost::asio::io_context& io, UpstreamAddress address)
-      : socket_(io), address_(std::move(address)) {}
+  explicit UpstreamConnection(const UpstreamAddress& address);
 
-  // Sends `request` and reads the answer: nullopt and `error` when there is
-  // none. The wait is abandoned, and the upstream connection closed (so the
-  // upstream sees its client leave), when the peer of `client_fd` hangs up;
-  // `*client_gone` then says so.
-  std::optional<Response> Exchange(const Request& request, int client_fd, bool* client_gone,
-                                   std::string* error);
+  // Sends `request` and reads the answer (its hop-by-hop headers removed).
+  // The wait is abandoned, and the upstream connection closed (so the
+  // upstream sees its client leave), when the peer of `client_fd` hangs
+  // up; client_gone() then says so.
+  base::Expected<Response> Exchange(const Request& request, int client_fd);
+  bool client_gone() const { return client_.abandoned(); }
 
  private:
-  bool Connect(std::string* error);
-  void Close();
-
-  boost::asio::ip::tcp::socket socket_;
-  boost::beast::flat_buffer buffer_;
-  UpstreamAddress address_;
+  http_client::Client client_;
 };
 
 }  // namespace fault_proxy

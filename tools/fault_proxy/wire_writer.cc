@@ -19,7 +19,8 @@ using Answer = http::response<http::string_body>;
 // The status line and headers as they stand, then `body` as raw bytes:
 // Beast's own body writer would not send a body that disagrees with the
 // Content-Length the fault chose.
-bool WriteHeadThenBytes(DeadlineStream& stream, Answer& answer, std::string_view body) {
+bool WriteHeadThenBytes(http_client::DeadlineStream& stream, Answer& answer,
+                        std::string_view body) {
   boost::system::error_code ec;
   http::serializer<false, http::string_body> head(answer);
   http::write_header(stream, head, ec);
@@ -29,7 +30,8 @@ bool WriteHeadThenBytes(DeadlineStream& stream, Answer& answer, std::string_view
 
 }  // namespace
 
-bool WriteAnswer(DeadlineStream& stream, int client_fd, Answer& answer, WireAction action) {
+bool WriteAnswer(http_client::DeadlineStream& stream, int client_fd, Answer& answer,
+                 WireAction action) {
   boost::system::error_code ec;
   switch (action) {
     case WireAction::kAsIs:

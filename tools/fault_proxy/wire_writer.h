@@ -8,8 +8,8 @@
 #include <chrono>
 
 #include "boost/beast/http.hpp"
-#include "tools/fault_proxy/deadline_stream.h"
 #include "tools/fault_proxy/wire_faults.h"
+#include "tools/http_client/deadline_stream.h"
 
 namespace fault_proxy {
 
@@ -17,7 +17,7 @@ namespace fault_proxy {
 // true) to the client on `stream`/`client_fd` the way `action` says, under
 // the deadline already set on `stream`. Returns true when the connection is
 // to go on serving requests, false when the proxy must close it now.
-bool WriteAnswer(DeadlineStream& stream, int client_fd,
+bool WriteAnswer(http_client::DeadlineStream& stream, int client_fd,
                  boost::beast::http::response<boost::beast::http::string_body>& answer,
                  WireAction action);
 

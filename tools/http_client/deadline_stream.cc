@@ -1,15 +1,33 @@
-#include "tools/fault_proxy/deadline_stream.h"
+#include "tools/http_client/deadline_stream.h"
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
 
-namespace fault_proxy {
+namespace http_client {
 
 DeadlineStream::DeadlineStream(boost::asio::ip::tcp::socket& socket) : socket_(socket) {
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);
+}
+
+void DeadlineStream::Connect(const boost::asio::ip::tcp::endpoint& endpoint,
+                             boost::system::error_code& ec) {
+  ec = {};
+  const int fd = socket_.native_handle();
+  if (::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) == 0) return;
+  // EINTR: the connection goes on being made, as with EINPROGRESS.
+  if (errno != EINPROGRESS && errno != EINTR) {
+    ec.assign(errno, boost::system::system_category());
+    return;
+  }
+  if (!WaitReady(/*for_read=*/false, ec)) return;
+  int error = 0;
+  socklen_t length = sizeof error;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+  if (error != 0) ec.assign(error, boost::system::system_category());
 }
 
 bool DeadlineStream::WaitReady(bool for_read, boost::system::error_code& ec) {
@@ -42,4 +60,4 @@ bool DeadlineStream::WaitReady(bool for_read, boost::system::error_code& ec) {
   }
 }
 
-}  // namespace fault_proxy
+}  // namespace http_client
