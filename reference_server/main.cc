@@ -88,7 +88,8 @@ base::Expected<languages::Registry> LoadRegistry(const ServerFlags& flags, const
 
 // The one place the sandbox is made: no program can run without it.
 base::Expected<std::unique_ptr<sandbox::Sandbox>> MakeSandbox(const ServerFlags& flags) {
-  auto sandbox = sandbox::Sandbox::Create(reference_server::PolicyOf(flags));
+  auto sandbox =
+      sandbox::Sandbox::Create(reference_server::PolicyOf(flags), reference_server::PoolOf(flags));
   if (sandbox.ok()) return sandbox;
   // The context first, then what and where: "...: /lib: a required path is missing: ...".
   const base::Error& error = sandbox.error();
@@ -115,6 +116,21 @@ std::vector<std::pair<std::string, std::string>> Enforcement(const sandbox::Sand
   };
 }
 
+api::PoolHealth PoolHealthOf(const sandbox::Sandbox& sandbox) {
+  const sandbox::PoolStats stats = sandbox.pool_stats();
+  return {sandbox.pool_options().per_class,
+          stats.classes,
+          stats.ready,
+          stats.building,
+          stats.in_use,
+          stats.hits,
+          stats.misses,
+          stats.refills,
+          stats.refill_failures,
+          stats.discarded,
+          stats.last_failure};
+}
+
 // Listens, says so, and serves until a signal stops it.
 base::Status Serve(const ServerFlags& flags, const http::ApiKeys& keys,
                    const languages::Registry& registry, sandbox::Sandbox& sandbox) {
@@ -127,6 +143,7 @@ base::Status Serve(const ServerFlags& flags, const http::ApiKeys& keys,
   router_options.workers = store_options.workers;
   router_options.queue_capacity = store_options.max_pending;
   router_options.enforced = Enforcement(sandbox);
+  router_options.pool = [&sandbox] { return PoolHealthOf(sandbox); };
   http::Router router(keys, registry, store, router_options);
 
   http::AccessLog log(stderr);
@@ -140,7 +157,8 @@ base::Status Serve(const ServerFlags& flags, const http::ApiKeys& keys,
                           {"languages", std::to_string(registry.Installed().size())},
                           {"api_keys", std::to_string(keys.size())},
                           {"cgroups", sandbox.cgroups().report()},
-                          {"semitrusted", sandbox.SemitrustedPolicy()}});
+                          {"semitrusted", sandbox.SemitrustedPolicy()},
+                          {"sandbox_pool", std::to_string(sandbox.pool_options().per_class)}});
   // Scripts and tests wait for exactly this line.
   std::cout << "listening on " << server.url() << std::endl;
   server.Run();

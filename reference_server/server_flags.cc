@@ -195,6 +195,10 @@ std::vector<Flag> SandboxFlags(const ServerFlags& d) {
        "slirp4netns, the user-mode network stack of\nsemitrusted runs (default " +
            d.network_helper + ";\nmissing: semitrusted runs fail with\nnetwork_unavailable)",
        SetNetworkHelper},
+      {"--sandbox-pool", "N",
+       "sandboxes kept ready per class (network mode\nand limits), each used once (default " +
+           std::to_string(d.sandbox_pool) + ";\n0 builds every sandbox on its request)",
+       WholeNumber<int>(&ServerFlags::sandbox_pool, 0, 256)},
       {"--help", "", "this text", SetHelp},
   };
 }
@@ -356,6 +360,12 @@ sandbox::Policy PolicyOf(const ServerFlags& flags) {
   policy.first_host_uid = flags.sandbox_uid_base;
   policy.network_helper.binary = flags.network_helper;
   return policy;
+}
+
+sandbox::PoolOptions PoolOf(const ServerFlags& flags) {
+  sandbox::PoolOptions pool;
+  pool.per_class = flags.sandbox_pool;
+  return pool;
 }
 
 }  // namespace reference_server

@@ -11,6 +11,7 @@
 #include "reference_server/http/options.h"
 #include "reference_server/jobs/job_store.h"
 #include "reference_server/sandbox/policy.h"
+#include "reference_server/sandbox/ready_pool.h"
 
 namespace reference_server {
 
@@ -40,6 +41,7 @@ struct ServerFlags {
   std::size_t memory_mb = sandbox::Limits{}.memory_bytes / sandbox::kMiB;
   std::uint32_t sandbox_uid_base = sandbox::Policy{}.first_host_uid;
   std::string network_helper = sandbox::HelperSettings{}.binary;
+  int sandbox_pool = sandbox::PoolOptions{}.per_class;
 };
 
 // The --help text: every flag of the table ParseServerFlags reads, with the
@@ -71,6 +73,7 @@ int WorkersOf(const ServerFlags& flags);  // the number of cores for 0
 http::ServerOptions ServerOptionsOf(const ServerFlags& flags);
 jobs::StoreOptions StoreOptionsOf(const ServerFlags& flags);
 sandbox::Policy PolicyOf(const ServerFlags& flags);
+sandbox::PoolOptions PoolOf(const ServerFlags& flags);
 
 }  // namespace reference_server
 

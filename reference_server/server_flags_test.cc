@@ -66,7 +66,9 @@ TEST(ServerFlagsTest, ParsesEveryFlagInBothSpellings) {
                                    "--sandbox-uid-base",
                                    "500000",
                                    "--network-helper",
-                                   "/opt/slirp4netns"});
+                                   "/opt/slirp4netns",
+                                   "--sandbox-pool",
+                                   "0"});
   EXPECT_EQ(flags.host, "0.0.0.0");
   EXPECT_EQ(flags.port, 0);
   EXPECT_EQ(flags.api_keys, (std::vector<std::string>{"a", "b"}));
@@ -78,6 +80,8 @@ TEST(ServerFlagsTest, ParsesEveryFlagInBothSpellings) {
   EXPECT_EQ(flags.request_timeout, std::chrono::seconds(2));
   EXPECT_EQ(flags.idle_timeout, std::chrono::hours(1));
   EXPECT_EQ(flags.max_body_bytes, 4096u);
+  EXPECT_EQ(flags.sandbox_pool, 0);
+  EXPECT_EQ(PoolOf(flags).per_class, 0);
   EXPECT_EQ(flags.max_header_bytes, 2048u);
   EXPECT_EQ(flags.max_connections, 10u);
   EXPECT_EQ(flags.io_threads, 4);
@@ -127,6 +131,8 @@ TEST(ServerFlagsTest, ErrorsNameTheFlagAndTheValue) {
   EXPECT_NE(ErrorOf({"--max-body-bytes", "10"}).find("--max-body-bytes"), std::string::npos);
   EXPECT_EQ(ErrorOf({"--network-helper", "slirp4netns"}),
             "--network-helper: must be an absolute path, got 'slirp4netns'");
+  EXPECT_EQ(ErrorOf({"--sandbox-pool", "257"}),
+            "--sandbox-pool: must be a whole number from 0 to 256, got '257'");
 }
 
 TEST(ServerFlagsTest, ErrorsAreInvalidArgumentsWhereTheFlagIs) {
@@ -215,6 +221,10 @@ TEST(ServerFlagsTest, HelpShowsTheDefaults) {
       << usage;
   EXPECT_NE(usage.find("  --listen HOST:PORT         address to serve on (default "
                        "127.0.0.1:8080;\n                             port 0 picks a free port"),
+            std::string::npos)
+      << usage;
+  EXPECT_NE(usage.find("--sandbox-pool N"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("(default " + std::to_string(sandbox::PoolOptions{}.per_class) + ";\n"),
             std::string::npos)
       << usage;
   EXPECT_EQ(usage.find("--help                     this text\n"), usage.rfind("--help")) << usage;

@@ -3,6 +3,8 @@
 // tagged no-sandbox).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -10,12 +12,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
 #include <sstream>
 #include <thread>
 
+#include "reference_server/testing/host_traces.h"
 #include "reference_server/testing/http_client.h"
 #include "reference_server/testing/server_process.h"
 
@@ -33,6 +38,71 @@ constexpr std::uint32_t kUidsPerServer = 10000;
 std::uint32_t NextUidBase() {
   static std::atomic<std::uint32_t> next{0};
   return 1000000 + static_cast<std::uint32_t>(getpid() % 2000) * 200000 + next++ * kUidsPerServer;
+}
+
+// GET /health's "pool" object (docs/API.md), every count as a number.
+struct Pool {
+  std::int64_t per_class = -1, classes = -1, ready = -1, building = -1, in_use = -1, hits = -1,
+               misses = -1, refills = -1, refill_failures = -1, discarded = -1;
+  std::string last_failure;
+  std::string json;  // as answered, for failure messages
+};
+
+// The pool as /health reports it now; nullopt (a test failure) when the
+// answer has no complete pool object.
+std::optional<Pool> ReadPool(HttpClient& client) {
+  const HttpResponse response = client.Send("GET", "/health");
+  rapidjson::Document body;
+  body.Parse(response.body.c_str(), response.body.size());
+  if (response.status != 200 || body.HasParseError() || !body.IsObject() ||
+      !body.HasMember("pool") || !body["pool"].IsObject()) {
+    ADD_FAILURE() << "no pool in /health: " << response.status << " " << response.body
+                  << response.error;
+    return std::nullopt;
+  }
+  const rapidjson::Value& json = body["pool"];
+  Pool pool;
+  rapidjson::StringBuffer text;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(text);
+  json.Accept(writer);
+  pool.json = text.GetString();
+  for (const auto& [name, field] : {std::pair{"per_class", &Pool::per_class},
+                                    {"classes", &Pool::classes},
+                                    {"ready", &Pool::ready},
+                                    {"building", &Pool::building},
+                                    {"in_use", &Pool::in_use},
+                                    {"hits", &Pool::hits},
+                                    {"misses", &Pool::misses},
+                                    {"refills", &Pool::refills},
+                                    {"refill_failures", &Pool::refill_failures},
+                                    {"discarded", &Pool::discarded}}) {
+    if (!json.HasMember(name) || !json[name].IsInt64()) {
+      ADD_FAILURE() << "pool." << name << " is not a number: " << pool.json;
+      return std::nullopt;
+    }
+    pool.*field = json[name].GetInt64();
+  }
+  if (!json.HasMember("last_failure") || !json["last_failure"].IsString()) {
+    ADD_FAILURE() << "pool.last_failure is not a string: " << pool.json;
+    return std::nullopt;
+  }
+  pool.last_failure = json["last_failure"].GetString();
+  return pool;
+}
+
+// Polls /health (bounded) until `done` holds for its pool: the last pool
+// read, for the caller to assert `done` on.
+Pool WaitForPool(HttpClient& client, const std::function<bool(const Pool&)>& done) {
+  Pool last;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::optional<Pool> pool = ReadPool(client);
+    if (!pool) break;
+    last = std::move(*pool);
+    if (done(last)) break;
+    std::this_thread::sleep_for(20ms);  // polling a condition, with a deadline
+  }
+  return last;
 }
 
 struct Server {
@@ -68,10 +138,22 @@ struct Server {
     }
     return false;
   }
-  bool WaitForNoSandboxProcess() const {
+  // Waits (bounded) until the only sandbox processes left are the pool's
+  // ready sandboxes (one init each), none being built or in use: whatever
+  // a run started has ended. Without a pool: no sandbox process at all.
+  bool WaitForNoRunProcess() const {
+    HttpClient client = Client();
     const auto deadline = std::chrono::steady_clock::now() + 30s;
     while (std::chrono::steady_clock::now() < deadline) {
-      if (SandboxProcesses().empty()) return true;
+      const std::optional<Pool> before = ReadPool(client);
+      const std::size_t processes = SandboxProcesses().size();
+      const std::optional<Pool> after = ReadPool(client);
+      if (!before || !after) return false;
+      // The same pool on both sides of the count: it held still while counted.
+      if (before->json == after->json && after->building == 0 && after->in_use == 0 &&
+          static_cast<std::int64_t>(processes) == after->ready) {
+        return true;
+      }
       std::this_thread::sleep_for(10ms);
     }
     return false;
@@ -489,7 +571,7 @@ TEST(ReferenceServerNetworkTest, WithoutItsNetworkHelperSemitrustedAnswers503Nev
   EXPECT_EQ(Str(Json(zerotrust), "stdout"), "ran\n");
   const rapidjson::Document health = Json(client.Send("GET", "/health"));
   EXPECT_EQ(Str(health["enforced"], "network_semitrusted").rfind("unavailable", 0), 0u);
-  EXPECT_TRUE(server.WaitForNoSandboxProcess());
+  EXPECT_TRUE(server.WaitForNoRunProcess());
 }
 
 TEST_F(ReferenceServerTest, ExpectContinueIsHonoured) {
@@ -569,7 +651,7 @@ TEST_F(ReferenceServerTest, AClientThatVanishesHasItsRunKilled) {
   ASSERT_EQ(jobs["jobs"].Size(), 1u);
   const std::string id = Str(jobs["jobs"][0], "job_id");
   raw.reset();  // the client goes away
-  EXPECT_TRUE(shared_->WaitForNoSandboxProcess());
+  EXPECT_TRUE(shared_->WaitForNoRunProcess());
   rapidjson::Document final_body;
   const std::vector<std::string> seen = PollUntilFinal(client, id, &final_body);
   EXPECT_EQ(seen.back(), "cancelled");
@@ -598,7 +680,7 @@ TEST(ReferenceServerLimitsTest, AFullQueueAnswers429WithRetryAfter) {
   EXPECT_EQ(Str(job, "status"), "cancelled");
   EXPECT_FALSE(job.HasMember("started_at"));
   EXPECT_EQ(client.Delete("/jobs/" + running, kKey).status, 200);
-  EXPECT_TRUE(server.WaitForNoSandboxProcess());
+  EXPECT_TRUE(server.WaitForNoRunProcess());
 }
 
 TEST(ReferenceServerLimitsTest, FinishedJobsAreForgottenAfterRetention) {
@@ -808,6 +890,197 @@ TEST(ReferenceServerShutdownTest, SigintWithNothingRunningExitsZero) {
   EXPECT_EQ(server.process->Stop(SIGINT, 30s), 0) << server.process->Log();
 }
 
+// ---- The pool of ready sandboxes ------------------------------------------
+
+// Every class kept full, nothing being built or in use.
+bool Full(const Pool& pool, std::int64_t classes) {
+  return pool.classes == classes && pool.ready == pool.per_class * classes && pool.building == 0 &&
+         pool.in_use == 0;
+}
+
+// What holds whenever the pool is read.
+void ExpectConsistent(const Pool& pool) {
+  for (const std::int64_t count :
+       {pool.per_class, pool.classes, pool.ready, pool.building, pool.in_use, pool.hits,
+        pool.misses, pool.refills, pool.refill_failures, pool.discarded}) {
+    EXPECT_GE(count, 0) << pool.json;
+  }
+  EXPECT_LE(pool.ready + pool.building, pool.per_class * pool.classes) << pool.json;
+  EXPECT_LE(pool.in_use, pool.hits) << pool.json;
+}
+
+HttpResponse RunEchoHi(HttpClient& client) {
+  return client.PostJson("/execute", kKey, R"({"language":"sh","code":"echo hi"})");
+}
+
+void ExpectEchoedHi(const HttpResponse& answer) {
+  ASSERT_EQ(answer.status, 200) << answer.body << answer.error;
+  const rapidjson::Document body = Json(answer);
+  EXPECT_EQ(Str(body, "stdout"), "hi\n") << answer.body;
+  EXPECT_TRUE(body["success"].IsTrue()) << answer.body;
+}
+
+TEST(ReferenceServerPoolTest, ARunTakesAReadySandboxAndThePoolRefillsItsPlace) {
+  Server server({"--sandbox-pool", "2"});
+  ASSERT_TRUE(server.Started()) << server.StartError();
+  HttpClient client = server.Client();
+  const auto full = [](const Pool& pool) { return Full(pool, 1); };
+  Pool pool = WaitForPool(client, full);
+  ASSERT_TRUE(full(pool)) << "the default class is built from the start: " << pool.json;
+  EXPECT_EQ(pool.per_class, 2);
+  EXPECT_EQ(pool.hits + pool.misses, 0) << pool.json;
+
+  ExpectEchoedHi(RunEchoHi(client));
+  pool = ReadPool(client).value_or(Pool{});
+  ExpectConsistent(pool);
+  EXPECT_EQ(pool.hits + pool.misses, 1) << pool.json;
+  EXPECT_EQ(pool.hits, 1) << "the run is of the default class, which was full: " << pool.json;
+
+  const auto refilled = [](const Pool& p) { return Full(p, 1) && p.refills >= 3; };
+  pool = WaitForPool(client, refilled);
+  EXPECT_TRUE(refilled(pool)) << "the sandbox taken is replaced: " << pool.json;
+  EXPECT_EQ(pool.hits + pool.misses, 1) << pool.json;
+  EXPECT_EQ(pool.refill_failures, 0) << pool.json;
+  EXPECT_EQ(pool.last_failure, "");
+  EXPECT_TRUE(server.WaitForNoRunProcess()) << "the used sandbox is gone";
+}
+
+TEST(ReferenceServerPoolTest, WithoutAPoolEveryRunBuildsItsOwnSandbox) {
+  Server server({"--sandbox-pool", "0"});
+  ASSERT_TRUE(server.Started()) << server.StartError();
+  HttpClient client = server.Client();
+  ExpectEchoedHi(RunEchoHi(client));
+  const Pool pool = ReadPool(client).value_or(Pool{});
+  EXPECT_EQ(pool.per_class, 0) << pool.json;
+  EXPECT_EQ(pool.ready, 0) << pool.json;
+  EXPECT_EQ(pool.building, 0) << pool.json;
+  EXPECT_EQ(pool.hits, 0) << pool.json;
+  EXPECT_TRUE(server.WaitForNoRunProcess()) << "no sandbox is kept";
+}
+
+std::size_t RunDirectories(const std::string& server_dir) {
+  std::size_t runs = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(server_dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (it->is_directory() && it->path().filename().string().starts_with("run-")) ++runs;
+  }
+  return runs;
+}
+
+// The execprobe-<pid> directories the server made, as it is now (alive);
+// why they cannot be checked when it made none.
+std::vector<std::string> MadeCgroupDirs(const Server& server, HttpClient& client,
+                                        std::string& unchecked) {
+  const pid_t pid = server.process->pid();
+  const base::Expected<std::vector<std::string>> dirs = ServerCgroupDirs(pid);
+  if (!dirs.ok()) {
+    unchecked = dirs.error().Describe();
+    return {};
+  }
+  std::vector<std::string> made;
+  for (const std::string& dir : dirs.value()) {
+    if (std::filesystem::exists(dir)) made.push_back(dir);
+  }
+  const std::string report = Str(Json(client.Send("GET", "/health"))["enforced"], "cgroups");
+  if (report.find("enforced") == std::string::npos) {
+    unchecked = "the server enforces no cgroup controller: " + report;
+  } else if (made.empty()) {
+    ADD_FAILURE() << "cgroups are enforced (" << report << ") but no execprobe-" << pid;
+  }
+  return made;
+}
+
+// SIGKILL leaves the server no chance to clean up: the parent-death signal
+// ends its ready sandboxes, and the next server removes their cgroups.
+TEST(ReferenceServerPoolTest, AServerKilledWithAFullPoolLeavesNothingBehindAfterARestart) {
+  Server dead({"--sandbox-pool", "3"});
+  ASSERT_TRUE(dead.Started()) << dead.StartError();
+  HttpClient client = dead.Client();
+  const auto full = [](const Pool& pool) { return Full(pool, 1) && pool.ready == 3; };
+  const Pool pool = WaitForPool(client, full);
+  ASSERT_TRUE(full(pool)) << pool.json;
+  const std::vector<pid_t> ready = LiveProcessesWithUids(dead.uid_base, kUidsPerServer);
+  EXPECT_EQ(ready.size(), 3u) << "one init per ready sandbox, each as a uid of the server's range";
+  std::string unchecked;
+  const std::vector<std::string> cgroups = MadeCgroupDirs(dead, client, unchecked);
+  for (const std::string& dir : cgroups) {
+    EXPECT_GE(RunDirectories(dir), 3u) << dir << ": a cgroup per ready sandbox";
+  }
+
+  const pid_t pid = dead.process->pid();
+  EXPECT_EQ(dead.process->Stop(SIGKILL, 30s), 128 + SIGKILL);
+  bool ended = false;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!ended && std::chrono::steady_clock::now() < deadline) {
+    ended = LiveProcessesWithUids(dead.uid_base, kUidsPerServer).empty();
+    if (!ended) std::this_thread::sleep_for(10ms);  // polling a condition, with a deadline
+  }
+  EXPECT_TRUE(ended) << "ready sandboxes outlive their killed server";
+
+  Server next({"--sandbox-pool", "1"});
+  ASSERT_TRUE(next.Started()) << next.StartError();
+  if (!unchecked.empty()) GTEST_SKIP() << "cgroups not checked: " << unchecked;
+  for (const std::string& dir : cgroups) {
+    EXPECT_FALSE(std::filesystem::exists(dir)) << dir << " outlived the restart";
+  }
+  EXPECT_EQ(CgroupsOfProcess(pid), std::vector<std::string>{});
+}
+
+// A semitrusted run on a server whose default class is full: `helper`
+// says whether its network can be had.
+void ExpectSemitrustedOnAPool(Server& server, bool helper) {
+  HttpClient client = server.Client();
+  const auto one_full = [](const Pool& pool) { return Full(pool, 1); };
+  Pool pool = WaitForPool(client, one_full);
+  ASSERT_TRUE(one_full(pool)) << pool.json;
+  // As in SemitrustedProgramsCannotReachTheServersLoopbackPort: a sandbox
+  // built ahead must be as confined as one built for its run.
+  const std::string code = "for host in 127.0.0.1 10.0.2.2; do (exec 3<>/dev/tcp/$host/" +
+                           std::to_string(server.process->port()) +
+                           ") 2>/dev/null && echo $host reached || echo $host refused; done";
+  const std::string request =
+      R"({"language":"bash","network_mode":"semitrusted","code":")" + code + R"("})";
+  if (!helper) {
+    ExpectError(client.PostJson("/execute", kKey, request), 503, "network_unavailable");
+    pool = ReadPool(client).value_or(Pool{});
+    ExpectConsistent(pool);
+    EXPECT_TRUE(one_full(pool)) << "no class is kept that cannot be built: " << pool.json;
+    EXPECT_EQ(pool.refill_failures, 0) << pool.json;
+    ExpectEchoedHi(RunEchoHi(client));  // zerotrust runs go on
+    return;
+  }
+  const auto two_full = [](const Pool& pool) { return Full(pool, 2); };
+  for (int run = 0; run < 2; ++run) {
+    const HttpResponse answer = client.PostJson("/execute", kKey, request);
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    const rapidjson::Document body = Json(answer);
+    EXPECT_EQ(Str(body, "stdout"), "127.0.0.1 refused\n10.0.2.2 refused\n") << answer.body;
+    EXPECT_EQ(Str(body, "network_mode"), "semitrusted");
+    pool = WaitForPool(client, two_full);
+    ASSERT_TRUE(two_full(pool)) << "semitrusted runs get a class of their own: " << pool.json;
+    ExpectConsistent(pool);
+    // The first found its class empty; the second, full.
+    EXPECT_EQ(pool.misses, 1) << pool.json;
+    EXPECT_EQ(pool.hits, run) << pool.json;
+  }
+  EXPECT_GE(pool.refills, 5) << pool.json;
+  EXPECT_EQ(pool.refill_failures, 0) << pool.json;
+  EXPECT_TRUE(server.WaitForNoRunProcess());
+}
+
+TEST(ReferenceServerPoolTest, SemitrustedRunsAreKeptReadyInAClassOfTheirOwn) {
+  Server server({"--sandbox-pool", "2"});
+  ASSERT_TRUE(server.Started()) << server.StartError();
+  ExpectSemitrustedOnAPool(server, access("/usr/bin/slirp4netns", X_OK) == 0);
+}
+
+TEST(ReferenceServerPoolTest, WithoutItsNetworkHelperAPoolKeepsNoSemitrustedClass) {
+  Server server({"--sandbox-pool", "2", "--network-helper", "/nonexistent/slirp4netns"});
+  ASSERT_TRUE(server.Started()) << server.StartError();
+  ExpectSemitrustedOnAPool(server, false);
+}
+
 // ---- The command line ------------------------------------------------------
 
 std::pair<int, std::string> RunBinary(const std::string& args) {
@@ -821,7 +1094,7 @@ TEST(ReferenceServerCommandLineTest, HelpDocumentsEveryFlag) {
        {"--listen", "--api-key", "--api-keys-file", "--workers", "--max-queue", "--job-retention",
         "--shutdown-drain", "--request-timeout", "--idle-timeout", "--max-body-bytes",
         "--max-header-bytes", "--max-connections", "--io-threads", "--languages", "--memory-mb",
-        "--sandbox-uid-base", "--max-answer-bytes", "--help"}) {
+        "--sandbox-uid-base", "--max-answer-bytes", "--sandbox-pool", "--help"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# OSS-Fuzz / ClusterFuzzLite build of execprobe's five libFuzzer targets
+# OSS-Fuzz / ClusterFuzzLite build of execprobe's six libFuzzer targets
 # (projects/execprobe/build.sh in google/oss-fuzz; see README.md here).
 #
 # Compiles without Bazel (the builder image has no offline Bazel) but links
@@ -38,6 +38,7 @@ TARGETS=(
   filename_fuzzer
   run_request_fuzzer
   http_request_fuzzer
+  init_request_fuzzer
 )
 
 # --- Source groups, one per Bazel library ---------------------------------
@@ -82,6 +83,12 @@ HTTP=(
 )
 # //reference_server/languages:registry
 REGISTRY=(reference_server/languages/registry.cc)
+# //reference_server/sandbox:init_request and its :run_types.
+INIT_REQUEST=(
+  reference_server/sandbox/init_request.cc
+  reference_server/sandbox/work_files.cc
+  reference_server/sandbox/policy.cc
+)
 # //fuzz:reference_base64 and //fuzz:recording_runner
 REFERENCE_BASE64=(fuzz/reference_base64.cc)
 RECORDING_RUNNER=(fuzz/recording_runner.cc)
@@ -96,6 +103,9 @@ deps_of() {
       ;;
     base64_fuzzer)
       DEPS=("${REFERENCE_BASE64[@]}" "${API_BASE64[@]}")
+      ;;
+    init_request_fuzzer)
+      DEPS=("${INIT_REQUEST[@]}")
       ;;
     http_request_fuzzer)
       DEPS=("${LANGUAGES_JSON[@]}" "${RECORDING_RUNNER[@]}" "${HTTP[@]}" "${JOBS[@]}"

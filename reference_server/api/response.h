@@ -98,6 +98,21 @@ struct LanguageInfo {
 
 // GET /health (reference extension): liveness, load, and how each sandbox
 // limit is enforced on this host.
+// The pool of ready sandboxes (docs/PERFORMANCE.md), counted since start.
+struct PoolHealth {
+  int per_class = 0;  // 0: no pool, every sandbox is built on its request
+  int classes = 0;
+  std::int64_t ready = 0;
+  std::int64_t building = 0;
+  std::int64_t in_use = 0;
+  std::int64_t hits = 0;
+  std::int64_t misses = 0;
+  std::int64_t refills = 0;
+  std::int64_t refill_failures = 0;
+  std::int64_t discarded = 0;
+  std::string last_failure;  // why the last build ahead failed ("": none did)
+};
+
 struct HealthInfo {
   std::string status = "ok";  // "ok", or "draining" during shutdown
   int workers = 0;
@@ -105,6 +120,7 @@ struct HealthInfo {
   std::size_t running = 0;
   std::size_t queue_capacity = 0;                             // jobs that may wait for a worker
   std::vector<std::pair<std::string, std::string>> enforced;  // limit -> how
+  PoolHealth pool;
 };
 
 }  // namespace api

@@ -244,6 +244,27 @@ std::string ToJson(const HealthInfo& health) {
       WriteString(w, how);
     }
     w.EndObject();
+    const PoolHealth& pool = health.pool;
+    WriteKey(w, "pool");
+    w.StartObject();
+    WriteKey(w, "per_class");
+    w.Int(pool.per_class);
+    WriteKey(w, "classes");
+    w.Int(pool.classes);
+    for (const auto& [name, count] : {std::pair{"ready", pool.ready},
+                                      {"building", pool.building},
+                                      {"in_use", pool.in_use},
+                                      {"hits", pool.hits},
+                                      {"misses", pool.misses},
+                                      {"refills", pool.refills},
+                                      {"refill_failures", pool.refill_failures},
+                                      {"discarded", pool.discarded}}) {
+      WriteKey(w, name);
+      w.Int64(count);
+    }
+    WriteKey(w, "last_failure");
+    WriteString(w, pool.last_failure);
+    w.EndObject();
     w.EndObject();
   });
 }

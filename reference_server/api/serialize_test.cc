@@ -281,9 +281,13 @@ TEST(SerializeTest, HealthExtension) {
   health.running = 1;
   health.queue_capacity = 64;
   health.enforced = {{"memory", "cgroup v1"}, {"seccomp", "denylist \"filter\""}};
+  health.pool = {4, 2, 7, 1, 3, 100, 9, 108, 2, 5, "slirp4netns: not found"};
   EXPECT_EQ(ToJson(health),
             R"({"status":"draining","workers":2,"pending":3,"running":1,"queue_capacity":64,)"
-            R"("enforced":{"memory":"cgroup v1","seccomp":"denylist \"filter\""}})");
+            R"("enforced":{"memory":"cgroup v1","seccomp":"denylist \"filter\""},)"
+            R"("pool":{"per_class":4,"classes":2,"ready":7,"building":1,"in_use":3,"hits":100,)"
+            R"("misses":9,"refills":108,"refill_failures":2,"discarded":5,)"
+            R"("last_failure":"slirp4netns: not found"}})");
 }
 
 TEST(TimestampTest, FormatsIso8601Utc) {

@@ -269,6 +269,7 @@ Answer Router::Health() {
   health.running = stats.running;
   health.queue_capacity = options_.queue_capacity;
   health.enforced = options_.enforced;
+  if (options_.pool) health.pool = options_.pool();
   return JsonAnswer(200, api::ToJson(health));
 }
 

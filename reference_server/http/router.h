@@ -24,6 +24,8 @@ struct RouterOptions {
   int workers = 0;
   std::size_t queue_capacity = 0;
   std::vector<std::pair<std::string, std::string>> enforced;
+  // The sandbox pool's counts, read at each GET /health (none: no pool).
+  std::function<api::PoolHealth()> pool;
 };
 
 // The API's endpoints (docs/API.md): authentication, routing, validation,

@@ -4,12 +4,14 @@
 #include <rapidjson/document.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <future>
 #include <sstream>
 #include <thread>
 
+#include "reference_server/api/response.h"
 #include "reference_server/jobs/fake_runner.h"
 
 namespace http {
@@ -286,6 +288,60 @@ TEST_F(RouterTest, ExtensionsAnswer) {
   EXPECT_STREQ(Json(health)["status"].GetString(), "ok");
   router_->SetDraining();
   EXPECT_STREQ(Json(Call("GET", "/health", "", ""))["status"].GetString(), "draining");
+}
+
+// The pool is read at each request, never cached: two reads of /health
+// with counts that changed in between give two different answers.
+TEST_F(RouterTest, HealthReportsThePoolAsItIsAtEachRequest) {
+  EXPECT_EQ(Json(Call("GET", "/health", "", ""))["pool"]["per_class"].GetInt(), 0)
+      << "without a callback there is no pool";
+
+  std::atomic<std::int64_t> taken{0};
+  RouterOptions options;
+  options.pool = [&taken] {
+    api::PoolHealth pool;
+    pool.per_class = 2;
+    pool.classes = 1;
+    pool.hits = taken.load();
+    pool.ready = 2 - taken.load();
+    pool.refills = 2 + taken.load();
+    pool.last_failure = taken.load() > 0 ? "helper missing" : "";
+    return pool;
+  };
+  Router router(keys_, registry_, *store_, options);
+  const auto health = [&router] {
+    std::promise<Answer> promise;
+    std::future<Answer> future = promise.get_future();
+    router.Handle({"GET", "/health", "", "", ""},
+                  [&promise](Answer answer) { promise.set_value(std::move(answer)); });
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    return future.get();
+  };
+
+  const Answer before = health();
+  ASSERT_EQ(before.status, 200u);
+  const rapidjson::Document first = Json(before);
+  ASSERT_TRUE(first.HasMember("pool") && first["pool"].IsObject()) << before.body;
+  const rapidjson::Value& pool = first["pool"];
+  EXPECT_EQ(pool["per_class"].GetInt(), 2);
+  EXPECT_EQ(pool["classes"].GetInt(), 1);
+  EXPECT_EQ(pool["ready"].GetInt64(), 2);
+  EXPECT_EQ(pool["hits"].GetInt64(), 0);
+  EXPECT_EQ(pool["refills"].GetInt64(), 2);
+  EXPECT_STREQ(pool["last_failure"].GetString(), "");
+  for (const char* name : {"building", "in_use", "misses", "refill_failures", "discarded"}) {
+    ASSERT_TRUE(pool.HasMember(name) && pool[name].IsInt64()) << name << ": " << before.body;
+    EXPECT_EQ(pool[name].GetInt64(), 0) << name;
+  }
+
+  taken = 1;
+  const Answer after = health();
+  EXPECT_NE(after.body, before.body);
+  const rapidjson::Document second = Json(after);
+  EXPECT_EQ(second["pool"]["ready"].GetInt64(), 1) << after.body;
+  EXPECT_EQ(second["pool"]["hits"].GetInt64(), 1) << after.body;
+  EXPECT_EQ(second["pool"]["refills"].GetInt64(), 3) << after.body;
+  EXPECT_STREQ(second["pool"]["last_failure"].GetString(), "helper missing");
 }
 
 // Many clients at once (ThreadSanitizer runs this under --config=tsan).

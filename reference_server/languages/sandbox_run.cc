@@ -218,7 +218,8 @@ base::Expected<const languages::Language*> Resolve(const languages::Registry& re
 
 // The last: the run itself. 1 when the sandbox could not carry it out.
 int Run(const languages::Language& language, const Options& options) {
-  const auto box = sandbox::Sandbox::Create(sandbox::Policy{});
+  const auto box =
+      sandbox::Sandbox::Create(sandbox::Policy{}, sandbox::PoolOptions{.per_class = 0});
   if (!box.ok()) return Fail(box.error(), "the sandbox cannot start: ");
   std::cerr << "sandbox_run: " << box.value()->cgroups().report() << "\n";
   sandbox::Limits base;

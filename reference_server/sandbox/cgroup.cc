@@ -7,6 +7,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,8 +62,19 @@ void RemoveStaleCgroups() {
   for (const std::string& base : HostVersion()->ServerBases()) RemoveStaleParents(base);
 }
 
+namespace {
+
+// Every CgroupHost of this process shares its execprobe-<pid> directories
+// (a test or bench may make two Sandboxes): the last one removes them.
+std::mutex hosts_mutex;
+int live_hosts = 0;
+
+}  // namespace
+
 CgroupHost::CgroupHost() : version_(HostVersion()) {
   RemoveStaleCgroups();
+  std::lock_guard lock(hosts_mutex);
+  ++live_hosts;
   const ServerDirs server = version_->MakeServerDirs(getpid());
   parents_ = server.dirs;
   report_ = "cgroup v" + std::to_string(version()) + ": memory " +
@@ -72,6 +84,8 @@ CgroupHost::CgroupHost() : version_(HostVersion()) {
 }
 
 CgroupHost::~CgroupHost() {
+  std::lock_guard lock(hosts_mutex);
+  if (--live_hosts > 0) return;
   if (!parents_.memory.empty()) rmdir(parents_.memory.c_str());
   if (!parents_.pids.empty() && parents_.pids != parents_.memory) rmdir(parents_.pids.c_str());
 }

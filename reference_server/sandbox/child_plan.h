@@ -25,17 +25,18 @@ struct MountStep {
   std::string source;
 };
 
-// Everything the processes inside the namespaces need, prepared before
-// clone(): they run in a copy of a possibly multi-threaded host, where
-// malloc may be locked, so they only read this and make system calls.
+// Everything init needs to build a sandbox, prepared before clone(): it
+// runs in a copy of a possibly multi-threaded host, where malloc may be
+// locked, so it only reads this and makes system calls. The run itself
+// (files, steps, environment) arrives later, on `request_read`
+// (init_request.h): a sandbox may be built before its run is known.
 struct ChildPlan {
   int go_read = -1;       // one byte arrives once the id maps are written
   int status_write = -1;  // ChildReport records
+  int request_read = -1;  // the run (init_request.h)
   int stdout_write = -1;
   int stderr_write = -1;
   int artifact_write = -1;  // framed artifacts (see ArtifactHeader)
-  const std::vector<std::string>* artifact_names = nullptr;
-  std::size_t artifact_max_bytes = 0;
 
   std::string hostname;
   // Where the new root is assembled, and its parts (all under staging).
@@ -43,13 +44,10 @@ struct ChildPlan {
   std::string root_options, dev_options, tmp_options, work_options;  // tmpfs
   std::vector<MountStep> steps;  // binds, symlinks, generated files, devices
 
-  const std::vector<WorkFile>* files = nullptr;
+  // The sandbox's limits; the run's request overrides those applied per
+  // step (CPU time, file size, open files).
   Limits limits;
-  bool rlimit_memory = true;                   // RLIMIT_AS only where no cgroup bounds memory
-  std::vector<std::vector<char*>> step_argvs;  // each null-terminated, into the RunSpec
-  std::size_t main_steps = 0;                  // step_argvs beyond these are after-steps
-  std::vector<char*> envp;                     // null-terminated, pointing into env_storage
-  std::vector<std::string> env_storage;
+  bool rlimit_memory = true;  // RLIMIT_AS only where no cgroup bounds memory
   const std::vector<sock_filter>* seccomp = nullptr;
   int last_capability = 40;
 };

@@ -40,6 +40,10 @@ std::string_view StageName(Stage stage) {
       return "mounting /tmp";
     case Stage::kMountWork:
       return "mounting /work";
+    case Stage::kReady:
+      return "ready";
+    case Stage::kRequest:
+      return "receiving the run";
     case Stage::kWorkFiles:
       return "writing the work files";
     case Stage::kPivotRoot:

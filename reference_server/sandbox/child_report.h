@@ -27,6 +27,8 @@ enum class Stage : std::int32_t {
   kMountProc,
   kMountTmp,
   kMountWork,
+  kReady,  // not a failure: the sandbox is built and waits for its run
+  kRequest,
   kWorkFiles,
   kPivotRoot,
   kDetachOldRoot,

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -17,6 +18,7 @@
 
 #include "reference_server/sandbox/child_plan.h"
 #include "reference_server/sandbox/child_report.h"
+#include "reference_server/sandbox/init_request.h"
 #include "reference_server/sandbox/mount_namespace.h"
 #include "reference_server/sandbox/network.h"
 #include "reference_server/sandbox/privileges.h"
@@ -39,7 +41,8 @@ void Report(int fd, Stage stage, int error, int wait_status, int step = 0) {
 // A step's process: stdio, limits, privileges, filter, execve.
 // A build step's stdout joins stderr: what a compiler prints is diagnostics,
 // and the program's stdout stays the program's alone.
-[[noreturn]] void ExecStep(const ChildPlan& plan, const std::vector<char*>& argv, bool build_step) {
+[[noreturn]] void ExecStep(const ChildPlan& plan, const InitRequestView& run, char* const* argv,
+                           bool build_step) {
   int error = 0;
   setpgid(0, 0);
   // init closed 0-2, so /dev/null may well land on 0 itself.
@@ -60,11 +63,15 @@ void Report(int fd, Stage stage, int error, int wait_status, int step = 0) {
   // for reporting a failed exec.
   close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
   if (chdir("/work") != 0) Die(plan, Stage::kChdir, errno);
-  Stage stage = ApplyRlimits(plan.limits, plan.rlimit_memory, error);
+  Limits limits = plan.limits;  // the sandbox's, with the run's per-step limits
+  limits.cpu_seconds = static_cast<int>(run.cpu_seconds);
+  limits.max_file_bytes = static_cast<std::size_t>(run.max_file_bytes);
+  limits.max_open_files = static_cast<int>(run.max_open_files);
+  Stage stage = ApplyRlimits(limits, plan.rlimit_memory, error);
   if (stage == Stage::kDone) stage = DropPrivileges(plan.last_capability, error);
   if (stage == Stage::kDone) stage = LoadSeccomp(*plan.seccomp, error);
   if (stage != Stage::kDone) Die(plan, stage, error);
-  execve(argv[0], argv.data(), plan.envp.data());
+  execve(argv[0], argv, run.envp);
   Die(plan, Stage::kExec, errno);
 }
 
@@ -94,9 +101,9 @@ int ReapUntil(pid_t program) {
 // ArtifactHeader: no symlinks (one path component, O_NOFOLLOW), no FIFOs
 // or devices, bounded size. Every process of the run is dead by now, so
 // the file cannot change underneath.
-void SendArtifact(const ChildPlan& plan, int work, const std::string& name) {
+void SendArtifact(const ChildPlan& plan, std::uint64_t max_bytes, int work, const char* name) {
   ArtifactHeader header;
-  const int fd = openat(work, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  const int fd = openat(work, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   struct stat st;
   if (fd < 0) {
     header.error = static_cast<std::uint32_t>(errno);
@@ -104,7 +111,7 @@ void SendArtifact(const ChildPlan& plan, int work, const std::string& name) {
     header.error = static_cast<std::uint32_t>(errno);
   } else if (!S_ISREG(st.st_mode)) {
     header.error = EINVAL;
-  } else if (static_cast<std::size_t>(st.st_size) > plan.artifact_max_bytes) {
+  } else if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
     header.error = EFBIG;
   } else {
     header.size = static_cast<std::uint64_t>(st.st_size);
@@ -121,9 +128,40 @@ void SendArtifact(const ChildPlan& plan, int work, const std::string& name) {
   if (fd >= 0) close(fd);
 }
 
-// fork() without glibc: its fork takes malloc and atfork locks, which
-// another thread of the host may have held when this copy was made.
-pid_t RawFork() { return static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)); }
+struct Step {
+  const ChildPlan* plan;
+  const InitRequestView* run;
+  char* const* argv;
+  bool build_step;
+};
+
+int StepMain(void* step) {
+  const Step& s = *static_cast<const Step*>(step);
+  ExecStep(*s.plan, *s.run, s.argv, s.build_step);
+}
+
+// Starts a step's process the way posix_spawn does: sharing init's memory,
+// with init suspended until the step execs or fails (CLONE_VFORK), on a
+// stack of its own. A fork would copy the page tables of init, a copy of
+// the whole host process, on every run's path. glibc's clone() takes no
+// lock (unlike its fork, whose malloc and atfork locks another thread of
+// the host may have held when this copy was made). The step only makes
+// system calls and writes its own stack until it execs; it shares nothing
+// else with init (no CLONE_FILES, CLONE_FS, CLONE_SIGHAND).
+pid_t SpawnStep(const ChildPlan& plan, const InitRequestView& run, char* const* argv,
+                bool build_step) {
+  constexpr std::size_t kStepStackBytes = 256 * 1024;
+  static void* stack = nullptr;  // one for every step: each has exec'd before the next
+  if (stack == nullptr) {
+    void* mapped = mmap(nullptr, kStepStackBytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (mapped == MAP_FAILED) return -1;
+    stack = mapped;
+  }
+  Step step{&plan, &run, argv, build_step};
+  return clone(StepMain, static_cast<char*>(stack) + kStepStackBytes,
+               CLONE_VM | CLONE_VFORK | SIGCHLD, &step);
+}
 
 // The write end of a pipe reports POLLERR once its reader is gone.
 bool HostAlive(int status_write) {
@@ -186,16 +224,9 @@ void CloseAllBut(std::initializer_list<int> keep) {
   close_range(next, ~0U, 0);
 }
 
-}  // namespace
-
-int RunInit(void* raw_plan) {
-  const ChildPlan& plan = *static_cast<const ChildPlan*>(raw_plan);
-  CloseAllBut(
-      {plan.go_read, plan.status_write, plan.stdout_write, plan.stderr_write, plan.artifact_write});
-  // If the host process goes away, so does the whole run (pid 1 dying
-  // kills every process of its pid namespace).
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) Die(plan, Stage::kParentDeathSignal, errno);
-
+// Sets up everything that does not depend on the run: ids, hardening,
+// hostname, loopback, the new root.
+void BuildSandbox(const ChildPlan& plan) {
   char go = 0;
   if (read(plan.go_read, &go, 1) != 1) Die(plan, Stage::kSync, errno);
   close(plan.go_read);
@@ -220,35 +251,62 @@ int RunInit(void* raw_plan) {
   int error = 0;
   const Stage stage = BuildRootAndPivot(plan, error);
   if (stage != Stage::kDone) Die(plan, stage, error);
+}
 
+// Runs the steps, then the after-steps; returns the reported status of
+// the last step that ran, and its index in `step`.
+int RunSteps(const ChildPlan& plan, const InitRequestView& run, int& step) {
   // Only the steps (and what they start) may hold the output pipes, so
   // that they reach end-of-file when the last of those processes is gone.
   int last_status = 0;
-  int step = 0;
-  const int main_steps = static_cast<int>(plan.main_steps);
-  for (; step < main_steps; ++step) {
+  const int main_steps = static_cast<int>(run.main_steps);
+  for (step = 0; step < main_steps; ++step) {
     const bool last = step + 1 == main_steps;
-    const pid_t program = RawFork();
+    const pid_t program = SpawnStep(plan, run, run.steps[step], !last);
     if (program < 0) Die(plan, Stage::kFork, errno);
-    if (program == 0) ExecStep(plan, plan.step_argvs[static_cast<std::size_t>(step)], !last);
     last_status = ReapUntil(program);
     if (last || !WIFEXITED(last_status) || WEXITSTATUS(last_status) != 0) break;
   }
   if (step == main_steps) step = main_steps - 1;
-  for (std::size_t after = plan.main_steps; after < plan.step_argvs.size(); ++after) {
-    const pid_t helper = RawFork();
+  for (std::size_t after = run.main_steps; after < run.step_count; ++after) {
+    const pid_t helper = SpawnStep(plan, run, run.steps[after], true);
     if (helper < 0) break;
-    if (helper == 0) ExecStep(plan, plan.step_argvs[after], true);
     ReapUntil(helper);
   }
+  return last_status;
+}
+
+}  // namespace
+
+int RunInit(void* raw_plan) {
+  const ChildPlan& plan = *static_cast<const ChildPlan*>(raw_plan);
+  CloseAllBut({plan.go_read, plan.status_write, plan.request_read, plan.stdout_write,
+               plan.stderr_write, plan.artifact_write});
+  // If the host process goes away, so does the whole run (pid 1 dying
+  // kills every process of its pid namespace).
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) Die(plan, Stage::kParentDeathSignal, errno);
+  BuildSandbox(plan);
+  Report(plan.status_write, Stage::kReady, 0, 0);
+
+  InitRequestView run;
+  if (const int error = ReceiveInitRequest(plan.request_read, run)) {
+    Die(plan, Stage::kRequest, error);
+  }
+  close(plan.request_read);
+  const int work = open("/work", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (work < 0) Die(plan, Stage::kWorkFiles, errno);
+  if (const int error = WriteWorkFiles(work, run.files, run.file_count)) {
+    Die(plan, Stage::kWorkFiles, error);
+  }
+  int step = 0;
+  const int last_status = RunSteps(plan, run, step);
   close(plan.stdout_write);
   close(plan.stderr_write);
-  if (plan.artifact_write >= 0) {
-    const int work = open("/work", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    for (const std::string& name : *plan.artifact_names) SendArtifact(plan, work, name);
-    if (work >= 0) close(work);
-    close(plan.artifact_write);
+  for (std::size_t i = 0; i < run.artifact_count; ++i) {
+    SendArtifact(plan, run.artifact_max_bytes, work, run.artifacts[i]);
   }
+  close(work);
+  close(plan.artifact_write);
   Report(plan.status_write, Stage::kDone, 0, last_status, step);
   _exit(0);
 }

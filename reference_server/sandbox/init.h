@@ -4,9 +4,10 @@
 namespace sandbox {
 
 // The entry point clone() runs as pid 1 of the new namespaces; `plan` is a
-// ChildPlan*. It sets the namespaces up, forks the program, reaps every
-// process, and when the program ends kills whatever it left behind, then
-// reports the program's status on plan->status_write and exits.
+// ChildPlan*. It builds the sandbox and reports kReady, then waits for its
+// run on plan->request_read (init_request.h): writes the files, forks each
+// step, reaps every process, and when a step ends kills whatever it left
+// behind. It reports the program's status on plan->status_write and exits.
 int RunInit(void* plan);
 
 }  // namespace sandbox

@@ -201,17 +201,6 @@ Stage BuildRootAndPivot(const ChildPlan& plan, int& error) {
   if (!MountTmpfs(plan.work_dir, MS_NOSUID | MS_NODEV, plan.work_options)) {
     return Fail(Stage::kMountWork, error);
   }
-  if (plan.files != nullptr) {
-    const int work = open(plan.work_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (work < 0) return Fail(Stage::kWorkFiles, error);
-    const int written = WriteWorkFiles(work, *plan.files);
-    close(work);
-    if (written != 0) {
-      error = written;
-      return Stage::kWorkFiles;
-    }
-  }
-
   if (!MakeDirectory(plan.old_root.c_str())) return Fail(Stage::kPivotRoot, error);
   if (syscall(SYS_pivot_root, plan.staging.c_str(), plan.old_root.c_str()) != 0 ||
       chdir("/") != 0) {

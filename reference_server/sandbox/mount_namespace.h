@@ -18,9 +18,9 @@ std::vector<MountStep> PlanRoot(const Policy& policy, const std::vector<std::str
 
 // Inside the new mount namespace (no allocation): mounts a tmpfs root at
 // plan.staging, carries out plan.steps, mounts /dev, /proc, /tmp and /work,
-// writes the work files, pivots into the new root, detaches the old one and
-// makes the root read-only. Returns kDone, or the failed stage with errno
-// in `error`.
+// pivots into the new root, detaches the old one and makes the root
+// read-only (/work and /tmp stay writable: the run's files come later). Returns kDone, or the
+// failed stage with errno in `error`.
 Stage BuildRootAndPivot(const ChildPlan& plan, int& error);
 
 }  // namespace sandbox

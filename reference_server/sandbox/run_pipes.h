@@ -2,6 +2,7 @@
 #define REFERENCE_SERVER_SANDBOX_RUN_PIPES_H_
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace sandbox {
@@ -25,6 +26,15 @@ struct Pipe {
     write = fds[1];
     return true;
   }
+  // A stream socket pair used one way, from `write` to `read`: the writer
+  // gets EPIPE (with MSG_NOSIGNAL), never SIGPIPE, when the reader is gone.
+  bool OpenSocket() {
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return false;
+    read = fds[0];
+    write = fds[1];
+    return true;
+  }
   void CloseRead() {
     if (read >= 0) close(read);
     read = -1;
@@ -35,13 +45,13 @@ struct Pipe {
   }
 };
 
-// The pipes between the host and a run's init: the program's output, the
-// go signal, init's reports, and the artifacts when there are any.
+// The pipes between the host and a sandbox's init: the program's output,
+// the go signal, init's reports, the run's request and the artifacts.
 struct RunPipes {
-  Pipe out, err, go, status, artifact;
-  bool Open(bool with_artifact) {
-    return out.Open() && err.Open() && go.Open() && status.Open() &&
-           (!with_artifact || artifact.Open());
+  Pipe out, err, go, status, artifact, request;
+  bool Open() {
+    return out.Open() && err.Open() && go.Open() && status.Open() && artifact.Open() &&
+           request.OpenSocket();
   }
   // Once init is cloned, the host keeps only its own ends.
   void CloseChildEnds() {
@@ -50,6 +60,7 @@ struct RunPipes {
     out.CloseWrite();
     err.CloseWrite();
     artifact.CloseWrite();
+    request.CloseRead();
   }
 };
 

@@ -14,27 +14,6 @@ std::string TmpfsOptions(std::size_t bytes, const char* mode) {
   return "size=" + std::to_string(bytes) + ",mode=" + mode;
 }
 
-void FillEnvironment(const RunSpec& spec, ChildPlan& plan) {
-  std::vector<std::pair<std::string, std::string>> env = {
-      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
-      {"HOME", "/work"},
-      {"LANG", "C.UTF-8"},
-      {"TMPDIR", "/tmp"},
-  };
-  for (const auto& [name, value] : spec.env) {
-    auto it = std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == name; });
-    if (it != env.end()) {
-      it->second = value;
-    } else {
-      env.emplace_back(name, value);
-    }
-  }
-  plan.env_storage.reserve(env.size());
-  for (const auto& [name, value] : env) plan.env_storage.push_back(name + "=" + value);
-  for (std::string& entry : plan.env_storage) plan.envp.push_back(entry.data());
-  plan.envp.push_back(nullptr);
-}
-
 }  // namespace
 
 base::Status CheckSpec(const RunSpec& spec) {
@@ -57,16 +36,45 @@ base::Status CheckSpec(const RunSpec& spec) {
   return base::Ok();
 }
 
-std::vector<std::vector<std::string>> AllSteps(const RunSpec& spec) {
-  std::vector<std::vector<std::string>> all = spec.steps;
-  all.insert(all.end(), spec.after_steps.begin(), spec.after_steps.end());
-  return all;
+std::string SandboxClass::Key() const {
+  // Binds are absolute paths without NULs, so '\0' cannot be forged.
+  std::string key = network == Network::kZeroTrust ? "zerotrust" : "semitrusted";
+  for (const std::size_t number :
+       {memory_bytes, static_cast<std::size_t>(max_processes), tmp_bytes, work_dir_bytes}) {
+    key += "/" + std::to_string(number);
+  }
+  for (const std::string& bind : binds) key += std::string(1, '\0') + bind;
+  return key;
 }
 
-ChildPlan PlanRun(const Policy& policy, const RunSpec& spec,
-                  const std::vector<std::vector<std::string>>& all_steps, const Limits& limits,
-                  Network network, bool memory_cgroup, const std::vector<sock_filter>& seccomp,
-                  int last_capability) {
+SandboxClass ClassOf(const RunSpec& spec, const Limits& limits, Network network) {
+  return {network,          limits.memory_bytes,   limits.max_processes,
+          limits.tmp_bytes, limits.work_dir_bytes, spec.binds};
+}
+
+std::vector<std::string> BuildEnvironment(const RunSpec& spec) {
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", "/work"},
+      {"LANG", "C.UTF-8"},
+      {"TMPDIR", "/tmp"},
+  };
+  for (const auto& [name, value] : spec.env) {
+    auto it = std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == name; });
+    if (it != env.end()) {
+      it->second = value;
+    } else {
+      env.emplace_back(name, value);
+    }
+  }
+  std::vector<std::string> entries;
+  entries.reserve(env.size());
+  for (const auto& [name, value] : env) entries.push_back(name + "=" + value);
+  return entries;
+}
+
+ChildPlan PlanSandbox(const Policy& policy, const SandboxClass& sandbox_class, bool memory_cgroup,
+                      const std::vector<sock_filter>& seccomp, int last_capability) {
   ChildPlan plan;
   plan.hostname = policy.hostname;
   plan.staging = kStaging;
@@ -77,23 +85,16 @@ ChildPlan PlanRun(const Policy& policy, const RunSpec& spec,
   plan.old_root = plan.staging + "/.old_root";
   plan.root_options = TmpfsOptions(4 * kMiB, "0755");
   plan.dev_options = TmpfsOptions(64 * 1024, "0755");
-  plan.tmp_options = TmpfsOptions(limits.tmp_bytes, "1777");
-  plan.work_options = TmpfsOptions(limits.work_dir_bytes, "0755");
-  plan.steps = PlanRoot(policy, spec.binds, network, plan.staging);
-  plan.files = &spec.files;
-  plan.limits = limits;
+  plan.tmp_options = TmpfsOptions(sandbox_class.tmp_bytes, "1777");
+  plan.work_options = TmpfsOptions(sandbox_class.work_dir_bytes, "0755");
+  plan.steps = PlanRoot(policy, sandbox_class.binds, sandbox_class.network, plan.staging);
+  plan.limits.memory_bytes = sandbox_class.memory_bytes;
+  plan.limits.max_processes = sandbox_class.max_processes;
+  plan.limits.tmp_bytes = sandbox_class.tmp_bytes;
+  plan.limits.work_dir_bytes = sandbox_class.work_dir_bytes;
   plan.rlimit_memory = !memory_cgroup;
-  plan.main_steps = spec.steps.size();
-  for (const auto& argv : all_steps) {
-    std::vector<char*>& pointers = plan.step_argvs.emplace_back();
-    for (const std::string& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
-    pointers.push_back(nullptr);
-  }
-  FillEnvironment(spec, plan);
   plan.seccomp = &seccomp;
   plan.last_capability = last_capability;
-  plan.artifact_names = &spec.artifacts;
-  plan.artifact_max_bytes = limits.max_file_bytes;
   return plan;
 }
 

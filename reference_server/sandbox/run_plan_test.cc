@@ -1,23 +1,15 @@
-// The first phase of a run, checked without root: what the plan tells the
-// run's processes before clone().
+// What a sandbox is planned with, checked without root: its class, and
+// what init is told before clone().
 #include "reference_server/sandbox/run_plan.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 namespace sandbox {
 namespace {
-
-std::vector<std::string> Strings(const std::vector<char*>& pointers) {
-  std::vector<std::string> strings;
-  for (const char* p : pointers) {
-    if (p == nullptr) break;
-    strings.emplace_back(p);
-  }
-  return strings;
-}
 
 TEST(RunPlanTest, RefusesWhatCannotRun) {
   // What the run's setup_error says.
@@ -50,7 +42,7 @@ TEST(RunPlanTest, ALanguagesOwnBindsJoinThePolicysWhenPresent) {
   spec.binds = {"/etc/debian_version", "/nonexistent/config"};
   const std::vector<sock_filter> seccomp;
   const ChildPlan plan =
-      PlanRun(Policy{}, spec, AllSteps(spec), Limits{}, Network::kZeroTrust, true, seccomp, 40);
+      PlanSandbox(Policy{}, ClassOf(spec, Limits{}, Network::kZeroTrust), true, seccomp, 40);
   int hostname_binds = 0, missing = 0;
   for (const MountStep& step : plan.steps) {
     if (step.source == "/etc/debian_version" && step.kind == MountStep::Kind::kBindFile)
@@ -61,47 +53,74 @@ TEST(RunPlanTest, ALanguagesOwnBindsJoinThePolicysWhenPresent) {
   EXPECT_EQ(missing, 0);  // optional: skipped when absent
 }
 
-TEST(RunPlanTest, StepsThenAfterStepsInOrder) {
+TEST(RunPlanTest, TheSandboxIsPlannedFromItsClassAlone) {
   RunSpec spec;
   spec.steps = {{"/usr/bin/cc", "main.c"}, {"/work/main"}};
-  spec.after_steps = {{"/usr/bin/wasm", "x"}};
-  const auto all = AllSteps(spec);
-  ASSERT_EQ(all.size(), 3u);
-  EXPECT_EQ(all[2], (std::vector<std::string>{"/usr/bin/wasm", "x"}));
-
   Limits limits;
   limits.tmp_bytes = 1234;
   limits.work_dir_bytes = 5678;
-  limits.max_file_bytes = 99;
+  limits.memory_bytes = 99 * kMiB;
+  limits.max_processes = 7;
   const std::vector<sock_filter> seccomp(3);
-  spec.artifacts = {"main"};
   const ChildPlan plan =
-      PlanRun(Policy{}, spec, all, limits, Network::kZeroTrust, true, seccomp, 40);
-  ASSERT_EQ(plan.step_argvs.size(), 3u);
-  EXPECT_EQ(Strings(plan.step_argvs[0]), (std::vector<std::string>{"/usr/bin/cc", "main.c"}));
-  EXPECT_EQ(plan.step_argvs[0].back(), nullptr);
-  EXPECT_EQ(plan.main_steps, 2u);
+      PlanSandbox(Policy{}, ClassOf(spec, limits, Network::kZeroTrust), true, seccomp, 40);
   EXPECT_EQ(plan.tmp_options, "size=1234,mode=1777");
   EXPECT_EQ(plan.work_options, "size=5678,mode=0755");
+  EXPECT_EQ(plan.limits.memory_bytes, 99 * kMiB);
+  EXPECT_EQ(plan.limits.max_processes, 7);
   EXPECT_FALSE(plan.rlimit_memory);  // a memory cgroup bounds it
   EXPECT_EQ(plan.seccomp, &seccomp);
-  EXPECT_EQ(plan.artifact_names, &spec.artifacts);
-  EXPECT_EQ(plan.artifact_max_bytes, 99u);
-  EXPECT_EQ(plan.files, &spec.files);
   EXPECT_EQ(plan.hostname, "sandbox");
+}
+
+// Runs differing only in what their request carries share a class; any
+// difference in what a sandbox is built with makes another.
+TEST(RunPlanTest, ClassesDifferExactlyInWhatASandboxIsBuiltWith) {
+  RunSpec spec;
+  spec.steps = {{"/bin/true"}};
+  const Limits limits;
+  const std::string usual = ClassOf(spec, limits, Network::kZeroTrust).Key();
+
+  RunSpec other_run = spec;
+  other_run.steps = {{"/bin/false"}, {"/bin/true"}};
+  other_run.env = {{"A", "b"}};
+  other_run.files = {{"x", "y", false}};
+  other_run.artifacts = {"main"};
+  Limits per_run = limits;
+  per_run.wall_seconds = 3;
+  per_run.cpu_seconds = 2;
+  per_run.max_file_bytes = 1;
+  per_run.max_open_files = 9;
+  per_run.max_output_bytes = 5;
+  EXPECT_EQ(ClassOf(other_run, per_run, Network::kZeroTrust).Key(), usual);
+
+  std::vector<std::string> keys = {usual, ClassOf(spec, limits, Network::kSemiTrusted).Key()};
+  for (auto change : std::vector<void (*)(Limits&)>{
+           [](Limits& l) { l.memory_bytes += 1; }, [](Limits& l) { l.max_processes += 1; },
+           [](Limits& l) { l.tmp_bytes += 1; }, [](Limits& l) { l.work_dir_bytes += 1; }}) {
+    Limits changed = limits;
+    change(changed);
+    keys.push_back(ClassOf(spec, changed, Network::kZeroTrust).Key());
+  }
+  RunSpec bound = spec;
+  bound.binds = {"/etc/java"};
+  keys.push_back(ClassOf(bound, limits, Network::kZeroTrust).Key());
+  bound.binds = {"/etc/ja", "va"};  // not the same binds, though the same letters
+  keys.push_back(ClassOf(bound, limits, Network::kZeroTrust).Key());
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(std::unique(keys.begin(), keys.end()), keys.end()) << "two classes share a key";
 }
 
 TEST(RunPlanTest, EnvironmentIsBuiltNotInheritedAndRequestsOverrideIt) {
   RunSpec spec;
   spec.steps = {{"/bin/env"}};
   spec.env = {{"HOME", "/elsewhere"}, {"GREETING", "hi"}};
-  const std::vector<sock_filter> seccomp;
-  const ChildPlan plan =
-      PlanRun(Policy{}, spec, AllSteps(spec), Limits{}, Network::kSemiTrusted, false, seccomp, 40);
-  EXPECT_EQ(Strings(plan.envp),
+  EXPECT_EQ(BuildEnvironment(spec),
             (std::vector<std::string>{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/elsewhere",
                                       "LANG=C.UTF-8", "TMPDIR=/tmp", "GREETING=hi"}));
-  EXPECT_EQ(plan.envp.back(), nullptr);
+  const std::vector<sock_filter> seccomp;
+  const ChildPlan plan =
+      PlanSandbox(Policy{}, ClassOf(spec, Limits{}, Network::kSemiTrusted), false, seccomp, 40);
   EXPECT_TRUE(plan.rlimit_memory);  // no memory cgroup: RLIMIT_AS
   // A semitrusted run's resolver is the user-mode stack's.
   bool resolver = false;

@@ -2,16 +2,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <utility>
@@ -22,6 +25,7 @@
 #include "reference_server/sandbox/egress_policy.h"
 #include "reference_server/sandbox/helper_filter.h"
 #include "reference_server/sandbox/init.h"
+#include "reference_server/sandbox/init_request.h"
 #include "reference_server/sandbox/mount_namespace.h"
 #include "reference_server/sandbox/network_helper.h"
 #include "reference_server/sandbox/output_capture.h"
@@ -36,6 +40,12 @@ constexpr std::size_t kInitStackBytes = 256 * 1024;
 // After a kill, the pipes close as soon as the kernel has torn the
 // namespace down; this bounds the wait for that.
 constexpr auto kDrainAfterKill = std::chrono::seconds(5);
+// How long the pool waits for a sandbox it builds to say it is ready.
+constexpr int kReadyTimeoutMs = 10000;
+
+// Names of run cgroups, unique in the process (two Sandboxes share its
+// cgroup directory).
+std::atomic<std::uint64_t> sandboxes_built{0};
 
 int ReadLastCapability() {
   std::ifstream in("/proc/sys/kernel/cap_last_cap");
@@ -93,6 +103,7 @@ void ApplyReports(const std::string& bytes, RunResult& result) {
   for (std::size_t at = 0; at + sizeof(ChildReport) <= bytes.size(); at += sizeof(ChildReport)) {
     ChildReport report;
     memcpy(&report, bytes.data() + at, sizeof report);
+    if (report.stage == Stage::kReady) continue;
     if (report.stage != Stage::kDone) {
       if (result.setup_error.empty()) {
         result.setup_error = std::string(StageName(report.stage)) + ": " + strerror(report.error);
@@ -111,9 +122,47 @@ std::int64_t Milliseconds(const timeval& t) {
   return static_cast<std::int64_t>(t.tv_sec) * 1000 + t.tv_usec / 1000;
 }
 
+// send(2) until everything is sent; false (EPIPE) when init is gone, which
+// its report then explains.
+bool SendAll(int fd, const std::string& bytes) {
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    const ssize_t n = send(fd, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    at += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Waits for init's first report: kReady once its root is built, or the
+// stage that failed.
+base::Status AwaitReadyReport(int status_read) {
+  pollfd fd{status_read, POLLIN, 0};
+  int polled;
+  while ((polled = poll(&fd, 1, kReadyTimeoutMs)) < 0 && errno == EINTR) {
+  }
+  if (polled == 0) {
+    return base::MakeError(base::ErrorCode::kDeadlineExceeded, "the sandbox was not ready in time");
+  }
+  ChildReport report;
+  ssize_t n;
+  while ((n = read(status_read, &report, sizeof report)) < 0 && errno == EINTR) {
+  }
+  if (n != static_cast<ssize_t>(sizeof report)) {
+    return base::MakeError(base::ErrorCode::kInternal,
+                           "the sandbox's init ended before it was ready");
+  }
+  if (report.stage != Stage::kReady) {
+    return base::MakeError(base::ErrorCode::kInternal,
+                           std::string(StageName(report.stage)) + ": " + strerror(report.error));
+  }
+  return base::Ok();
+}
+
 }  // namespace
 
-base::Expected<std::unique_ptr<Sandbox>> Sandbox::Create(Policy policy) {
+base::Expected<std::unique_ptr<Sandbox>> Sandbox::Create(Policy policy, PoolOptions pool) {
   for (const Bind& bind : policy.binds) {
     struct stat st;
     if (bind.required && lstat(bind.path.c_str(), &st) != 0) {
@@ -122,20 +171,60 @@ base::Expected<std::unique_ptr<Sandbox>> Sandbox::Create(Policy policy) {
   }
   base::Expected<std::vector<sock_filter>> seccomp = BuildSeccompProgram();
   if (!seccomp.ok()) return std::move(seccomp).error();
-  return std::unique_ptr<Sandbox>(new Sandbox(std::move(policy), std::move(seccomp).value()));
+  std::unique_ptr<Sandbox> sandbox(
+      new Sandbox(std::move(policy), std::move(seccomp).value(), pool));
+  if (pool.per_class > 0) {
+    sandbox->pool_ = std::make_unique<ReadyPool>(pool);
+    sandbox->KeepReady(RunSpec{}, sandbox->policy_.limits, Network::kZeroTrust);
+  }
+  return sandbox;
 }
 
-Sandbox::Sandbox(Policy policy, std::vector<sock_filter> seccomp)
+Sandbox::Sandbox(Policy policy, std::vector<sock_filter> seccomp, PoolOptions pool)
     : policy_(std::move(policy)),
       seccomp_(std::move(seccomp)),
       cgroups_(std::make_unique<CgroupHost>()),
-      last_capability_(ReadLastCapability()) {
+      last_capability_(ReadLastCapability()),
+      host_uids_(policy_.first_host_uid, policy_.host_uid_count),
+      pool_options_(pool) {
   base::Expected<std::vector<sock_filter>> helper = PrepareNetworkHelper(policy_.network_helper);
   if (helper.ok()) {
     helper_filter_ = std::move(helper).value();
   } else {
     semitrusted_ = std::move(helper).error();
   }
+}
+
+Sandbox::~Sandbox() { pool_.reset(); }
+
+Sandbox::Built::~Built() {
+  if (init > 0) {
+    kill(init, SIGKILL);  // pid 1 gone: the kernel kills the whole namespace
+    while (waitpid(init, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  if (network != nullptr) reaper.Bury(std::move(network));
+  // Every process of the sandbox died with its init.
+  if (host_uid != 0) uids.Release(host_uid);
+  // The cgroup goes with the members, once init is dead.
+}
+
+void Sandbox::KeepReady(const RunSpec& spec, const Limits& limits, Network network) {
+  const SandboxClass sandbox_class = ClassOf(spec, limits, network);
+  if (!Pools(sandbox_class)) return;
+  pool_->Prime(sandbox_class.Key(), [this, sandbox_class] { return BuildReady(sandbox_class); });
+}
+
+bool Sandbox::Pools(const SandboxClass& sandbox_class) const {
+  // Without its network a semitrusted sandbox cannot be built: retrying
+  // once a second in the background would only cost.
+  return pool_ != nullptr && (sandbox_class.network == Network::kZeroTrust || semitrusted_.ok());
+}
+
+PoolStats Sandbox::pool_stats() const { return pool_ ? pool_->stats() : PoolStats{}; }
+
+bool Sandbox::AwaitPoolFull(std::chrono::milliseconds timeout) {
+  return pool_ == nullptr || pool_->AwaitFull(timeout);
 }
 
 std::string Sandbox::SemitrustedPolicy() const {
@@ -147,10 +236,6 @@ std::string Sandbox::SemitrustedPolicy() const {
          "egress judged by a seccomp supervisor); " + DescribeEgressPolicy();
 }
 
-std::uint32_t Sandbox::NextHostUid() {
-  return policy_.first_host_uid + next_uid_.fetch_add(1) % policy_.host_uid_count;
-}
-
 RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network network, int cancel_fd) {
   RunResult result;
   result.exit_code = -1;
@@ -159,57 +244,94 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
     return result;
   }
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<std::vector<std::string>> all_steps = AllSteps(spec);
-  ChildPlan plan = PlanRun(policy_, spec, all_steps, limits, network, cgroups_->memory(), seccomp_,
-                           last_capability_);
-  RunPipes pipes;
-  LaunchedRun run;
-  if (!Launch(plan, pipes, limits, network, run, result)) return result;
-  Collect(spec, limits, pipes, run, cancel_fd, start + std::chrono::seconds(limits.wall_seconds),
+  const SandboxClass sandbox_class = ClassOf(spec, limits, network);
+  const std::string request = EncodeInitRequest(spec, BuildEnvironment(spec), limits);
+  bool pooled = false;
+  auto built = Obtain(sandbox_class, pooled);
+  // A ready sandbox killed while it waited (by hand, by the host's OOM
+  // killer) refuses the request: this run gets one built now instead.
+  if (built.ok() && !SendAll((*built)->pipes.request.write, request) && pooled) {
+    built->reset();
+    pool_->Release();
+    pooled = false;
+    built = Build(sandbox_class);
+    // A failed send now means init died building its root; Collect reads why.
+    if (built.ok()) SendAll((*built)->pipes.request.write, request);
+  }
+  if (!built.ok()) {
+    result.setup_error = built.error().message;
+    result.network_unavailable = built.error().network;
+    return result;
+  }
+  Built& sandbox = **built;
+  result.enforcement = sandbox.enforcement;
+  sandbox.pipes.request.CloseWrite();
+  Collect(spec, limits, sandbox, cancel_fd, start + std::chrono::seconds(limits.wall_seconds),
           result);
+  built->reset();
+  if (pooled) pool_->Release();
   result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::steady_clock::now() - start)
                        .count();
   return result;
 }
 
-bool Sandbox::Launch(ChildPlan& plan, RunPipes& pipes, const Limits& limits, Network network,
-                     LaunchedRun& run, RunResult& result) {
-  if (base::Status cloned = CloneInit(plan, pipes, run); !cloned.ok()) {
-    result.setup_error = cloned.error().Describe();
-    return false;
-  }
-  const std::string name = "run-" + std::to_string(runs_.fetch_add(1));
-  base::Status ready = Confine(limits, name, run);
-  if (!ready.ok()) {
-    result.setup_error = "setting up the run: " + ready.error().Describe();
-  } else if (network == Network::kSemiTrusted) {
-    ready = StartNetwork(name, run);
-    if (!ready.ok()) {
-      result.setup_error =
-          "semitrusted networking could not be set up: " + ready.error().Describe();
-      result.network_unavailable = true;
+base::Expected<std::unique_ptr<Sandbox::Built>, Sandbox::BuildFailure> Sandbox::Obtain(
+    const SandboxClass& sandbox_class, bool& pooled) {
+  if (Pools(sandbox_class)) {
+    std::unique_ptr<Pooled> ready = pool_->Take(
+        sandbox_class.Key(), [this, sandbox_class] { return BuildReady(sandbox_class); });
+    if (ready != nullptr) {
+      pooled = true;
+      return std::unique_ptr<Built>(static_cast<Built*>(ready.release()));
     }
   }
-  if (!ready.ok()) {
-    kill(run.init, SIGKILL);
-    waitpid(run.init, nullptr, 0);
-    return false;
+  return Build(sandbox_class);
+}
+
+base::Expected<std::unique_ptr<Pooled>> Sandbox::BuildReady(const SandboxClass& sandbox_class) {
+  auto built = Build(sandbox_class);
+  if (!built.ok()) return base::MakeError(base::ErrorCode::kUnavailable, built.error().message);
+  if (base::Status ready = AwaitReadyReport((*built)->pipes.status.read); !ready.ok()) {
+    return std::move(ready).error();
+  }
+  return std::unique_ptr<Pooled>(std::move(built).value());
+}
+
+base::Expected<std::unique_ptr<Sandbox::Built>, Sandbox::BuildFailure> Sandbox::Build(
+    const SandboxClass& sandbox_class) {
+  auto built = std::make_unique<Built>(*reaper_, host_uids_);
+  ChildPlan plan =
+      PlanSandbox(policy_, sandbox_class, cgroups_->memory(), seccomp_, last_capability_);
+  if (base::Status cloned = CloneInit(plan, *built); !cloned.ok()) {
+    return BuildFailure{cloned.error().Describe()};
+  }
+  const std::string name = "run-" + std::to_string(sandboxes_built.fetch_add(1));
+  if (base::Status confined = Confine(sandbox_class, name, *built); !confined.ok()) {
+    return BuildFailure{"setting up the run: " + confined.error().Describe()};
+  }
+  if (sandbox_class.network == Network::kSemiTrusted) {
+    if (base::Status started = StartNetwork(name, *built); !started.ok()) {
+      return BuildFailure{
+          "semitrusted networking could not be set up: " + started.error().Describe(), true};
+    }
   }
   const std::string cgroup_name = "cgroup v" + std::to_string(cgroups_->version());
-  result.enforcement =
+  built->enforcement =
       std::string("memory: ") + (cgroups_->memory() ? cgroup_name : "RLIMIT_AS") +
       "; processes: " + (cgroups_->pids() ? cgroup_name + " + RLIMIT_NPROC" : "RLIMIT_NPROC");
   const char byte = 'g';
-  if (write(pipes.go.write, &byte, 1) != 1) kill(run.init, SIGKILL);
-  pipes.go.CloseWrite();
-  return true;
+  if (write(built->pipes.go.write, &byte, 1) != 1) kill(built->init, SIGKILL);
+  built->pipes.go.CloseWrite();
+  return built;
 }
 
-base::Status Sandbox::CloneInit(ChildPlan& plan, RunPipes& pipes, LaunchedRun& run) {
-  if (!pipes.Open(!plan.artifact_names->empty())) return base::ErrnoError(errno, "pipe");
+base::Status Sandbox::CloneInit(ChildPlan& plan, Built& built) {
+  RunPipes& pipes = built.pipes;
+  if (!pipes.Open()) return base::ErrnoError(errno, "pipe");
   plan.go_read = pipes.go.read;
   plan.status_write = pipes.status.write;
+  plan.request_read = pipes.request.read;
   plan.stdout_write = pipes.out.write;
   plan.stderr_write = pipes.err.write;
   plan.artifact_write = pipes.artifact.write;
@@ -219,33 +341,38 @@ base::Status Sandbox::CloneInit(ChildPlan& plan, RunPipes& pipes, LaunchedRun& r
   // The cgroup namespace comes later, from init, once it is in its cgroup.
   const int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
                     CLONE_NEWUTS | SIGCHLD;
-  run.init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
+  built.init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
   const int clone_errno = errno;
   munmap(stack, kInitStackBytes);  // the child has its own copy
-  if (run.init < 0) return base::ErrnoError(clone_errno, "clone");
+  if (built.init < 0) return base::ErrnoError(clone_errno, "clone");
   pipes.CloseChildEnds();
   return base::Ok();
 }
 
-base::Status Sandbox::Confine(const Limits& limits, const std::string& name, LaunchedRun& run) {
-  if (base::Status mapped = WriteIdMaps(run.init, NextHostUid()); !mapped.ok()) return mapped;
+base::Status Sandbox::Confine(const SandboxClass& sandbox_class, const std::string& name,
+                              Built& built) {
+  base::Expected<std::uint32_t> uid = host_uids_.Acquire();
+  if (!uid.ok()) return std::move(uid).error();
+  built.host_uid = *uid;
+  if (base::Status mapped = WriteIdMaps(built.init, built.host_uid); !mapped.ok()) return mapped;
   if (!cgroups_->memory() && !cgroups_->pids()) return base::Ok();
-  auto cgroup = RunCgroup::Create(*cgroups_, name, limits.memory_bytes, limits.max_processes);
+  auto cgroup =
+      RunCgroup::Create(*cgroups_, name, sandbox_class.memory_bytes, sandbox_class.max_processes);
   if (!cgroup.ok()) return std::move(cgroup).error();
-  run.cgroup = std::move(cgroup).value();
-  return run.cgroup->AddProcess(run.init);
+  built.cgroup = std::move(cgroup).value();
+  return built.cgroup->AddProcess(built.init);
 }
 
-base::Status Sandbox::StartNetwork(const std::string& name, LaunchedRun& run) {
+base::Status Sandbox::StartNetwork(const std::string& name, Built& built) {
   if (!semitrusted_.ok()) return semitrusted_;
-  run.network = std::make_unique<NetworkHelper>();
-  return run.network->Start(policy_.network_helper, helper_filter_, run.init, *cgroups_,
-                            name + "-network");
+  built.network = std::make_unique<NetworkHelper>();
+  return built.network->Start(policy_.network_helper, helper_filter_, built.init, *cgroups_,
+                              name + "-network");
 }
 
-void Sandbox::Collect(const RunSpec& spec, const Limits& limits, RunPipes& pipes, LaunchedRun& run,
-                      int cancel_fd, std::chrono::steady_clock::time_point deadline,
-                      RunResult& result) {
+void Sandbox::Collect(const RunSpec& spec, const Limits& limits, Built& built, int cancel_fd,
+                      std::chrono::steady_clock::time_point deadline, RunResult& result) {
+  RunPipes& pipes = built.pipes;
   CappedText stdout_text{{}, limits.max_output_bytes, false};
   CappedText stderr_text{{}, limits.max_output_bytes, false};
   // Reports are a few fixed-size records; the artifact is bounded by init.
@@ -263,25 +390,35 @@ void Sandbox::Collect(const RunSpec& spec, const Limits& limits, RunPipes& pipes
     result.timed_out = end == PumpEnd::kDeadline;
     result.cancelled = end == PumpEnd::kCancelled;
     if (end == PumpEnd::kError) result.setup_error = "reading the run's output failed";
-    kill(run.init, SIGKILL);  // pid 1 gone: the kernel kills the whole namespace
+    kill(built.init, SIGKILL);  // pid 1 gone: the kernel kills the whole namespace
     PumpStreams(streams, stream_count, -1, std::chrono::steady_clock::now() + kDrainAfterKill);
   }
   int init_status = 0;
   rusage usage{};
-  while (wait4(run.init, &init_status, 0, &usage) < 0 && errno == EINTR) {
+  while (wait4(built.init, &init_status, 0, &usage) < 0 && errno == EINTR) {
   }
+  built.init = -1;  // reaped
   ApplyReports(reports.text, result);
+  if (result.step < 0 && result.setup_error.empty() && end == PumpEnd::kEndOfFile) {
+    // Neither the program's status nor a failed stage: init itself was
+    // killed (by hand, by the host's OOM killer).
+    result.setup_error =
+        "the sandbox's init ended before the run did (" +
+        (WIFSIGNALED(init_status) ? "signal " + std::to_string(WTERMSIG(init_status))
+                                  : "exit " + std::to_string(WEXITSTATUS(init_status))) +
+        ")";
+  }
   // The program is gone: its network goes too.
-  if (run.network != nullptr) {
-    if (const EgressSupervisor* supervisor = run.network->supervisor()) {
+  if (built.network != nullptr) {
+    if (const EgressSupervisor* supervisor = built.network->supervisor()) {
       result.network_refusals = supervisor->refused();
     }
-    reaper_->Bury(std::move(run.network));
+    reaper_->Bury(std::move(built.network));
   }
   if (wants_artifact && !result.timed_out && !result.cancelled) {
     result.artifacts = ParseArtifacts(spec.artifacts, artifact_bytes.text);
   }
-  result.memory_limit_hit = run.cgroup != nullptr && run.cgroup->OomKilled();
+  result.memory_limit_hit = built.cgroup != nullptr && built.cgroup->OomKilled();
   if (result.timed_out || result.cancelled) {
     result.exited = false;
     result.exit_code = -1;

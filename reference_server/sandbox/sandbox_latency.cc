@@ -1,8 +1,12 @@
-// sandbox_latency: what a run costs, per network mode, against bare exec
-// measured in the same run. One Sandbox, RUNS runs of `/bin/sh -c true` in
-// each mode (interleaved, so that drift hits both alike), whole Run() call.
+// sandbox_latency: what a run costs, per network mode, with and without a
+// pool of ready sandboxes, against bare exec measured in the same run. RUNS
+// runs of `/bin/sh -c true` in each series (interleaved, so that drift hits
+// them alike), whole Run() call. A pooled run is timed once its pool is
+// full again (the pool keeps up between requests), so it measures a run
+// given a ready sandbox.
 //
-//   sandbox_latency [--runs N] [--only zerotrust|semitrusted] [--json FILE]
+//   sandbox_latency [--runs N] [--only zerotrust|semitrusted] [--pool N]
+//                   [--json FILE]
 //
 // Prints p50, p90, p99 and max in milliseconds, and the ratio of each p50 to
 // bare exec's. Needs root, like the sandbox.
@@ -15,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -32,6 +37,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Series {
   std::string name;
+  std::function<double()> run;
   std::vector<double> ms;
   double Percentile(double p) {
     std::sort(ms.begin(), ms.end());
@@ -61,6 +67,11 @@ double BareExec() {
 double SandboxRun(sandbox::Sandbox& box, sandbox::Network network) {
   sandbox::RunSpec spec;
   spec.steps = {{"/bin/sh", "-c", "true"}};
+  if (box.pool_options().per_class > 0 && !box.AwaitPoolFull(std::chrono::seconds(30))) {
+    std::cerr << "sandbox_latency: the pool did not fill: " << box.pool_stats().last_failure
+              << "\n";
+    std::exit(1);
+  }
   const auto start = Clock::now();
   const sandbox::RunResult result = box.Run(spec, box.policy().limits, network);
   const double ms = Since(start);
@@ -73,12 +84,14 @@ double SandboxRun(sandbox::Sandbox& box, sandbox::Network network) {
 
 struct Options {
   int runs = 200;
-  std::string only;  // "": both modes
+  std::string only;                             // "": both modes
+  int pool = sandbox::PoolOptions{}.per_class;  // 0: no pooled series
   std::string json_file;
 };
 
 constexpr char kUsage[] =
-    "usage: sandbox_latency [--runs N] [--only zerotrust|semitrusted] [--json FILE]\n";
+    "usage: sandbox_latency [--runs N] [--only zerotrust|semitrusted] [--pool N] "
+    "[--json FILE]\n";
 
 // Exit status 2 for usage errors, 1 for the rest (the error's own).
 int Fail(const base::Error& error, std::string_view context = "") {
@@ -98,6 +111,8 @@ base::Expected<Options> ParseOptions(int argc, char** argv) {
       options.runs = std::atoi(argv[++i]);
     } else if (arg == "--only" && i + 1 < argc) {
       options.only = argv[++i];
+    } else if (arg == "--pool" && i + 1 < argc) {
+      options.pool = std::atoi(argv[++i]);
     } else if (arg == "--json" && i + 1 < argc) {
       options.json_file = argv[++i];
     } else {
@@ -108,19 +123,17 @@ base::Expected<Options> ParseOptions(int argc, char** argv) {
     return usage("must be zerotrust or semitrusted", "--only");
   }
   if (options.runs < 1 || options.runs > 100000) return usage("must be from 1 to 100000", "--runs");
+  if (options.pool < 0 || options.pool > 256) return usage("must be from 0 to 256", "--pool");
   return options;
 }
 
 // Each series' runs, interleaved so that drift hits them alike.
-void Measure(sandbox::Sandbox& box, int runs, Series& bare, Series& zerotrust,
-             const std::vector<Series*>& measured) {
+void Measure(int runs, const std::vector<Series*>& measured) {
   // Warm-up: page cache, cgroup directories.
   BareExec();
   for (int i = 0; i <= runs; ++i) {
     for (Series* series : measured) {
-      const double ms = series == &bare        ? BareExec()
-                        : series == &zerotrust ? SandboxRun(box, sandbox::Network::kZeroTrust)
-                                               : SandboxRun(box, sandbox::Network::kSemiTrusted);
+      const double ms = series->run();
       if (i > 0) series->ms.push_back(ms);
     }
   }
@@ -149,21 +162,50 @@ std::string Report(int runs, double floor, const std::vector<Series*>& measured)
   return json + "]}\n";
 }
 
+base::Expected<std::unique_ptr<sandbox::Sandbox>> MakeSandbox(const Options& options, int pool) {
+  sandbox::PoolOptions pool_options;
+  pool_options.per_class = pool;
+  auto box = sandbox::Sandbox::Create(sandbox::Policy{}, pool_options);
+  if (!box.ok()) return box;
+  if (options.only != "zerotrust" && !box.value()->semitrusted().ok()) {
+    return base::WithContext(box.value()->semitrusted().error(), "semitrusted: ");
+  }
+  if (options.only != "zerotrust") {
+    sandbox::RunSpec spec;
+    spec.steps = {{"/bin/sh", "-c", "true"}};
+    box.value()->KeepReady(spec, box.value()->policy().limits, sandbox::Network::kSemiTrusted);
+  }
+  return box;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const base::Expected<Options> options = ParseOptions(argc, argv);
   if (!options.ok()) return Fail(options.error());
-  const auto box = sandbox::Sandbox::Create(sandbox::Policy{});
-  if (!box.ok()) return Fail(box.error());
-  if (options->only != "zerotrust" && !box.value()->semitrusted().ok()) {
-    return Fail(box.value()->semitrusted().error(), "semitrusted: ");
+  const auto direct = MakeSandbox(*options, 0);
+  if (!direct.ok()) return Fail(direct.error());
+  std::unique_ptr<sandbox::Sandbox> pooled;
+  if (options->pool > 0) {
+    auto made = MakeSandbox(*options, options->pool);
+    if (!made.ok()) return Fail(made.error());
+    pooled = std::move(made).value();
   }
-  Series bare{"bare exec", {}}, zerotrust{"zerotrust", {}}, semitrusted{"semitrusted", {}};
+  using sandbox::Network;
+  const auto in = [](sandbox::Sandbox& box, Network network) {
+    return [&box, network] { return SandboxRun(box, network); };
+  };
+  Series bare{"bare exec", BareExec, {}};
+  std::vector<Series> sandboxed;
+  for (const auto& [name, network] : {std::pair{"zerotrust", Network::kZeroTrust},
+                                      std::pair{"semitrusted", Network::kSemiTrusted}}) {
+    if (!options->only.empty() && options->only != name) continue;
+    sandboxed.push_back({name, in(*direct.value(), network), {}});
+    if (pooled) sandboxed.push_back({std::string(name) + " pooled", in(*pooled, network), {}});
+  }
   std::vector<Series*> measured = {&bare};
-  if (options->only != "semitrusted") measured.push_back(&zerotrust);
-  if (options->only != "zerotrust") measured.push_back(&semitrusted);
-  Measure(*box.value(), options->runs, bare, zerotrust, measured);
+  for (Series& series : sandboxed) measured.push_back(&series);
+  Measure(options->runs, measured);
   const std::string json = Report(options->runs, bare.Percentile(50), measured);
   if (!options->json_file.empty()) std::ofstream(options->json_file) << json;
   return 0;

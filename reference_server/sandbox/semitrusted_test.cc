@@ -421,7 +421,11 @@ int main(int argc, char** argv) {
   the_world = new world::NetworkWorld;
   if (const base::Status built = the_world->Build(); built.ok()) {
     world_error = "";
-    auto created = Sandbox::Create(TestPolicy());
+    // No pool: the leftover checks count every process of the uid range
+    // (sandbox_test runs the battery pooled).
+    PoolOptions no_pool;
+    no_pool.per_class = 0;
+    auto created = Sandbox::Create(TestPolicy(), no_pool);
     sandbox_error = created.ok() ? "" : created.error().Describe();
     if (created.ok()) the_sandbox = std::move(created).value().release();
   } else {

@@ -1,6 +1,5 @@
 #include "reference_server/testing/server_process.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,7 +10,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -130,39 +128,5 @@ int ServerProcess::Stop(int signal, std::chrono::milliseconds limit) {
 }
 
 std::string ServerProcess::Log() const { return ReadAll(log_path_); }
-
-std::vector<pid_t> ProcessesWithUids(std::uint32_t first, std::uint32_t count) {
-  std::vector<pid_t> found;
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return found;
-  while (dirent* entry = readdir(proc)) {
-    const pid_t pid = std::atoi(entry->d_name);
-    if (pid <= 0) continue;
-    std::ifstream status("/proc/" + std::string(entry->d_name) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("Uid:", 0) != 0) continue;
-      const std::uint32_t uid =
-          static_cast<std::uint32_t>(std::strtoul(line.c_str() + 4, nullptr, 10));
-      if (uid >= first && uid < first + count) found.push_back(pid);
-      break;
-    }
-  }
-  closedir(proc);
-  return found;
-}
-
-std::vector<std::string> CgroupsOfProcess(pid_t pid) {
-  std::vector<std::string> found;
-  const std::string name = "execprobe-" + std::to_string(pid);
-  std::error_code ec;
-  auto it = std::filesystem::recursive_directory_iterator(
-      "/sys/fs/cgroup", std::filesystem::directory_options::skip_permission_denied, ec);
-  for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it.depth() >= 4) it.disable_recursion_pending();
-    if (it->path().filename() == name) found.push_back(it->path().string());
-  }
-  return found;
-}
 
 }  // namespace server_test

@@ -55,14 +55,6 @@ class ServerProcess {
   std::string log_path_;
 };
 
-// Processes on this host running as uids [first, first + count): what a
-// sandbox left behind.
-std::vector<pid_t> ProcessesWithUids(std::uint32_t first, std::uint32_t count);
-
-// Cgroup directories named execprobe-<pid> anywhere under /sys/fs/cgroup
-// (searched a few levels deep): what a sandbox host left behind.
-std::vector<std::string> CgroupsOfProcess(pid_t pid);
-
 }  // namespace server_test
 
 #endif  // REFERENCE_SERVER_TESTING_SERVER_PROCESS_H_

@@ -11,14 +11,25 @@ The rules:
 - anything skipped, anywhere, is {"status": "skipped", "reason": "..."}
   and nothing else: a skipped measurement is never a number;
 - every number is finite and > 0, except in "counts" objects, whose values
-  are whole numbers >= 0 (errors, failed cases); booleans are not numbers;
+  are whole numbers >= 0 (errors, failed cases), and the value of a
+  difference, which may be any finite number; booleans are not numbers;
 - percentiles are ordered: min <= p50 <= p90 <= p99 <= max, per unit;
 - a derived value {"op": "ratio" | "difference", "a": POINTER, "b":
   POINTER, "value": V} points (JSON Pointers, RFC 6901) at two numbers of
   the document, and V is a / b or a - b; {"op": "same", "a": POINTER,
   "value": V} quotes one number, and V is a;
 - each target has a name, a goal, and either a derived value and "met"
-  (a boolean), or is skipped with its reason.
+  (a boolean), or is skipped with its reason;
+- pooled and unpooled side by side: "servers" holds both servers' flags
+  (--sandbox-pool N >= 1, and 0) when a part ran against them; every
+  latency workload has "http" and "http_unpooled" (sh's in-process one
+  "sandbox" and "sandbox_pooled") and the ratio of their p50s; the http
+  part has wrk at the same concurrencies against both, with the ratios
+  pooled/unpooled and each over the bwrap baseline, the tail (p99/p50)
+  of both at as many connections as cores, and both servers' pool stats
+  (the unpooled one's pool is 0 and never hit); the memory part has both
+  servers' VmRSS and the per-pooled-sandbox PSS, whose count of inits is
+  the pool's "ready".
 """
 
 import json
@@ -27,16 +38,34 @@ import sys
 
 PARTS = ("latency", "http", "memory", "conformance", "fuzz")
 WORKLOADS = ("sh", "python", "c")
-LATENCY_SERIES = ("bare", "unshare", "bwrap", "sandbox_run", "http")
+LATENCY_SERIES = ("bare", "unshare", "bwrap", "sandbox_run", "http", "http_unpooled")
+IN_PROCESS_SERIES = ("bare", "sandbox", "sandbox_pooled")
+# Each pooled latency series and its unpooled twin (paths within a
+# workload), for the workloads that have them: their p50s' ratio must be
+# in the latency part's "ratios".
+LATENCY_POOLED_PAIRS = [
+    (WORKLOADS, ("series", "http"), ("series", "http_unpooled")),
+    (("sh",), ("in_process", "series", "sandbox_pooled"), ("in_process", "series", "sandbox")),
+]
+# /health's pool counters, as the http part records them per server.
+POOL_COUNTS = ("per_class", "classes", "ready", "building", "in_use", "hits", "misses",
+               "refills", "refill_failures", "discarded")
+SERVERS = ("pooled", "unpooled")
+PARTS_WITH_SERVERS = ("latency", "http", "memory", "conformance")
 PERCENTILES = ("min", "p50", "p90", "p99", "max")
 # What an "ok" part must hold (paths of nested keys).
 REQUIRED = {
     "latency": [("workloads", w, "series", s) for w in WORKLOADS for s in LATENCY_SERIES]
-    + [("workloads", "sh", "in_process", "series", s) for s in ("bare", "sandbox")]
+    + [("workloads", "sh", "in_process", "series", s) for s in IN_PROCESS_SERIES]
     + [("ratios",)],
-    "http": [("check",), ("concurrency",), ("python",), ("async", "rate_per_s"),
-             ("baselines", "bwrap_sh", "rate_per_s"), ("baselines", "bare_python", "rate_per_s")],
-    "memory": [("idle_rss_kib",), ("peak_rss_kib",), ("per_pooled_sandbox",)],
+    "http": [("check",), ("concurrency",), ("concurrency_unpooled",), ("python",),
+             ("python_unpooled",), ("async", "rate_per_s"),
+             ("baselines", "bwrap_sh", "rate_per_s"), ("baselines", "bare_python", "rate_per_s"),
+             ("ratios",), ("tail",)] + [("pool", s, "counts", c) for s in SERVERS
+                                       for c in POOL_COUNTS],
+    "memory": [("idle_rss_kib",), ("peak_rss_kib",), ("unpooled", "idle_rss_kib"),
+               ("unpooled", "peak_rss_kib"), ("idle_pooled_over_unpooled",),
+               ("per_pooled_sandbox",)],
     "conformance": [("wall_s",), ("counts",)],
     "fuzz": [("targets",)],
 }
@@ -106,7 +135,7 @@ def check_percentiles(node, path, problems):
                           path + "/latency_us", problems)
 
 
-def walk(doc, node, path, problems, in_counts=False):
+def walk(doc, node, path, problems, in_counts=False, signed=False):
     if isinstance(node, dict):
         if node.get("status") == "skipped":
             reason = node.get("reason")
@@ -122,7 +151,8 @@ def walk(doc, node, path, problems, in_counts=False):
             check_derived(doc, node, path, problems)
         check_percentiles(node, path, problems)
         for key, value in node.items():
-            walk(doc, value, "%s/%s" % (path, key), problems, in_counts or key == "counts")
+            walk(doc, value, "%s/%s" % (path, key), problems, in_counts or key == "counts",
+                 signed=key == "value" and node.get("op") == "difference")
     elif isinstance(node, list):
         for index, value in enumerate(node):
             walk(doc, value, "%s/%d" % (path, index), problems, in_counts)
@@ -131,7 +161,7 @@ def walk(doc, node, path, problems, in_counts=False):
             problems.append("%s: %r is not finite" % (path, node))
         elif in_counts and (not isinstance(node, int) or node < 0):
             problems.append("%s: a count must be a whole number >= 0, got %r" % (path, node))
-        elif not in_counts and node <= 0:
+        elif not in_counts and not signed and node <= 0:
             problems.append("%s: %r is not > 0" % (path, node))
 
 
@@ -162,6 +192,7 @@ def check_structure(doc, problems):
         check_part_details(name, part, problems)
     for extra in sorted(set(doc["parts"]) - set(PARTS)):
         problems.append("/parts/%s: not a part of tools/bench" % extra)
+    check_servers(doc, problems)
     check_targets(doc["targets"], problems)
 
 
@@ -176,8 +207,14 @@ def check_part_details(name, part, problems):
                     if not is_number(s.get(field)):
                         problems.append("/parts/latency: series %s has no %s"
                                         % (series_name, field))
+    if name == "latency":
+        check_latency_pairs(part, problems)
     if name == "http" and not part.get("concurrency"):
         problems.append("/parts/http/concurrency: empty")
+    elif name == "http":
+        check_http_pooled(part, problems)
+    if name == "memory":
+        check_memory_pool(part, problems)
     if name == "fuzz":
         targets = part.get("targets")
         if not targets:
@@ -185,6 +222,105 @@ def check_part_details(name, part, problems):
         for target, result in (targets or {}).items():
             if result.get("status") != "skipped" and not is_number(result.get("exec_per_s")):
                 problems.append("/parts/fuzz/targets/%s: no exec_per_s" % target)
+
+
+def dig(node, *keys):
+    """node[k1][k2]..., or None where an object is missing or not one."""
+    for key in keys:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def has_ratio(nodes, a, b):
+    """Whether `nodes` (a list, or one node) holds the ratio a / b."""
+    nodes = nodes if isinstance(nodes, list) else [nodes]
+    return any(isinstance(n, dict) and n.get("op") == "ratio" and n.get("a") == a
+               and n.get("b") == b for n in nodes)
+
+
+def check_latency_pairs(part, problems):
+    """Every pooled series' p50 over its unpooled twin's is among the ratios."""
+    for workloads, pooled, unpooled in LATENCY_POOLED_PAIRS:
+        for workload in workloads:
+            where = "/parts/latency/workloads/%s/" % workload
+            a, b = where + "/".join(pooled) + "/p50_ms", where + "/".join(unpooled) + "/p50_ms"
+            if not has_ratio(part.get("ratios"), a, b):
+                problems.append("/parts/latency/ratios: no %s / %s (pooled over unpooled)"
+                                % (a, b))
+
+
+def check_http_pooled(part, problems):
+    """Both servers at the same concurrencies, their ratios, tails and pools."""
+    pooled, unpooled = part.get("concurrency"), part.get("concurrency_unpooled")
+    if not isinstance(pooled, list) or not isinstance(unpooled, list) or \
+            [dig(r, "connections") for r in pooled] != [dig(r, "connections") for r in unpooled]:
+        problems.append("/parts/http/concurrency_unpooled: not the connections of "
+                        "/parts/http/concurrency")
+        return
+    bwrap = "/parts/http/baselines/bwrap_sh/rate_per_s"
+    for index in range(len(pooled)):
+        a, b = ("/parts/http/%s/%d/rate_per_s" % (rows, index)
+                for rows in ("concurrency", "concurrency_unpooled"))
+        for x, y in ((a, b), (a, bwrap), (b, bwrap)):
+            if not has_ratio(part.get("ratios"), x, y):
+                problems.append("/parts/http/ratios: no %s / %s" % (x, y))
+    tail = part.get("tail")
+    if isinstance(tail, dict) and tail.get("status") != "skipped":
+        at = [i for i, r in enumerate(pooled) if dig(r, "connections") == tail.get("connections")]
+        if not at:
+            problems.append("/parts/http/tail: no wrk run at its connections %r"
+                            % (tail.get("connections"),))
+        pairs = (("concurrency", "pooled"), ("concurrency_unpooled", "unpooled")) if at else ()
+        for rows, server in pairs:
+            where = "/parts/http/%s/%d/" % (rows, at[0])
+            if not has_ratio(tail.get(server), where + "p99_ms", where + "p50_ms"):
+                problems.append("/parts/http/tail/%s: not %sp99_ms / p50_ms" % (server, where))
+    per_class = dig(part, "pool", "pooled", "counts", "per_class")
+    if not is_number(per_class) or per_class < 1:
+        problems.append("/parts/http/pool/pooled/counts/per_class: the pooled server has no pool")
+    for field in ("per_class", "ready", "hits"):
+        value = dig(part, "pool", "unpooled", "counts", field)
+        if value != 0:
+            problems.append("/parts/http/pool/unpooled/counts/%s: %r, not 0 (no pool)"
+                            % (field, value))
+
+
+def check_memory_pool(part, problems):
+    """The idle ratio's sources; per pooled sandbox: PSS over the inits,
+    as many as the pool had ready."""
+    if not has_ratio(part.get("idle_pooled_over_unpooled"), "/parts/memory/idle_rss_kib",
+                     "/parts/memory/unpooled/idle_rss_kib"):
+        problems.append("/parts/memory/idle_pooled_over_unpooled: not /parts/memory/"
+                        "idle_rss_kib / /parts/memory/unpooled/idle_rss_kib")
+    each = part.get("per_pooled_sandbox")
+    if not isinstance(each, dict) or each.get("status") == "skipped":
+        return
+    where = "/parts/memory/per_pooled_sandbox/"
+    if not has_ratio(each.get("pss_kib"), where + "pss_total_kib", where + "counts/inits"):
+        problems.append(where + "pss_kib: not pss_total_kib / counts/inits")
+    inits, ready = dig(each, "counts", "inits"), dig(each, "pool", "counts", "ready")
+    if not is_number(inits) or inits < 1:
+        problems.append(where + "counts/inits: %r; a full pool has at least one" % (inits,))
+    elif inits != ready:
+        problems.append(where + "counts/inits: %r, yet the pool said ready %r" % (inits, ready))
+
+
+def check_servers(doc, problems):
+    """Both servers' flags, when a part ran against them: a pool, and none."""
+    if not any(dig(doc, "parts", name, "status") == "ok" for name in PARTS_WITH_SERVERS):
+        return
+    for name in SERVERS:
+        args = dig(doc, "servers", name, "args")
+        if not isinstance(args, str):
+            problems.append("/servers/%s: no args" % name)
+            continue
+        words = args.split()
+        pool = words[words.index("--sandbox-pool") + 1] if "--sandbox-pool" in words[:-1] else ""
+        if not pool.isdigit() or (int(pool) >= 1) != (name == "pooled"):
+            problems.append("/servers/%s/args: --sandbox-pool %r is not %s"
+                            % (name, pool, "at least 1" if name == "pooled" else "0"))
 
 
 def check_targets(targets, problems):

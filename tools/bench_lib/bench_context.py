@@ -1,7 +1,7 @@
 """The state the parts of tools/bench share (options, binaries, the
-temporary directory, the keys, the server) and the helpers they share:
-the bwrap command line, exec_latency, one API request, and the check of
-one answer by hand before anything is timed."""
+temporary directory, the keys, the two servers) and the helpers they
+share: the bwrap command line, exec_latency, one API request, and the
+check of one answer by hand before anything is timed."""
 
 import http.client
 import json
@@ -13,7 +13,8 @@ from bench_common import WORKLOADS, BenchError, run
 
 class Bench:
     """What one bench run measures with: its files are written to `tmp`
-    here; the server is started and stopped by the caller."""
+    here; the servers are started and stopped by the caller: `server` with
+    a pool of ready sandboxes, `unpooled` with --sandbox-pool 0."""
 
     def __init__(self, options, binaries, tmp):
         self.o, self.bin, self.tmp = options, binaries, tmp
@@ -30,9 +31,17 @@ class Bench:
                 f.write(workload["code"])
             with open(os.path.join(tmp, "%s.json" % name), "w") as f:
                 json.dump({"language": name, "code": workload["code"]}, f)
-        self.server = None
-        self.server_idle_kib = None  # the server's VmRSS before any load
-        self.peak = None  # (peak VmRSS KiB, samples, what load) from the http part
+        self.server = None  # --sandbox-pool POOL: the one the parts measure
+        self.unpooled = None  # --sandbox-pool 0: beside it, for comparison
+        # Per server ("pooled", "unpooled"), from the http part for the
+        # memory part: VmRSS idle before the load (the pool full), and
+        # (peak VmRSS KiB, samples, connections) during the top load.
+        self.idle_kib = {}
+        self.peak = {}
+
+    def servers(self):
+        """Both servers, by the name the document gives them."""
+        return (("pooled", self.server), ("unpooled", self.unpooled))
 
     def bwrap(self, name):
         """bwrap --unshare-all with a read-only /usr and /etc, and the
@@ -58,9 +67,11 @@ class Bench:
             result = json.load(f)
         return {s.pop("name"): s for s in result["series"]}
 
-    def api(self, method, path, key, body=None):
-        """One request on a connection of its own: (status, parsed JSON)."""
-        connection = http.client.HTTPConnection(self.server.host, self.server.port, timeout=60)
+    def api(self, method, path, key, body=None, server=None):
+        """One request (to `server`, default the pooled one) on a connection
+        of its own: (status, parsed JSON)."""
+        server = server or self.server
+        connection = http.client.HTTPConnection(server.host, server.port, timeout=60)
         try:
             headers = {"Authorization": "Bearer " + key}
             if body is not None:
@@ -76,13 +87,16 @@ class Bench:
             raise BenchError("%s %s: %d, not JSON: %s" % (method, path, answer.status, text[:300]))
 
     def check_by_hand(self, name):
-        """One answer read here before anything is timed: a server answering
-        errors fast must not be counted as fast."""
+        """One answer of each server read here before anything is timed: a
+        server answering errors fast must not be counted as fast."""
         with open(os.path.join(self.tmp, "%s.json" % name)) as f:
-            status, result = self.api("POST", "/execute", self.keys[0], f.read())
+            body = f.read()
         stdout = WORKLOADS[name]["stdout"]
-        if status != 200 or result.get("success") is not True or result.get("exit_code") != 0 \
-                or result.get("stdout") != stdout:
-            raise BenchError("POST /execute %s: %d %s (want 200, success true, exit_code 0, "
-                             "stdout %r)" % (name, status, json.dumps(result)[:400], stdout))
+        for label, server in self.servers():
+            status, result = self.api("POST", "/execute", self.keys[0], body, server)
+            if status != 200 or result.get("success") is not True \
+                    or result.get("exit_code") != 0 or result.get("stdout") != stdout:
+                raise BenchError("POST /execute %s to the %s server: %d %s (want 200, success "
+                                 "true, exit_code 0, stdout %r)"
+                                 % (name, label, status, json.dumps(result)[:400], stdout))
         return {"http_status": status, "success": True, "exit_code_zero": True}

@@ -1,7 +1,5 @@
 """The tables tools/bench prints from its document."""
 
-from bench_common import NO_POOL
-
 
 def print_tables(doc):
     """Each part's table (or why it did not run), then the targets."""
@@ -11,39 +9,11 @@ def print_tables(doc):
             print("%s: %s: %s" % (name, part.get("status"),
                                   part.get("reason") or part.get("error", "")))
     if parts["latency"].get("status") == "ok":
-        print("\nlatency per run (ms)        runs     p50     p90     p99   p50/bare p50/unsh p50/bwrap")
-        for name, workload in parts["latency"]["workloads"].items():
-            rows = list(workload["series"].items())
-            if "in_process" in workload:
-                rows += [("in-proc " + k, v) for k, v in workload["in_process"]["series"].items()]
-            base = workload["series"]
-            for label, s in rows:
-                ratios = "".join(" %9.1fx" % (s["p50_ms"] / base[b]["p50_ms"])
-                                 for b in ("bare", "unshare", "bwrap"))
-                print("  %-6s %-18s %5d %7.2f %7.2f %7.2f %s" % (
-                    name, label, s["runs"], s["p50_ms"], s["p90_ms"], s["p99_ms"], ratios))
+        print_latency(parts["latency"])
     if parts["http"].get("status") == "ok":
-        h = parts["http"]
-        print("\nthroughput over HTTP        conns   runs/s     p50     p90     p99  errors")
-        rows = [("sh true", r) for r in h["concurrency"]] + [("python pass", h["python"])]
-        for label, r in rows:
-            errors = r["counts"]["requests"] - r["counts"]["good"] + sum(
-                v for k, v in r["counts"].items() if k.startswith("socket_"))
-            print("  %-24s %6d %8.1f %7.2f %7.2f %7.2f %7d" % (
-                label, r["connections"], r["rate_per_s"], r["p50_ms"], r["p90_ms"], r["p99_ms"],
-                errors))
-        a = h["async"]
-        print("  %-24s %6s %8.1f   (%d jobs in %.2f s)" % ("async submit->completed", "-",
-                                                           a["rate_per_s"], a["jobs"], a["seconds"]))
-        for label, b in h["baselines"].items():
-            if isinstance(b, dict):
-                print("  %-24s %6d %8.1f %7.2f %7.2f %7.2f   (%d loops)" % (
-                    "baseline " + label, b["loops"], b["rate_per_s"], b["p50_ms"], b["p90_ms"],
-                    b["p99_ms"], b["loops"]))
+        print_http(parts["http"])
     if parts["memory"].get("status") == "ok":
-        m = parts["memory"]
-        print("\nserver memory: idle %d KiB, peak %d KiB (%s); per pooled sandbox: skipped: %s"
-              % (m["idle_rss_kib"], m["peak_rss_kib"], m["load"], NO_POOL))
+        print_memory(parts["memory"])
     if parts["conformance"].get("status") == "ok":
         c = parts["conformance"]
         print("\nconformance: %.1f s wall; %s" % (c["wall_s"], ", ".join(
@@ -59,3 +29,79 @@ def print_tables(doc):
             "%.3f%s -> %s" % (value["value"], " " + value.get("unit", ""),
                               "met" if t["met"] else "not met")
         print("  %-66s %-30s %s" % (t["name"], t["goal"], shown))
+
+
+def print_latency(latency):
+    """Every series with its ratios to the baselines, then pooled over unpooled."""
+    print("\nlatency per run (ms)            runs     p50     p90     p99   p50/bare p50/unsh "
+          "p50/bwrap")
+    for name, workload in latency["workloads"].items():
+        rows = list(workload["series"].items())
+        if "in_process" in workload:
+            rows += [("in-proc " + k, v) for k, v in workload["in_process"]["series"].items()]
+        base = workload["series"]
+        for label, s in rows:
+            ratios = "".join(" %9.1fx" % (s["p50_ms"] / base[b]["p50_ms"])
+                             for b in ("bare", "unshare", "bwrap"))
+            print("  %-6s %-22s %5d %7.2f %7.2f %7.2f %s" % (
+                name, label, s["runs"], s["p50_ms"], s["p90_ms"], s["p99_ms"], ratios))
+    pooled = [r for r in latency["ratios"] if r.get("kind") == "pooled over unpooled"]
+    if pooled:
+        print("  pooled over unpooled, p50: " + ", ".join(
+            "%s %.2fx" % (r["label"].split(" p50 /")[0], r["value"]) for r in pooled))
+
+
+def http_errors(r):
+    return r["counts"]["requests"] - r["counts"]["good"] + sum(
+        v for k, v in r["counts"].items() if k.startswith("socket_"))
+
+
+def print_http(h):
+    """wrk against each server, their ratios, the tail, async, baselines, pools."""
+    print("\nthroughput over HTTP          conns   runs/s     p50     p90     p99 p99/p50  errors")
+    rows = []
+    for pooled, unpooled in zip(h["concurrency"], h["concurrency_unpooled"]):
+        rows += [("sh true, pooled", pooled), ("sh true, unpooled", unpooled)]
+    rows += [("python pass, pooled", h["python"]), ("python pass, unpooled", h["python_unpooled"])]
+    for label, r in rows:
+        print("  %-26s %6d %8.1f %7.2f %7.2f %7.2f %7.2f %7d" % (
+            label, r["connections"], r["rate_per_s"], r["p50_ms"], r["p90_ms"], r["p99_ms"],
+            r["p99_ms"] / r["p50_ms"], http_errors(r)))
+    a = h["async"]
+    print("  %-26s %6s %8.1f   (%d jobs in %.2f s, pooled)" % (
+        "async submit->completed", "-", a["rate_per_s"], a["jobs"], a["seconds"]))
+    for label, b in h["baselines"].items():
+        if isinstance(b, dict):
+            print("  %-26s %6d %8.1f %7.2f %7.2f %7.2f   (%d loops)" % (
+                "baseline " + label, b["loops"], b["rate_per_s"], b["p50_ms"], b["p90_ms"],
+                b["p99_ms"], b["loops"]))
+    for r in h["ratios"]:
+        print("  %-58s %7.2f" % (r["label"], r["value"]))
+    tail = h["tail"]
+    if tail.get("status") == "skipped":
+        print("  tail p99/p50: skipped: %s" % tail["reason"])
+    else:
+        print("  tail p99/p50 at %d connections: pooled %.2f, unpooled %.2f"
+              % (tail["connections"], tail["pooled"]["value"], tail["unpooled"]["value"]))
+    for label in ("pooled", "unpooled"):
+        c = h["pool"][label]["counts"]
+        print("  pool of the %s server after the part: %s%s" % (
+            label, ", ".join("%s %d" % (k, v) for k, v in c.items()),
+            ("; last failure: " + h["pool"][label]["last_failure"])
+            if h["pool"][label].get("last_failure") else ""))
+
+
+def print_memory(m):
+    """Both servers' VmRSS, and per pooled sandbox."""
+    u = m["unpooled"]
+    print("\nserver memory (VmRSS, KiB)  idle   peak  (%s)" % m["load"])
+    print("  pooled (pool full)   %7d %7d" % (m["idle_rss_kib"], m["peak_rss_kib"]))
+    print("  unpooled             %7d %7d" % (u["idle_rss_kib"], u["peak_rss_kib"]))
+    print("  idle pooled / unpooled: %.2f" % m["idle_pooled_over_unpooled"]["value"])
+    each = m["per_pooled_sandbox"]
+    if each.get("status") == "skipped":
+        print("  per pooled sandbox: skipped: %s" % each["reason"])
+    else:
+        print("  per pooled sandbox: PSS %.0f KiB (%d ready inits, %d KiB PSS, %d KiB RSS in all)"
+              % (each["pss_kib"]["value"], each["counts"]["inits"], each["pss_total_kib"],
+                 each["rss_total_kib"]))

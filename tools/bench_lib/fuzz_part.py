@@ -8,7 +8,7 @@ import shutil
 from bench_common import ROOT, BenchError, log, run
 
 FUZZ_TARGETS = ("request_json_fuzzer", "base64_fuzzer", "filename_fuzzer", "run_request_fuzzer",
-                "http_request_fuzzer")
+                "http_request_fuzzer", "init_request_fuzzer")
 
 
 def measure(bench):

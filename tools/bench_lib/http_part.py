@@ -1,8 +1,13 @@
 """The http part of tools/bench: executions/s of sh `true` through POST
-/execute with wrk at each concurrency (and of python `pass` at as many
-connections as cores), the async submit-to-completed rate, and as
+/execute with wrk at each concurrency against the pooled server and the
+unpooled one, turn about (and of python `pass` at as many connections as
+cores against each), the async submit-to-completed rate (pooled), and as
 baselines the rates of bwrap sh and bare python by as many parallel loops
-as cores (exec_latency --parallel). wrk() also serves the memory part."""
+as cores (exec_latency --parallel); then both servers' pool stats.
+add_ratios() puts pooled/unpooled and each over bwrap per concurrency,
+and the tail (p99/p50) of each at as many connections as cores, into the
+document. wrk() and the idle and peak readings also serve the memory
+part."""
 
 import http.client
 import json
@@ -10,16 +15,17 @@ import os
 import re
 import time
 
-from bench_common import GOOD_RESULT, WORKLOADS, BenchError, log, run
+from bench_check import POOL_COUNTS
+from bench_common import GOOD_RESULT, WORKLOADS, BenchError, derived, log, pointer, run
 from bench_server import RssSampler
 
 
-def wrk(bench, name, connections, seconds):
+def wrk(bench, name, connections, seconds, server):
     """wrk at `connections` for `seconds` with tools/bench_lib/wrk_post.lua."""
     threads = min(connections, bench.cores)
     argv = ["wrk", "-t", str(threads), "-c", str(connections), "-d", "%ds" % seconds,
             "--timeout", "30s", "--latency", "-s", bench.bin["wrk_lua"],
-            bench.server.url + "/execute", "--",
+            server.url + "/execute", "--",
             os.path.join(bench.tmp, "%s.json" % name), bench.key_files[0]] + GOOD_RESULT
     done = run(argv, seconds + 90)
     match = re.search(r"^bench-wrk: (\{.*\})$", done.stdout, re.M)
@@ -43,43 +49,106 @@ def wrk(bench, name, connections, seconds):
     return entry
 
 
-def measure(bench, sample_memory):
-    """The part's JSON. With `sample_memory`, the server's VmRSS is sampled
-    during the wrk run at the top concurrency, into bench.peak for the
-    memory part; bench.server_idle_kib is read before any load."""
-    o = bench.o
-    out = {"check": bench.check_by_hand("sh"), "concurrency": []}
-    loops = bench.cores
+def record_idle(bench):
+    """Both servers' VmRSS before the load, the pooled one's pool full."""
+    bench.server.await_pool_full()
+    for label, server in bench.servers():
+        bench.idle_kib[label] = server.rss_kib()
+
+
+def wrk_sampled(bench, label, server, connections):
+    """wrk sh at `connections` with `server`'s VmRSS sampled, into bench.peak."""
+    with RssSampler(server) as sampler:
+        entry = wrk(bench, "sh", connections, bench.o.seconds, server)
+    bench.peak[label] = (sampler.peak, sampler.samples, connections)
+    return entry
+
+
+def baselines(bench):
+    """bwrap sh and bare python by as many parallel loops as cores."""
+    o, loops = bench.o, bench.cores
     log("baselines: bwrap sh and bare python, %d parallel loops, %d s each" % (loops, o.seconds))
     rounds = 1 if o.smoke else 2
-    baselines = bench.exec_latency(
+    measured = bench.exec_latency(
         [{"name": "bwrap_sh", "argv": bench.bwrap("sh")},
          {"name": "bare_python", "argv": WORKLOADS["python"]["argv"]}],
         ["--parallel", str(loops), "--rounds", str(rounds), "--seconds", str(o.seconds),
          "--runs", "100000"], timeout=2 * o.seconds + 600)
-    for entry in baselines.values():
+    for entry in measured.values():
         entry["loops"] = loops
-    out["baselines"] = dict(
-        baselines, method="exec_latency --parallel %d --rounds %d: C++ threads, each a loop "
-                          "of posix_spawn + wait" % (loops, rounds))
-    bench.server_idle_kib = bench.server.rss_kib()
+    return dict(measured, method="exec_latency --parallel %d --rounds %d: C++ threads, each a "
+                                 "loop of posix_spawn + wait" % (loops, rounds))
+
+
+def pool_stats(server):
+    """/health's pool counters (whole numbers: "counts") and its last failure."""
+    pool = server.pool_stats()
+    return {"counts": {field: pool[field] for field in POOL_COUNTS},
+            "last_failure": pool.get("last_failure", "")}
+
+
+def measure(bench, sample_memory):
+    """The part's JSON. With `sample_memory`, each server's VmRSS is sampled
+    during its wrk run at the top concurrency, into bench.peak for the
+    memory part; bench.idle_kib is read before any load, the pool full."""
+    o = bench.o
+    out = {"check": bench.check_by_hand("sh"), "concurrency": [], "concurrency_unpooled": []}
+    out["baselines"] = baselines(bench)
+    record_idle(bench)
     top = max(o.concurrency)
     for connections in o.concurrency:
-        log("wrk sh true: %d connection(s), %d s" % (connections, o.seconds))
-        if connections == top and sample_memory:
-            with RssSampler(bench.server) as sampler:
-                entry = wrk(bench, "sh", connections, o.seconds)
-            bench.peak = (sampler.peak, sampler.samples, connections)
-        else:
-            entry = wrk(bench, "sh", connections, o.seconds)
-        out["concurrency"].append(entry)
+        for label, server in bench.servers():  # turn about: drift hits both alike
+            log("wrk sh true, %s server: %d connection(s), %d s" % (label, connections, o.seconds))
+            if connections == top and sample_memory:
+                entry = wrk_sampled(bench, label, server, connections)
+            else:
+                entry = wrk(bench, "sh", connections, o.seconds, server)
+            out["concurrency" if label == "pooled" else "concurrency_unpooled"].append(entry)
     bench.check_by_hand("python")
-    log("wrk python pass: %d connection(s), %d s" % (loops, o.seconds))
-    out["python"] = wrk(bench, "python", loops, o.seconds)
+    for label, server in bench.servers():
+        log("wrk python pass, %s server: %d connection(s), %d s" % (label, bench.cores, o.seconds))
+        out["python" if label == "pooled" else "python_unpooled"] = wrk(
+            bench, "python", bench.cores, o.seconds, server)
     out["async"] = async_rate(bench, o.async_jobs)
-    out["method"] = ("wrk -t min(C, cores) -c C -d S --latency -s wrk_post.lua; rate_per_s "
-                     "counts only 2xx answers with success true and exit_code 0")
+    out["pool"] = {label: pool_stats(server) for label, server in bench.servers()}
+    out["pool"]["when"] = "GET /health of each server after the part's loads (since its start)"
+    out["ratios"], out["tail"] = [], {}  # add_ratios() fills them in
+    out["method"] = ("wrk -t min(C, cores) -c C -d S --latency -s wrk_post.lua, against the "
+                     "pooled and the unpooled server in turn at each C; rate_per_s counts only "
+                     "2xx answers with success true and exit_code 0; percentiles are wrk's "
+                     "latency distribution")
     return out
+
+
+def add_ratios(doc):
+    """Per concurrency: pooled rate / unpooled rate, and each over the bwrap
+    baseline; the tail of each at as many connections as cores."""
+    part = doc["parts"]["http"]
+    if part.get("status") != "ok":
+        return
+    bwrap = pointer("parts", "http", "baselines", "bwrap_sh", "rate_per_s")
+    for index, row in enumerate(part["concurrency"]):
+        pooled, unpooled = (pointer("parts", "http", rows, index, "rate_per_s")
+                            for rows in ("concurrency", "concurrency_unpooled"))
+        c = row["connections"]
+        part["ratios"] += [
+            derived(doc, "ratio", pooled, unpooled, kind="pooled over unpooled",
+                    label="sh rate at %d connections: pooled / unpooled" % c),
+            derived(doc, "ratio", pooled, bwrap,
+                    label="sh rate at %d connections: pooled / bwrap loops" % c),
+            derived(doc, "ratio", unpooled, bwrap,
+                    label="sh rate at %d connections: unpooled / bwrap loops" % c)]
+    cores = doc["machine"]["cores"]
+    at = [i for i, r in enumerate(part["concurrency"]) if r["connections"] == cores]
+    if not at:
+        part["tail"] = {"status": "skipped", "reason": "no wrk run at %d connections (cores)"
+                                                       % cores}
+        return
+    part["tail"] = {"connections": cores, "what": "p99 / p50 of wrk's latency distribution, "
+                                                  "sh at as many connections as cores"}
+    for rows, label in (("concurrency", "pooled"), ("concurrency_unpooled", "unpooled")):
+        part["tail"][label] = derived(doc, "ratio", pointer("parts", "http", rows, at[0], "p99_ms"),
+                                      pointer("parts", "http", rows, at[0], "p50_ms"))
 
 
 def async_rate(bench, jobs):
@@ -124,4 +193,4 @@ def async_rate(bench, jobs):
             "rate_per_s": jobs / (done - start), "counts": {"polls": polls},
             "method": "POST /execute/async N times on one connection, then GET /jobs every "
                       "5 ms until the key has no pending or running job; each job then read "
-                      "(completed, exit_code 0)"}
+                      "(completed, exit_code 0); the pooled server"}
