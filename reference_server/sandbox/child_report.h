@@ -52,6 +52,9 @@ struct ChildReport {
   std::int32_t error = 0;        // errno of the failed step
   std::int32_t wait_status = 0;  // with kDone: the step's wait status
   std::int32_t step = 0;         // with kDone: which step
+  // With kDone: CPU time of init and every process it reaped, so that the
+  // host need not wait for init's exit to know it.
+  std::int64_t cpu_ms = 0;
 };
 
 // Precedes each artifact on the artifact pipe; `size` bytes follow when

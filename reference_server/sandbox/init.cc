@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -28,8 +29,9 @@
 namespace sandbox {
 namespace {
 
-void Report(int fd, Stage stage, int error, int wait_status, int step = 0) {
-  const ChildReport report{stage, error, wait_status, step};
+void Report(int fd, Stage stage, int error, int wait_status, int step = 0,
+            std::int64_t cpu_ms = 0) {
+  const ChildReport report{stage, error, wait_status, step, cpu_ms};
   WriteAll(fd, reinterpret_cast<const char*>(&report), sizeof report);
 }
 
@@ -126,6 +128,20 @@ void SendArtifact(const ChildPlan& plan, std::uint64_t max_bytes, int work, cons
     left -= static_cast<std::uint64_t>(n);
   }
   if (fd >= 0) close(fd);
+}
+
+// User and system time of this process and of every process it reaped:
+// the whole run's, every process of it having been reaped by now.
+std::int64_t CpuMilliseconds() {
+  std::int64_t total = 0;
+  for (const int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+    rusage usage{};
+    if (getrusage(who, &usage) != 0) continue;
+    for (const timeval& t : {usage.ru_utime, usage.ru_stime}) {
+      total += static_cast<std::int64_t>(t.tv_sec) * 1000 + t.tv_usec / 1000;
+    }
+  }
+  return total;
 }
 
 struct Step {
@@ -307,7 +323,10 @@ int RunInit(void* raw_plan) {
   }
   close(work);
   close(plan.artifact_write);
-  Report(plan.status_write, Stage::kDone, 0, last_status, step);
+  Report(plan.status_write, Stage::kDone, 0, last_status, step, CpuMilliseconds());
+  // The host has all it needs: end of file now, not once the exit has
+  // unmapped this copy of the host's memory.
+  close(plan.status_write);
   _exit(0);
 }
 

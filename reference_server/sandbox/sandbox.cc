@@ -112,6 +112,7 @@ void ApplyReports(const std::string& bytes, RunResult& result) {
     }
     const int status = report.wait_status;
     result.step = report.step;
+    result.cpu_ms = report.cpu_ms;
     result.exited = WIFEXITED(status);
     result.exit_code = result.exited ? WEXITSTATUS(status) : -1;
     result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -268,7 +269,7 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
   sandbox.pipes.request.CloseWrite();
   Collect(spec, limits, sandbox, cancel_fd, start + std::chrono::seconds(limits.wall_seconds),
           result);
-  built->reset();
+  disposer_->Dispose(std::move(built).value());
   if (pooled) pool_->Release();
   result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::steady_clock::now() - start)
@@ -393,21 +394,26 @@ void Sandbox::Collect(const RunSpec& spec, const Limits& limits, Built& built, i
     kill(built.init, SIGKILL);  // pid 1 gone: the kernel kills the whole namespace
     PumpStreams(streams, stream_count, -1, std::chrono::steady_clock::now() + kDrainAfterKill);
   }
-  int init_status = 0;
-  rusage usage{};
-  while (wait4(built.init, &init_status, 0, &usage) < 0 && errno == EINTR) {
-  }
-  built.init = -1;  // reaped
   ApplyReports(reports.text, result);
-  if (result.step < 0 && result.setup_error.empty() && end == PumpEnd::kEndOfFile) {
-    // Neither the program's status nor a failed stage: init itself was
-    // killed (by hand, by the host's OOM killer).
-    result.setup_error =
-        "the sandbox's init ended before the run did (" +
-        (WIFSIGNALED(init_status) ? "signal " + std::to_string(WTERMSIG(init_status))
-                                  : "exit " + std::to_string(WEXITSTATUS(init_status))) +
-        ")";
+  if (end != PumpEnd::kEndOfFile || result.step < 0) {
+    // Killed, or ended without its report: reaped here, for its status.
+    int init_status = 0;
+    rusage usage{};
+    while (wait4(built.init, &init_status, 0, &usage) < 0 && errno == EINTR) {
+    }
+    built.init = -1;
+    result.cpu_ms = Milliseconds(usage.ru_utime) + Milliseconds(usage.ru_stime);
+    if (result.step < 0 && result.setup_error.empty() && end == PumpEnd::kEndOfFile) {
+      // Neither the program's status nor a failed stage: init itself was
+      // killed (by hand, by the host's OOM killer).
+      result.setup_error =
+          "the sandbox's init ended before the run did (" +
+          (WIFSIGNALED(init_status) ? "signal " + std::to_string(WTERMSIG(init_status))
+                                    : "exit " + std::to_string(WEXITSTATUS(init_status))) +
+          ")";
+    }
   }
+  // Otherwise init has reported and is exiting: the disposer reaps it.
   // The program is gone: its network goes too.
   if (built.network != nullptr) {
     if (const EgressSupervisor* supervisor = built.network->supervisor()) {
@@ -428,7 +434,6 @@ void Sandbox::Collect(const RunSpec& spec, const Limits& limits, Built& built, i
   result.stderr_text = std::move(stderr_text.text);
   result.stdout_truncated = stdout_text.truncated;
   result.stderr_truncated = stderr_text.truncated;
-  result.cpu_ms = Milliseconds(usage.ru_utime) + Milliseconds(usage.ru_stime);
 }
 
 }  // namespace sandbox

@@ -13,6 +13,7 @@
 #include "base/expected.h"
 #include "reference_server/sandbox/cgroup.h"
 #include "reference_server/sandbox/child_plan.h"
+#include "reference_server/sandbox/disposer.h"
 #include "reference_server/sandbox/host_uids.h"
 #include "reference_server/sandbox/network_helper.h"
 #include "reference_server/sandbox/policy.h"
@@ -57,9 +58,13 @@ class Sandbox {
   const base::Status& semitrusted() const { return semitrusted_; }
   // The semitrusted policy in force, for /health and the start-up report.
   std::string SemitrustedPolicy() const;
-  // Waits until the network helpers of finished runs are reaped (they are
-  // killed as their run ends; reaping happens off the run's path).
-  void AwaitNetworkHelpersReaped() { reaper_->AwaitBuried(); }
+  // Waits until the sandboxes and network helpers of finished runs are
+  // reaped and their cgroups removed (they are killed as their run ends;
+  // the rest happens off the run's path).
+  void AwaitReaped() {
+    disposer_->AwaitDisposed();
+    reaper_->AwaitBuried();
+  }
 
   const PoolOptions& pool_options() const { return pool_options_; }
   // All zero without a pool.
@@ -133,7 +138,10 @@ class Sandbox {
   int last_capability_ = 40;
   HostUids host_uids_;
   PoolOptions pool_options_;
-  // Last: its ready sandboxes go before the reaper and cgroups they use.
+  // After what finished sandboxes use (reaper, cgroups, uids): they go
+  // first.
+  std::unique_ptr<Disposer> disposer_ = std::make_unique<Disposer>();
+  // Last: its ready sandboxes go before everything they use.
   std::unique_ptr<ReadyPool> pool_;
 };
 

@@ -239,7 +239,7 @@ class PoolTest : public testing::Test {
   void ExpectNothingLeft() {
     // Helpers of the reference's runs are killed as their run ends, and
     // reaped off its path; the pool's went with its Sandbox.
-    reference->AwaitNetworkHelpersReaped();
+    reference->AwaitReaped();
     EXPECT_EQ(RunProcesses(TestUids()), 0) << "a process of a run or a ready sandbox is left";
     EXPECT_EQ(NetworkHelpersOf(getpid()).size(), 0u) << "a network helper is left";
     EXPECT_EQ(RunCgroups(cgroup_parents_), 0) << "a run cgroup is left";
@@ -394,8 +394,10 @@ TEST_P(PoolNetworkTest, NothingCrossesToTheNextSandbox) {
             std::string::npos)
       << first.stdout_text;
   EXPECT_EQ(HostSysctls(), host_sysctls);
-  // Run 1's escaped processes died with it; only ready sandboxes remain.
+  // Run 1's escaped processes died with it; only ready sandboxes remain
+  // once its init is reaped (off the run's path).
   EXPECT_EQ(ProgramProcesses(TestUids()), 0);
+  pool->AwaitReaped();
   EXPECT_EQ(RunProcesses(TestUids()), pool->pool_stats().ready);
 
   hits = pool->pool_stats().hits;
@@ -518,7 +520,7 @@ class PoolKillTest : public PoolNetworkTest {
   // network helper is alive, and the next run gets one and succeeds.
   void ExpectTheOthersServe(Sandbox& pool, const ReadyProcesses& ready) {
     EXPECT_EQ(StillRunning(ready.inits), static_cast<int>(ready.inits.size()) - 1);
-    pool.AwaitNetworkHelpersReaped();
+    pool.AwaitReaped();
     const int killed_helpers = network() == Network::kSemiTrusted ? 1 : 0;
     EXPECT_EQ(HelpersAlive(ready.helpers), static_cast<int>(ready.helpers.size()) - killed_helpers);
     const std::int64_t hits = pool.pool_stats().hits;

@@ -121,7 +121,7 @@ class CheckedForLeftovers : public Base {
   void TearDown() override {
     if (shared_sandbox == nullptr) return;
     // Helpers are killed as their run ends, and reaped off its path.
-    Shared().AwaitNetworkHelpersReaped();
+    Shared().AwaitReaped();
     EXPECT_EQ(LeftoverProcesses(), 0);
     EXPECT_EQ(LeftoverCgroups(), 0);
     EXPECT_EQ(HostMounts(), mounts_before_);

@@ -214,7 +214,7 @@ class NetworkTest : public testing::Test {
   void TearDown() override {
     if (the_sandbox == nullptr) return;
     // Helpers are killed as their run ends, and reaped off its path.
-    the_sandbox->AwaitNetworkHelpersReaped();
+    the_sandbox->AwaitReaped();
     EXPECT_EQ(LeftoverProcesses(), 0);
     EXPECT_EQ(SlirpHelpers(), 0) << "a run's slirp4netns outlived it";
   }
