@@ -298,8 +298,10 @@ def check_memory_pool(part, problems):
     if not isinstance(each, dict) or each.get("status") == "skipped":
         return
     where = "/parts/memory/per_pooled_sandbox/"
-    if not has_ratio(each.get("pss_kib"), where + "pss_total_kib", where + "counts/inits"):
-        problems.append(where + "pss_kib: not pss_total_kib / counts/inits")
+    for name in ("pss", "private"):
+        if not has_ratio(each.get(name + "_kib"), where + name + "_total_kib",
+                         where + "counts/inits"):
+            problems.append(where + "%s_kib: not %s_total_kib / counts/inits" % (name, name))
     inits, ready = dig(each, "counts", "inits"), dig(each, "pool", "counts", "ready")
     if not is_number(inits) or inits < 1:
         problems.append(where + "counts/inits: %r; a full pool has at least one" % (inits,))

@@ -68,6 +68,7 @@ def memory_part():
             "unpooled": {"idle_rss_kib": 7000, "peak_rss_kib": 11000,
                          "counts": {"samples": 10}},
             "per_pooled_sandbox": {"pss_total_kib": 1000, "rss_total_kib": 4800,
+                                   "private_total_kib": 280,
                                    "counts": {"inits": 4},
                                    "pool": {"counts": {"per_class": 4, "classes": 1,
                                                        "ready": 4, "building": 0}}}}
@@ -99,6 +100,8 @@ def add_pooled_ratios(doc):
                                               "/parts/memory/unpooled/idle_rss_kib")
     m["per_pooled_sandbox"]["pss_kib"] = ratio_of(doc, each + "pss_total_kib",
                                                   each + "counts/inits")
+    m["per_pooled_sandbox"]["private_kib"] = ratio_of(doc, each + "private_total_kib",
+                                                      each + "counts/inits")
 
 
 def good_document():
@@ -439,6 +442,9 @@ class BenchCheckTest(unittest.TestCase):
         doc = good_document()
         doc["parts"]["memory"]["per_pooled_sandbox"]["pss_kib"]["value"] = 1000
         self.assertProblem(doc, "/parts/memory/per_pooled_sandbox/pss_kib: value 1000 is not")
+        doc = good_document()
+        del doc["parts"]["memory"]["per_pooled_sandbox"]["private_kib"]
+        self.assertProblem(doc, "per_pooled_sandbox/private_kib: not private_total_kib")
         doc = good_document()
         doc["parts"]["memory"]["per_pooled_sandbox"]["counts"]["inits"] = 3
         self.assertProblem(doc, "per_pooled_sandbox/counts/inits: 3, yet the pool said ready 4")

@@ -102,6 +102,7 @@ def print_memory(m):
     if each.get("status") == "skipped":
         print("  per pooled sandbox: skipped: %s" % each["reason"])
     else:
-        print("  per pooled sandbox: PSS %.0f KiB (%d ready inits, %d KiB PSS, %d KiB RSS in all)"
-              % (each["pss_kib"]["value"], each["counts"]["inits"], each["pss_total_kib"],
-                 each["rss_total_kib"]))
+        print("  per pooled sandbox: private %.0f KiB, PSS %.0f KiB (%d ready inits, %d KiB "
+              "private, %d KiB PSS, %d KiB RSS in all)"
+              % (each["private_kib"]["value"], each["pss_kib"]["value"], each["counts"]["inits"],
+                 each["private_total_kib"], each["pss_total_kib"], each["rss_total_kib"]))

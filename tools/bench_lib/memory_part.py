@@ -46,23 +46,27 @@ def ready_inits(server):
 
 
 def per_pooled_sandbox(server):
-    """PSS and RSS (smaps_rollup) summed over the ready inits."""
+    """PSS, RSS and private memory (smaps_rollup) summed over the ready
+    inits. Private memory is what a ready sandbox adds: PSS also charges it
+    a share of the server's pages it maps copy-on-write."""
     if not os.path.exists("/proc/self/smaps_rollup"):
         return {"status": "skipped", "reason": "no /proc/PID/smaps_rollup (kernel < 4.14)"}
     pool, inits = ready_inits(server)
-    pss = rss = 0
+    pss = rss = private = 0
     for pid in inits:
         path = "/proc/%d/smaps_rollup" % pid
         pss, rss = pss + kib_of(path, "Pss"), rss + kib_of(path, "Rss")
-    log("memory: %d ready inits, PSS %d KiB in all" % (len(inits), pss))
-    return {"pss_total_kib": pss, "rss_total_kib": rss,
+        private += kib_of(path, "Private_Clean") + kib_of(path, "Private_Dirty")
+    log("memory: %d ready inits, PSS %d KiB, private %d KiB in all" % (len(inits), pss, private))
+    return {"pss_total_kib": pss, "rss_total_kib": rss, "private_total_kib": private,
             "counts": {"inits": len(inits)},
             "pool": {"counts": {k: pool[k] for k in ("per_class", "classes", "ready", "building")}},
             "method": "with the server idle and its pool full (GET /health: ready = per_class "
                       "x classes, building 0): Pss and Rss of /proc/PID/smaps_rollup summed over "
-                      "the server's children that are not %s (each a ready sandbox's init); "
-                      "pss_kib = the sum over their number. Pages shared with the server count "
-                      "by their share" % NETWORK_HELPER}
+                      "the server's children that are not %s (each a ready sandbox's init), and "
+                      "Private_Clean + Private_Dirty; pss_kib and private_kib = the sums over "
+                      "their number. PSS counts pages shared with the server by their share; "
+                      "private memory is what the sandbox adds" % NETWORK_HELPER}
 
 
 def measure(bench):
@@ -106,3 +110,6 @@ def add_ratios(doc):
         each["pss_kib"] = derived(doc, "ratio", pointer(*where, "pss_total_kib"),
                                   pointer(*where, "counts", "inits"), unit="KiB",
                                   label="PSS per ready sandbox (its init)")
+        each["private_kib"] = derived(doc, "ratio", pointer(*where, "private_total_kib"),
+                                      pointer(*where, "counts", "inits"), unit="KiB",
+                                      label="private memory per ready sandbox (its init)")
