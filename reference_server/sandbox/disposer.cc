@@ -22,7 +22,7 @@ Disposer::~Disposer() {
   thread_.join();
 }
 
-void Disposer::Dispose(std::unique_ptr<Pooled> done) {
+void Disposer::Queue(Erased done) {
   {
     std::unique_lock lock(mutex_);
     changed_.wait_for(lock, kMaxWait, [this] { return queued_.size() < kMaxQueued; });
@@ -41,7 +41,7 @@ void Disposer::Serve() {
   for (;;) {
     changed_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
     if (queued_.empty()) return;  // stopping, and everything is destroyed
-    std::unique_ptr<Pooled> done = std::move(queued_.front());
+    Erased done = std::move(queued_.front());
     queued_.pop_front();
     ++busy_;
     lock.unlock();

@@ -8,14 +8,12 @@
 #include <mutex>
 #include <thread>
 
-#include "reference_server/sandbox/ready_pool.h"
-
 namespace sandbox {
 
-// Destroys finished sandboxes on a thread of its own: once a run has
-// reported, what is left (reaping its init while the kernel tears its
-// namespaces down, removing its cgroup) need not delay the run's answer.
-// Thread-safe.
+// Destroys objects on a thread of its own: what is left of a finished run
+// (reaping its init or its network helper while the kernel tears its
+// namespaces and interface down, removing its cgroups) need not delay the
+// run's answer. Thread-safe.
 class Disposer {
  public:
   Disposer();
@@ -26,16 +24,22 @@ class Disposer {
 
   // Queues `done` for destruction. Waits (at most 10 s) while 64 are queued:
   // runs must not outpace teardown for long, nor wait for it without bound.
-  void Dispose(std::unique_ptr<Pooled> done);
+  template <typename T>
+  void Dispose(std::unique_ptr<T> done) {
+    Queue(Erased(done.release(), [](void* object) { delete static_cast<T*>(object); }));
+  }
   // Waits until everything queued so far is destroyed.
   void AwaitDisposed();
 
  private:
+  using Erased = std::unique_ptr<void, void (*)(void*)>;
+
+  void Queue(Erased done);
   void Serve();
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<std::unique_ptr<Pooled>> queued_;
+  std::deque<Erased> queued_;
   std::size_t busy_ = 0;  // being destroyed right now
   bool stopping_ = false;
   std::thread thread_;

@@ -10,9 +10,9 @@ namespace sandbox {
 namespace {
 
 // Counts its destructions, and on which thread they happened.
-struct Counted : Pooled {
+struct Counted {
   Counted(std::atomic<int>& destroyed, std::thread::id& on) : destroyed(destroyed), on(on) {}
-  ~Counted() override {
+  ~Counted() {
     on = std::this_thread::get_id();
     ++destroyed;
   }

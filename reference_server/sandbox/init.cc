@@ -167,7 +167,8 @@ int StepMain(void* step) {
 pid_t SpawnStep(const ChildPlan& plan, const InitRequestView& run, char* const* argv,
                 bool build_step) {
   constexpr std::size_t kStepStackBytes = 256 * 1024;
-  static void* stack = nullptr;  // one for every step: each has exec'd before the next
+  // One for every step: with CLONE_VFORK it is free again once clone returns.
+  static void* stack = nullptr;
   if (stack == nullptr) {
     void* mapped = mmap(nullptr, kStepStackBytes, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);

@@ -34,8 +34,6 @@ enum HelperFd : int {
 
 constexpr std::size_t kMaxOutputShown = 400;
 // Killed helpers waiting to be reaped before a run's end waits for them.
-constexpr std::size_t kMaxDying = 64;
-constexpr auto kMaxBuryWait = std::chrono::seconds(10);
 
 // Everything the child needs, prepared before fork(): the parent may be
 // multi-threaded, so the child only makes system calls.
@@ -306,50 +304,6 @@ void NetworkHelper::Stop() {
   cgroup_.reset();  // kills a descendant that left the helper's session
   if (log_ >= 0) close(log_);
   log_ = -1;
-}
-
-HelperReaper::HelperReaper() : thread_([this] { Serve(); }) {}
-
-HelperReaper::~HelperReaper() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  changed_.notify_all();
-  thread_.join();
-}
-
-void HelperReaper::Bury(std::unique_ptr<NetworkHelper> helper) {
-  helper->Kill();
-  {
-    std::unique_lock lock(mutex_);
-    // Back-pressure: runs do not outpace the kernel's teardown for long,
-    // nor wait for it without bound.
-    changed_.wait_for(lock, kMaxBuryWait, [this] { return dying_.size() < kMaxDying; });
-    dying_.push_back(std::move(helper));
-  }
-  changed_.notify_all();
-}
-
-void HelperReaper::AwaitBuried() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return dying_.empty() && busy_ == 0; });
-}
-
-void HelperReaper::Serve() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    changed_.wait(lock, [this] { return stopping_ || !dying_.empty(); });
-    if (dying_.empty()) return;  // stopping, and everything is reaped
-    std::unique_ptr<NetworkHelper> helper = std::move(dying_.front());
-    dying_.pop_front();
-    ++busy_;
-    lock.unlock();
-    helper.reset();  // Stop(): reaps, stops the supervisor, removes the cgroup
-    lock.lock();
-    --busy_;
-    changed_.notify_all();
-  }
 }
 
 }  // namespace sandbox

@@ -5,16 +5,13 @@
 #include <sys/types.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "base/expected.h"
 #include "reference_server/sandbox/cgroup.h"
+#include "reference_server/sandbox/disposer.h"
 #include "reference_server/sandbox/egress_supervisor.h"
 #include "reference_server/sandbox/policy.h"
 
@@ -79,24 +76,15 @@ class NetworkHelper {
 // removed before the destructor returns.
 class HelperReaper {
  public:
-  HelperReaper();
-  ~HelperReaper();
-  HelperReaper(const HelperReaper&) = delete;
-  HelperReaper& operator=(const HelperReaper&) = delete;
-
-  void Bury(std::unique_ptr<NetworkHelper> helper);
+  void Bury(std::unique_ptr<NetworkHelper> helper) {
+    helper->Kill();
+    disposer_.Dispose(std::move(helper));  // Stop(): reaps, removes the cgroup
+  }
   // Waits until every helper handed over so far is reaped.
-  void AwaitBuried();
+  void AwaitBuried() { disposer_.AwaitDisposed(); }
 
  private:
-  void Serve();
-
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::unique_ptr<NetworkHelper>> dying_;
-  std::size_t busy_ = 0;  // being reaped right now
-  bool stopping_ = false;
-  std::thread thread_;
+  Disposer disposer_;
 };
 
 }  // namespace sandbox
