@@ -25,11 +25,12 @@ struct MountStep {
   std::string source;
 };
 
-// Everything init needs to build a sandbox, prepared before clone(): it
-// runs in a copy of a possibly multi-threaded host, where malloc may be
-// locked, so it only reads this and makes system calls. The run itself
-// (files, steps, environment) arrives later, on `request_read`
-// (init_request.h): a sandbox may be built before its run is known.
+// Everything init needs to build a sandbox, prepared on the host. The
+// launch, a copy of a possibly multi-threaded host where malloc may be
+// locked, reads only its descriptors and makes system calls; the rest
+// reaches sandbox_init on `request_read` (init_plan.h), and the run itself
+// (files, steps, environment) later (init_request.h): a sandbox may be
+// built before its run is known.
 struct ChildPlan {
   int go_read = -1;       // one byte arrives once the id maps are written
   int status_write = -1;  // ChildReport records
@@ -37,6 +38,7 @@ struct ChildPlan {
   int stdout_write = -1;
   int stderr_write = -1;
   int artifact_write = -1;  // framed artifacts (see ArtifactHeader)
+  int init_image = -1;      // sandbox_init, exec'd by the launch (init.h)
 
   std::string hostname;
   // Where the new root is assembled, and its parts (all under staging).

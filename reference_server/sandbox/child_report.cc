@@ -8,6 +8,10 @@ std::string_view StageName(Stage stage) {
       return "waiting for the id maps";
     case Stage::kBecomeRoot:
       return "becoming root of the user namespace";
+    case Stage::kExecInit:
+      return "starting the sandbox's init";
+    case Stage::kPlan:
+      return "receiving the sandbox's plan";
     case Stage::kNotDumpable:
       return "making init non-dumpable";
     case Stage::kCgroupNamespace:

@@ -11,6 +11,8 @@ namespace sandbox {
 enum class Stage : std::int32_t {
   kSync,
   kBecomeRoot,
+  kExecInit,
+  kPlan,
   kNotDumpable,
   kCgroupNamespace,
   kParentDeathSignal,

@@ -19,26 +19,16 @@
 
 #include "reference_server/sandbox/child_plan.h"
 #include "reference_server/sandbox/child_report.h"
+#include "reference_server/sandbox/init_plan.h"
+#include "reference_server/sandbox/init_report.h"
 #include "reference_server/sandbox/init_request.h"
 #include "reference_server/sandbox/mount_namespace.h"
 #include "reference_server/sandbox/network.h"
 #include "reference_server/sandbox/privileges.h"
-#include "reference_server/sandbox/user_namespace.h"
 #include "reference_server/sandbox/work_files.h"
 
 namespace sandbox {
 namespace {
-
-void Report(int fd, Stage stage, int error, int wait_status, int step = 0,
-            std::int64_t cpu_ms = 0) {
-  const ChildReport report{stage, error, wait_status, step, cpu_ms};
-  WriteAll(fd, reinterpret_cast<const char*>(&report), sizeof report);
-}
-
-[[noreturn]] void Die(const ChildPlan& plan, Stage stage, int error) {
-  Report(plan.status_write, stage, error, 0);
-  _exit(127);
-}
 
 // A step's process: stdio, limits, privileges, filter, execve.
 // A build step's stdout joins stderr: what a compiler prints is diagnostics,
@@ -158,12 +148,9 @@ int StepMain(void* step) {
 
 // Starts a step's process the way posix_spawn does: sharing init's memory,
 // with init suspended until the step execs or fails (CLONE_VFORK), on a
-// stack of its own. A fork would copy the page tables of init, a copy of
-// the whole host process, on every run's path. glibc's clone() takes no
-// lock (unlike its fork, whose malloc and atfork locks another thread of
-// the host may have held when this copy was made). The step only makes
-// system calls and writes its own stack until it execs; it shares nothing
-// else with init (no CLONE_FILES, CLONE_FS, CLONE_SIGHAND).
+// stack of its own, so that no page table is copied on the run's path. The
+// step only makes system calls and writes its own stack until it execs; it
+// shares nothing else with init (no CLONE_FILES, CLONE_FS, CLONE_SIGHAND).
 pid_t SpawnStep(const ChildPlan& plan, const InitRequestView& run, char* const* argv,
                 bool build_step) {
   constexpr std::size_t kStepStackBytes = 256 * 1024;
@@ -180,83 +167,18 @@ pid_t SpawnStep(const ChildPlan& plan, const InitRequestView& run, char* const* 
                CLONE_VM | CLONE_VFORK | SIGCHLD, &step);
 }
 
-// The write end of a pipe reports POLLERR once its reader is gone.
-bool HostAlive(int status_write) {
-  pollfd fd{status_write, POLLOUT, 0};
-  return poll(&fd, 1, 0) >= 0 && (fd.revents & (POLLERR | POLLHUP)) == 0;
-}
-
-// This process is a copy of the host: /proc/1/cmdline would show the
-// server's command line (flags may hold secrets) and its environment is
-// in memory too. Both areas are zeroed, reading their bounds from
-// /proc/self/stat (fields 48 to 51) without allocating.
-void ScrubHostArgumentsAndEnvironment() {
-  char stat[4096];
-  const int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  const ssize_t n = read(fd, stat, sizeof stat - 1);
-  close(fd);
-  if (n <= 0) return;
-  stat[n] = '\0';
-  const char* p = strrchr(stat, ')');  // the command name may hold spaces
-  if (p == nullptr) return;
-  unsigned long long fields[52] = {};
-  int field = 2;  // ')' ends field 2
-  for (++p; *p != '\0' && field < 51; ++p) {
-    if (*p == ' ') {
-      ++field;
-      fields[field] = strtoull(p + 1, nullptr, 10);
-    }
-  }
-  if (field < 51) return;
-  const auto zero = [](unsigned long long start, unsigned long long end) {
-    if (start != 0 && end > start) memset(reinterpret_cast<void*>(start), 0, end - start);
-  };
-  zero(fields[48], fields[49]);
-  zero(fields[50], fields[51]);
-}
-
-// Closes every descriptor but `keep` (-1 entries ignored): this process is
-// a copy of the host's, whose other descriptors (sockets, files opened by
-// other threads without O_CLOEXEC) must not reach the program.
-void CloseAllBut(std::initializer_list<int> keep) {
-  int sorted[8];
-  int count = 0;
-  for (int fd : keep) {
-    if (fd >= 0 && count < 8) sorted[count++] = fd;
-  }
-  for (int i = 1; i < count; ++i) {  // insertion sort: a handful of fds
-    for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; --j) {
-      const int swap = sorted[j];
-      sorted[j] = sorted[j - 1];
-      sorted[j - 1] = swap;
-    }
-  }
-  unsigned int next = 0;
-  for (int i = 0; i < count; ++i) {
-    const auto fd = static_cast<unsigned int>(sorted[i]);
-    if (fd > next) close_range(next, fd - 1, 0);
-    next = fd + 1;
-  }
-  close_range(next, ~0U, 0);
-}
-
-// Sets up everything that does not depend on the run: ids, hardening,
-// hostname, loopback, the new root.
+// Sets up everything that does not depend on the run: hardening,
+// hostname, loopback, the new root. The launch has mapped the ids and made
+// this process root inside.
 void BuildSandbox(const ChildPlan& plan) {
-  char go = 0;
-  if (read(plan.go_read, &go, 1) != 1) Die(plan, Stage::kSync, errno);
-  close(plan.go_read);
-  if (const int error = BecomeRootInside()) Die(plan, Stage::kBecomeRoot, error);
-  // The uid change cleared the parent-death signal: set it again, then make
-  // sure the host did not die in between (its end of the status pipe).
+  // The exec kept the parent-death signal (no set-id, no file
+  // capabilities); set it again all the same, then make sure the host did
+  // not die in between (its end of the status pipe).
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || !HostAlive(plan.status_write)) {
     Die(plan, Stage::kParentDeathSignal, errno);
   }
-  ScrubHostArgumentsAndEnvironment();
-  // This process is a copy of the host's (API keys included): nothing in
-  // the sandbox may read its memory or environment through /proc/1. Set
-  // after the uid change, which resets the flag.
+  // The programs of the run are root inside too: nothing may read or
+  // write this process's memory through /proc/1 (the exec made it dumpable).
   if (prctl(PR_SET_DUMPABLE, 0) != 0) Die(plan, Stage::kNotDumpable, errno);
   // The host has moved this process into the run's cgroup: make that the
   // root of what the run can see of cgroups.
@@ -293,15 +215,8 @@ int RunSteps(const ChildPlan& plan, const InitRequestView& run, int& step) {
   return last_status;
 }
 
-}  // namespace
-
-int RunInit(void* raw_plan) {
-  const ChildPlan& plan = *static_cast<const ChildPlan*>(raw_plan);
-  CloseAllBut({plan.go_read, plan.status_write, plan.request_read, plan.stdout_write,
-               plan.stderr_write, plan.artifact_write});
-  // If the host process goes away, so does the whole run (pid 1 dying
-  // kills every process of its pid namespace).
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) Die(plan, Stage::kParentDeathSignal, errno);
+// Builds the sandbox, reports kReady, then carries out its one run.
+[[noreturn]] void Serve(const ChildPlan& plan) {
   BuildSandbox(plan);
   Report(plan.status_write, Stage::kReady, 0, 0);
 
@@ -325,10 +240,27 @@ int RunInit(void* raw_plan) {
   close(work);
   close(plan.artifact_write);
   Report(plan.status_write, Stage::kDone, 0, last_status, step, CpuMilliseconds());
-  // The host has all it needs: end of file now, not once the exit has
-  // unmapped this copy of the host's memory.
+  // The host has all it needs: end of file now, not once the exit is done.
   close(plan.status_write);
   _exit(0);
+}
+
+}  // namespace
+
+void InitMain() {
+  // Only the descriptors the launch put in place.
+  close_range(kInitImageFd, ~0U, 0);
+  ChildPlan plan;
+  plan.status_write = kInitStatusFd;
+  auto received = ReceiveInitPlan(kInitRequestFd);
+  if (!received.ok()) Die(plan, Stage::kPlan, EINVAL);
+  ChildPlan& built = (*received)->plan;
+  built.status_write = kInitStatusFd;
+  built.request_read = kInitRequestFd;
+  built.stdout_write = kInitStdoutFd;
+  built.stderr_write = kInitStderrFd;
+  built.artifact_write = kInitArtifactFd;
+  Serve(built);
 }
 
 }  // namespace sandbox

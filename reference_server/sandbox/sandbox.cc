@@ -25,6 +25,8 @@
 #include "reference_server/sandbox/egress_policy.h"
 #include "reference_server/sandbox/helper_filter.h"
 #include "reference_server/sandbox/init.h"
+#include "reference_server/sandbox/init_image.h"
+#include "reference_server/sandbox/init_plan.h"
 #include "reference_server/sandbox/init_request.h"
 #include "reference_server/sandbox/mount_namespace.h"
 #include "reference_server/sandbox/network_helper.h"
@@ -172,8 +174,10 @@ base::Expected<std::unique_ptr<Sandbox>> Sandbox::Create(Policy policy, PoolOpti
   }
   base::Expected<std::vector<sock_filter>> seccomp = BuildSeccompProgram();
   if (!seccomp.ok()) return std::move(seccomp).error();
+  base::Expected<int> init_image = OpenInitImage();
+  if (!init_image.ok()) return std::move(init_image).error();
   std::unique_ptr<Sandbox> sandbox(
-      new Sandbox(std::move(policy), std::move(seccomp).value(), pool));
+      new Sandbox(std::move(policy), std::move(seccomp).value(), *init_image, pool));
   if (pool.per_class > 0) {
     sandbox->pool_ = std::make_unique<ReadyPool>(pool);
     sandbox->KeepReady(RunSpec{}, sandbox->policy_.limits, Network::kZeroTrust);
@@ -181,9 +185,10 @@ base::Expected<std::unique_ptr<Sandbox>> Sandbox::Create(Policy policy, PoolOpti
   return sandbox;
 }
 
-Sandbox::Sandbox(Policy policy, std::vector<sock_filter> seccomp, PoolOptions pool)
+Sandbox::Sandbox(Policy policy, std::vector<sock_filter> seccomp, int init_image, PoolOptions pool)
     : policy_(std::move(policy)),
       seccomp_(std::move(seccomp)),
+      init_image_(init_image),
       cgroups_(std::make_unique<CgroupHost>()),
       last_capability_(ReadLastCapability()),
       host_uids_(policy_.first_host_uid, policy_.host_uid_count),
@@ -196,7 +201,11 @@ Sandbox::Sandbox(Policy policy, std::vector<sock_filter> seccomp, PoolOptions po
   }
 }
 
-Sandbox::~Sandbox() { pool_.reset(); }
+Sandbox::~Sandbox() {
+  pool_.reset();
+  disposer_.reset();  // before the image: nothing is launched any more anyway
+  close(init_image_);
+}
 
 Sandbox::Built::~Built() {
   if (init > 0) {
@@ -304,9 +313,12 @@ base::Expected<std::unique_ptr<Sandbox::Built>, Sandbox::BuildFailure> Sandbox::
   auto built = std::make_unique<Built>(*reaper_, host_uids_);
   ChildPlan plan =
       PlanSandbox(policy_, sandbox_class, cgroups_->memory(), seccomp_, last_capability_);
+  plan.init_image = init_image_;
   if (base::Status cloned = CloneInit(plan, *built); !cloned.ok()) {
     return BuildFailure{cloned.error().Describe()};
   }
+  // Read once sandbox_init runs; a failure shows as init's report.
+  SendAll(built->pipes.request.write, EncodeInitPlan(plan));
   const std::string name = "run-" + std::to_string(sandboxes_built.fetch_add(1));
   if (base::Status confined = Confine(sandbox_class, name, *built); !confined.ok()) {
     return BuildFailure{"setting up the run: " + confined.error().Describe()};
@@ -342,7 +354,7 @@ base::Status Sandbox::CloneInit(ChildPlan& plan, Built& built) {
   // The cgroup namespace comes later, from init, once it is in its cgroup.
   const int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
                     CLONE_NEWUTS | SIGCHLD;
-  built.init = clone(RunInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
+  built.init = clone(LaunchInit, static_cast<char*>(stack) + kInitStackBytes, flags, &plan);
   const int clone_errno = errno;
   munmap(stack, kInitStackBytes);  // the child has its own copy
   if (built.init < 0) return base::ErrnoError(clone_errno, "clone");

@@ -105,7 +105,7 @@ class Sandbox {
     bool network = false;
   };
 
-  Sandbox(Policy policy, std::vector<sock_filter> seccomp, PoolOptions pool);
+  Sandbox(Policy policy, std::vector<sock_filter> seccomp, int init_image, PoolOptions pool);
 
   // Clones init into its namespaces, maps its ids, puts it in its cgroup,
   // starts its network, and lets it build its root; nothing is left running
@@ -130,6 +130,7 @@ class Sandbox {
 
   Policy policy_;
   std::vector<sock_filter> seccomp_;
+  int init_image_ = -1;  // sandbox_init (init_image.h)
   base::Status semitrusted_;
   std::vector<sock_filter> helper_filter_;
   std::unique_ptr<CgroupHost> cgroups_;

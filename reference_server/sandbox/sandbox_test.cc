@@ -406,9 +406,13 @@ TEST_P(SandboxTest, InheritsNoHostFileDescriptors) {
 }
 
 TEST_P(SandboxTest, CannotReadTheHostsCommandLine) {
-  // init is a copy of this process; its argv and environment are zeroed.
-  const RunResult r = Shell("tr -d '\\0' < /proc/1/cmdline | wc -c");
-  EXPECT_EQ(r.stdout_text, "0\n") << r.stderr_text;
+  // init is sandbox_init, exec'd with an argv of its own and no
+  // environment: nothing of this process's command line is there.
+  setenv("SANDBOX_TEST_HOST_SECRET", "leak", 1);
+  const RunResult r = Shell(
+      "tr '\\0' ' ' < /proc/1/cmdline; echo; cat /proc/1/environ 2>/dev/null | wc -c;"
+      "ls -l /proc/1/exe 2>/dev/null | grep -c sandbox_test");
+  EXPECT_EQ(r.stdout_text, "sandbox-init \n0\n0\n") << r.stderr_text;
 }
 
 // If the host process dies (crash, kill -9), its runs die with it, and so
