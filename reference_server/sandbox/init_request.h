@@ -14,14 +14,13 @@ namespace sandbox {
 // What a ready sandbox's init receives once a run is given to it: the
 // files, steps, environment, artifacts and the limits that are applied per
 // step. A sandbox is built (namespaces, cgroup, root, network) before its
-// run is known, so this cannot travel in the copy of the host's memory that
-// clone() gives init: it is sent on a socket, as a fixed header and a
-// payload.
+// run is known, and its init (sandbox_init) shares no memory with the host:
+// the run is sent on a socket, as a fixed header and a payload.
 //
-// Init decodes it without allocating (it is a copy of a possibly
-// multi-threaded host, where malloc may be locked): strings are used in
-// place in the payload, and the tables of pointers are carved from an
-// arena whose size the header states. The host is trusted, but the decoder
+// Init decodes it in place, copying nothing: strings are used where they
+// are in the payload, and the tables of pointers are carved from an arena
+// whose size the header states (the decoder allocates nothing, so it also
+// serves code that must not, like a clone of a multi-threaded process). The host is trusted, but the decoder
 // still checks every length and count against the buffers it was given and
 // never reads or writes outside them (init_request_fuzzer).
 
