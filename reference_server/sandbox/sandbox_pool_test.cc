@@ -5,6 +5,7 @@
 // Needs root on the host (tagged no-sandbox: Bazel's own sandbox cannot map
 // the runs' host uids). The test program runs in a network namespace of its
 // own, with loopback only.
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -315,6 +316,8 @@ constexpr const char* kLeaver =
     "ln -s /etc/passwd /work/link;"
     "mount -t tmpfs none /work 2>/dev/null && echo mounted || echo mount refused;"
     "hostname evil 2>/dev/null && echo hostname changed || echo hostname refused;"
+    "(mount -t cgroup2 none /tmp || mount -t cgroup -o memory none /tmp) 2>/dev/null"
+    "  && echo cgroups mounted || echo cgroups refused;"
     "python3 listener.py;"
     "escaped() { for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done 2>/dev/null |"
     "  grep -c '^sleep 100[01] '; };"
@@ -376,6 +379,43 @@ RunResult RunGated(Sandbox& pool, const RunSpec& spec, Network network) {
   return result;
 }
 
+// The memory and process limits of every run cgroup (those of ready
+// sandboxes, here), one line each, sorted.
+std::multiset<std::string> RunCgroupLimits(const std::vector<std::string>& parents) {
+  std::multiset<std::string> limits;
+  for (const std::string& parent : parents) {
+    DIR* dir = opendir(parent.c_str());
+    if (dir == nullptr) continue;
+    while (dirent* entry = readdir(dir)) {
+      const std::string name = entry->d_name;
+      if (!name.starts_with("run-") || name.ends_with("-network")) continue;
+      for (const char* file : {"memory.limit_in_bytes", "memory.max", "pids.max"}) {
+        std::ifstream in(parent + "/" + name + "/" + file);
+        std::string value;
+        if (std::getline(in, value)) limits.insert(std::string(file) + " " + value);
+      }
+    }
+    closedir(dir);
+  }
+  return limits;
+}
+
+// What `ready` sandboxes of the default class have, on this host's cgroups.
+std::multiset<std::string> ExpectedLimits(std::int64_t ready) {
+  std::multiset<std::string> limits;
+  for (std::int64_t i = 0; i < ready; ++i) {
+    if (reference->cgroups().memory()) {
+      limits.insert(reference->cgroups().version() == 1
+                        ? "memory.limit_in_bytes " + std::to_string(Limits{}.memory_bytes)
+                        : "memory.max " + std::to_string(Limits{}.memory_bytes));
+    }
+    if (reference->cgroups().pids()) {
+      limits.insert("pids.max " + std::to_string(Limits{}.max_processes));
+    }
+  }
+  return limits;
+}
+
 TEST_P(PoolNetworkTest, NothingCrossesToTheNextSandbox) {
   Sandbox* const pool = MakePool(1);
   ASSERT_NE(pool, nullptr);
@@ -388,7 +428,7 @@ TEST_P(PoolNetworkTest, NothingCrossesToTheNextSandbox) {
   EXPECT_GT(pool->pool_stats().hits, hits);
   // It did leave processes, files and a listener (of its own namespaces).
   EXPECT_EQ(first.stdout_text.substr(0, first.stdout_text.find("== ")),
-            "mount refused\nhostname refused\nlistening\nescaped 2\n1\n")
+            "mount refused\nhostname refused\ncgroups refused\nlistening\nescaped 2\n1\n")
       << first.stderr_text;
   EXPECT_NE(Sections(first.stdout_text)["sysctl"].find("kernel/pid_max refused\n"),
             std::string::npos)
@@ -399,6 +439,10 @@ TEST_P(PoolNetworkTest, NothingCrossesToTheNextSandbox) {
   EXPECT_EQ(ProgramProcesses(TestUids()), 0);
   pool->AwaitReaped();
   EXPECT_EQ(RunProcesses(TestUids()), pool->pool_stats().ready);
+  // Its cgroup is gone, and the ready sandboxes' still have their class's
+  // limits.
+  EXPECT_EQ(RunCgroupLimits(cgroup_parents_), ExpectedLimits(pool->pool_stats().ready))
+      << "a run cgroup is left, or its limits changed";
 
   hits = pool->pool_stats().hits;
   const RunResult second = pool->Run(SysctlScript(kProbe), QuickLimits(), network());
