@@ -19,10 +19,11 @@ namespace sandbox {
 //
 // Init decodes it in place, copying nothing: strings are used where they
 // are in the payload, and the tables of pointers are carved from an arena
-// whose size the header states (the decoder allocates nothing, so it also
-// serves code that must not, like a clone of a multi-threaded process). The host is trusted, but the decoder
-// still checks every length and count against the buffers it was given and
-// never reads or writes outside them (init_request_fuzzer).
+// whose size the header states. The decoder allocates nothing, so it also
+// serves code that must not, like a clone of a multi-threaded process. The
+// host is trusted, but the decoder still checks every length and count
+// against the buffers it was given and never reads or writes outside them
+// (init_request_fuzzer).
 
 inline constexpr std::uint32_t kInitRequestMagic = 0x52514e49;  // "INQR"
 inline constexpr std::uint32_t kInitRequestVersion = 1;
