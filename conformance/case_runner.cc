@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <random>
@@ -86,7 +87,7 @@ class CaseRun {
   }
 
   CaseResult Run() {
-    const auto start = Clock::now();
+    start_ = Clock::now();
     if (const base::Status prepared = Prepare(); !prepared.ok()) {
       result_.grade = Grade::kSkipped;
       result_.reason = prepared.error().message;
@@ -95,7 +96,11 @@ class CaseRun {
     const rapidjson::Value& steps = (*c_.json)["steps"];
     bool completed = true;
     for (rapidjson::SizeType i = 0; i < steps.Size() && completed; ++i) {
-      completed = RunStep(steps[i], StepName(steps[i], i));
+      const std::string name = StepName(steps[i], i);
+      // A step that ends unfinished at the deadline was cut by it, not
+      // judged: the case is SKIPPED. One that ends in time stands.
+      completed = !Stopped() && RunStep(steps[i], name);
+      if (!completed && Stopped()) Interrupt(name);
     }
     if (completed) {
       if (const std::vector<std::string> violations = history_.Violations(); !violations.empty()) {
@@ -106,11 +111,31 @@ class CaseRun {
       }
     }
     CancelUnfinishedJobs();
-    result_.seconds = SecondsSince(start);
+    result_.seconds = SecondsSince(start_);
     return result_;
   }
 
  private:
+  bool Stopped() const { return options_.stop_at && Clock::now() >= *options_.stop_at; }
+
+  std::chrono::milliseconds Capped(std::chrono::milliseconds timeout) const {
+    return CapTimeout(timeout, options_.stop_at, Clock::now());
+  }
+
+  // The case stops at the run's deadline: SKIPPED, whatever the step it
+  // was in made of it (a wait cut short is no evidence).
+  void Interrupt(const std::string& step) {
+    result_.grade = Grade::kSkipped;
+    result_.cut_short = true;
+    result_.reason = StoppedReason(SecondsSince(start_), step);
+    result_.requirement.clear();
+    result_.failed_step.clear();
+    result_.expected.clear();
+    result_.mismatches.clear();
+    result_.actual.clear();
+    result_.curl.clear();
+  }
+
   static std::string StepName(const rapidjson::Value& step, rapidjson::SizeType index) {
     if (const auto name = step.FindMember("name"); name != step.MemberEnd()) {
       return name->value.GetString();
@@ -189,7 +214,12 @@ class CaseRun {
   }
 
   HttpResponse Send(const BuiltRequest& request, const std::string& step) {
-    HttpResponse response = client_.Send(request.http, request.timeout);
+    HttpResponse response;
+    if (Stopped()) {
+      response.error = "not sent: --max-duration reached";
+    } else {
+      response = client_.Send(request.http, Capped(request.timeout));
+    }
     if (result_.exchanges.size() < kMaxExchanges) {
       Exchange exchange;
       exchange.step = step;
@@ -270,7 +300,15 @@ class CaseRun {
       return false;
     }
     const RawPlan& plan = *built;
-    const RawResult raw = RawExchange(target_.url, plan.pieces, plan.options);
+    RawOptions capped = plan.options;
+    capped.timeout = Capped(plan.options.timeout);
+    capped.close_wait = Capped(plan.options.close_wait);
+    if (Stopped()) return false;
+    const RawResult raw = RawExchange(target_.url, plan.pieces, capped);
+    for (const RawAnswer& raw_answer : raw.answers) {
+      const HttpResponse response = RawAnswerAsResponse(raw_answer);
+      NoteJobs(Answer(response), name, "primary");
+    }
     if (result_.exchanges.size() < kMaxExchanges) {
       Exchange exchange;
       exchange.step = name;
@@ -322,14 +360,27 @@ class CaseRun {
     return missing;
   }
 
+  // The jobs an answer shows, to judge their transitions and to cancel
+  // those left unfinished with the key that made them (the first that
+  // showed them).
   void NoteJobs(const Answer& answer, const std::string& step, const std::string& key_role) {
-    if (!answer.json_error.empty()) return;
-    history_.RecordAnswer(answer.json, step);
-    if (answer.json.IsObject()) {
-      const auto id = answer.json.FindMember("job_id");
-      if (id != answer.json.MemberEnd() && id->value.IsString()) {
-        job_keys_.try_emplace(id->value.GetString(), key_role);
+    if (answer.json_error.empty()) {
+      history_.RecordAnswer(answer.json, step);
+      if (answer.json.IsObject()) {
+        const auto id = answer.json.FindMember("job_id");
+        if (id != answer.json.MemberEnd() && id->value.IsString()) {
+          job_keys_.try_emplace(id->value.GetString(), key_role);
+        }
       }
+    }
+    // An answer that names a job without its status (only a job_id, or a
+    // Location) made one all the same; a refusal made none.
+    const int status = answer.response->status;
+    if (status < 200 || status > 299) return;
+    for (const std::string& job : JobIdsWithoutStatus(
+             answer.json, answer.response->Header("Location"), target_.url.base_path)) {
+      history_.Note(job);
+      job_keys_.try_emplace(job, key_role);
     }
   }
 
@@ -338,9 +389,9 @@ class CaseRun {
       // A black-box client cannot observe a running program's output; the
       // fixture says why it waits (e.g. to let a program print before it
       // is cancelled).
-      std::this_thread::sleep_for(std::chrono::milliseconds(
-          static_cast<std::int64_t>(wait->value.GetInt() * target_.timeout_scale)));
-      return true;
+      std::this_thread::sleep_for(Capped(std::chrono::milliseconds(
+          static_cast<std::int64_t>(wait->value.GetInt() * target_.timeout_scale))));
+      return !Stopped();
     }
     if (const auto poll = step.FindMember("poll"); poll != step.MemberEnd()) {
       return Poll(step, poll->value, name);
@@ -383,6 +434,7 @@ class CaseRun {
     auto interval = std::chrono::milliseconds(50);
     while (true) {
       const HttpResponse response = Send(request, name);
+      if (Stopped()) return false;
       const Answer answer(response);
       const bool shows_status = response.status == 200 && answer.json.IsObject() &&
                                 answer.json.HasMember("status") && answer.json["status"].IsString();
@@ -415,19 +467,33 @@ class CaseRun {
       }
       // Polling is the API's own way to wait for a job (the documentation's
       // clients poll every second); start fast, back off to 0.5 s.
-      std::this_thread::sleep_for(
-          std::min(interval,
-                   std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now())));
+      std::this_thread::sleep_for(Capped(std::min(
+          interval,
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()))));
       interval = std::min(interval * 3 / 2, std::chrono::milliseconds(500));
     }
   }
 
+  // DELETEs every job the case leaves unfinished, so that a target's
+  // programs do not outlive the case (a server that ignores ttl would keep
+  // them for 900 s). After the run's deadline they get cleanup_grace more.
   void CancelUnfinishedJobs() {
+    std::optional<Clock::time_point> until;
+    if (options_.stop_at) until = *options_.stop_at + options_.cleanup_grace;
     for (const std::string& job : history_.Unfinished()) {
       const auto key = job_keys_.find(job);
-      const BuiltRequest request =
-          JobRequest("DELETE", job, key == job_keys_.end() ? "primary" : key->second, target_);
-      client_.Send(request.http, request.timeout);
+      const std::string role = key == job_keys_.end() ? "primary" : key->second;
+      const BuiltRequest request = JobRequest("DELETE", job, role, target_);
+      const std::string line =
+          "DELETE /jobs/" + job + (role == "primary" ? "" : " (" + role + " key)") + ": ";
+      const std::chrono::milliseconds timeout = CapTimeout(request.timeout, until, Clock::now());
+      if (timeout.count() == 0) {
+        result_.cleanup.push_back(line + "not sent: no time left after --max-duration");
+        continue;
+      }
+      const HttpResponse response = client_.Send(request.http, timeout);
+      result_.cleanup.push_back(line + (response.status != 0 ? std::to_string(response.status)
+                                                             : "no answer: " + response.error));
     }
   }
 
@@ -440,6 +506,7 @@ class CaseRun {
   Vars vars_;
   JobHistory history_;
   std::map<std::string, std::string> job_keys_;
+  Clock::time_point start_;
 };
 
 }  // namespace
@@ -463,6 +530,23 @@ const char* GradeName(Grade grade) {
 CaseResult RunCase(const Case& c, const Target& target, const SchemaStore& schemas,
                    const RunOptions& options, HttpClient& client) {
   return CaseRun(c, target, schemas, options, client).Run();
+}
+
+std::chrono::milliseconds CapTimeout(std::chrono::milliseconds timeout,
+                                     const std::optional<Clock::time_point>& stop_at,
+                                     Clock::time_point now) {
+  if (!stop_at) return timeout;
+  if (now >= *stop_at) return std::chrono::milliseconds(0);
+  return std::min(timeout, std::chrono::ceil<std::chrono::milliseconds>(*stop_at - now));
+}
+
+std::string StoppedReason(double seconds, const std::string& step) {
+  char elapsed[32];
+  std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
+  // Unnamed steps are called "step N" already; a name is quoted.
+  const bool numbered = step.rfind("step ", 0) == 0;
+  return std::string("stopped by --max-duration after ") + elapsed + " s in " +
+         (numbered ? step : "step \"" + step + "\"");
 }
 
 }  // namespace conformance

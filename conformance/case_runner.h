@@ -1,6 +1,8 @@
 #ifndef CONFORMANCE_CASE_RUNNER_H_
 #define CONFORMANCE_CASE_RUNNER_H_
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,17 +46,42 @@ struct CaseResult {
   std::string actual;                   // the answer that failed (status, headers, body)
   std::string curl;                     // replays the failing request
   std::vector<Exchange> exchanges;
+  // SKIPPED because the run's deadline (--max-duration) came first: the
+  // case did not start, or was stopped in a step (the reason says which).
+  bool cut_short = false;
+  // Each job the case left unfinished, cancelled as it ended:
+  // "DELETE /jobs/ID: 200", "DELETE /jobs/ID (second key): no answer: ...".
+  std::vector<std::string> cleanup;
 };
 
 struct RunOptions {
   // Where request bodies too large for a curl command line are written.
   std::string replay_directory;
+  // The run's deadline (--max-duration): every wait of a case ends by it
+  // (request and raw exchange timeouts, polls, wait_ms steps); a case that
+  // reaches it is SKIPPED, cut short.
+  std::optional<std::chrono::steady_clock::time_point> stop_at;
+  // After stop_at, the time left to cancel a stopped case's jobs.
+  std::chrono::milliseconds cleanup_grace{5000};
 };
 
 // Runs one case against the target, then cancels any job it left
 // unfinished. Never throws; any problem becomes the case's grade.
 CaseResult RunCase(const Case& c, const Target& target, const SchemaStore& schemas,
                    const RunOptions& options, HttpClient& client);
+
+// `timeout`, shortened to end by `stop_at` (rounded up to the next
+// millisecond, so that a wait cut by it ends at or after the deadline; 0
+// once it has passed).
+std::chrono::milliseconds CapTimeout(
+    std::chrono::milliseconds timeout,
+    const std::optional<std::chrono::steady_clock::time_point>& stop_at,
+    std::chrono::steady_clock::time_point now);
+
+// The reason of a case stopped by --max-duration, naming the step it was
+// in: 'stopped by --max-duration after 2.5 s in step "poll"', or '... in
+// step 3' for an unnamed step.
+std::string StoppedReason(double seconds, const std::string& step);
 
 }  // namespace conformance
 

@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,11 +28,14 @@ using test::DirectoryWith;
 using test::ErrorText;
 using test::Has;
 using test::RunfilesPath;
+using Clock = std::chrono::steady_clock;
 
 struct Reply {
   int status = 200;
-  std::string body;
-  bool close = false;  // close the connection after this answer
+  std::string body = "";
+  bool close = false;        // close the connection after this answer
+  std::string headers = "";  // more header lines, each ending in \r\n
+  bool silent = false;       // close the connection without answering
 };
 
 // An HTTP/1.1 server on 127.0.0.1 answering from a script: `handle(method,
@@ -95,9 +100,11 @@ class ScriptedServer {
       requests_.push_back(method + " " + target);
     }
     const Reply reply = handle_(method, target, body);
+    if (reply.silent) return false;
     const std::string answer = "HTTP/1.1 " + std::to_string(reply.status) +
-                               " X\r\nContent-Type: application/json\r\nContent-Length: " +
-                               std::to_string(reply.body.size()) + "\r\n\r\n" + reply.body;
+                               " X\r\nContent-Type: application/json\r\n" + reply.headers +
+                               "Content-Length: " + std::to_string(reply.body.size()) + "\r\n\r\n" +
+                               reply.body;
     return write(fd, answer.data(), answer.size()) == static_cast<ssize_t>(answer.size()) &&
            !reply.close;
   }
@@ -134,10 +141,14 @@ class CaseRunnerTest : public ::testing::Test {
     if (cases_.size() != 1) return {};
     target.primary_key = "key-one";
     HttpClient client(target.url);
-    return RunCase(cases_[0], target, schemas_, RunOptions{}, client);
+    return RunCase(cases_[0], target, schemas_, options_, client);
   }
 
+  // The run's deadline, `ms` from now (--max-duration).
+  void StopIn(std::int64_t ms) { options_.stop_at = Clock::now() + std::chrono::milliseconds(ms); }
+
   SchemaStore schemas_;
+  RunOptions options_;
   std::vector<Case> cases_;
 };
 
@@ -211,6 +222,8 @@ TEST_F(CaseRunnerTest, AJobStuckBeforeTheDeadlineFailsAndIsCancelled) {
   // The job left running is cancelled as the case ends.
   const std::vector<std::string> requests = server.requests();
   EXPECT_EQ(requests.back(), "DELETE /jobs/j-1");
+  EXPECT_EQ(result.cleanup, std::vector<std::string>{"DELETE /jobs/j-1: 404"});
+  EXPECT_FALSE(result.cut_short);
 }
 
 TEST_F(CaseRunnerTest, AChangedJobIdFails) {
@@ -382,6 +395,206 @@ TEST_F(CaseRunnerTest, ACloseBetweenAnswersIsJudged) {
   const CaseResult result = Run(kPipelineCase, server);
   EXPECT_EQ(result.grade, Grade::kNonStrict);
   EXPECT_TRUE(Has(result.reason, "answers the first only, then closes"));
+}
+
+// --- Clean-up: every job the case made and left unfinished is cancelled.
+
+// A case that submits a job (with `key`) and ends without waiting for it.
+std::string SubmitCase(const std::string& key = "primary") {
+  return R"j({
+    "id": "t.submit", "title": "t", "section": "s", "requirement": "It MUST accept.",
+    "level": "documented",
+    "steps": [{"request": {"method": "POST", "path": "/execute/async", "key": ")j" +
+         key + R"j(", "json": {"language": "python", "code": "x"}},
+               "expect": {"status": 202}}]})j";
+}
+
+ScriptedServer::Handler Acknowledging(Reply ack, bool answer_deletes = true) {
+  return [ack, answer_deletes](const std::string& method, const std::string&,
+                               const std::string&) -> Reply {
+    if (method == "POST") return ack;
+    if (method == "DELETE" && !answer_deletes) return Reply{.silent = true};
+    return {200, R"j({"message":"cancelled"})j"};
+  };
+}
+
+TEST_F(CaseRunnerTest, AnAcknowledgementWithoutAStatusIsCancelledToo) {
+  ScriptedServer server(Acknowledging({202, R"j({"job_id":"j-9"})j"}));
+  const CaseResult result = Run(SubmitCase(), server);
+  EXPECT_EQ(result.grade, Grade::kOk) << (result.mismatches.empty() ? "" : result.mismatches[0]);
+  EXPECT_EQ(server.requests(),
+            (std::vector<std::string>{"POST /execute/async", "DELETE /jobs/j-9"}));
+  EXPECT_EQ(result.cleanup, std::vector<std::string>{"DELETE /jobs/j-9: 200"});
+}
+
+TEST_F(CaseRunnerTest, AJobNamedOnlyByItsLocationIsCancelled) {
+  ScriptedServer server(
+      Acknowledging({.status = 202, .body = "{}", .headers = "Location: /jobs/j-7\r\n"}));
+  const CaseResult result = Run(SubmitCase(), server);
+  EXPECT_EQ(server.requests(),
+            (std::vector<std::string>{"POST /execute/async", "DELETE /jobs/j-7"}));
+  EXPECT_EQ(result.cleanup, std::vector<std::string>{"DELETE /jobs/j-7: 200"});
+}
+
+TEST_F(CaseRunnerTest, ARefusalOrAFinishedResultLeavesNothingToCancel) {
+  for (const Reply& answer : {Reply{400, R"j({"job_id":"j-1","error":"bad"})j"},
+                              Reply{200, R"j({"success":true,"stdout":"","job_id":"j-1"})j"},
+                              Reply{202, R"j({"job_id":"j-1","status":"completed"})j"}}) {
+    ScriptedServer server(Acknowledging(answer));
+    const CaseResult result = Run(SubmitCase(), server);
+    EXPECT_EQ(server.requests(), std::vector<std::string>{"POST /execute/async"}) << answer.body;
+    EXPECT_TRUE(result.cleanup.empty()) << answer.body;
+  }
+}
+
+TEST_F(CaseRunnerTest, AJobIsCancelledWithTheKeyThatMadeIt) {
+  ScriptedServer server(Acknowledging({202, R"j({"job_id":"j-2","status":"pending"})j"}));
+  Target target;
+  target.second_key = "key-two";
+  const CaseResult result = Run(SubmitCase("second"), server, target);
+  EXPECT_EQ(result.cleanup, std::vector<std::string>{"DELETE /jobs/j-2 (second key): 200"});
+}
+
+TEST_F(CaseRunnerTest, ACancellationWithoutAnAnswerIsRecorded) {
+  ScriptedServer server(Acknowledging({202, R"j({"job_id":"j-3","status":"running"})j"}, false));
+  const CaseResult result = Run(SubmitCase(), server);
+  ASSERT_EQ(result.cleanup.size(), 1u);
+  EXPECT_TRUE(Has(result.cleanup[0], "DELETE /jobs/j-3: no answer: ")) << result.cleanup[0];
+}
+
+// --- The run's deadline (--max-duration).
+
+TEST(CapTimeoutTest, TheDeadlineShortensEveryWait) {
+  using std::chrono::milliseconds;
+  const Clock::time_point now = Clock::now();
+  EXPECT_EQ(CapTimeout(milliseconds(30'000), std::nullopt, now), milliseconds(30'000));
+  EXPECT_EQ(CapTimeout(milliseconds(30'000), now + milliseconds(250), now), milliseconds(250));
+  EXPECT_EQ(CapTimeout(milliseconds(100), now + milliseconds(250), now), milliseconds(100));
+  // Rounded up, so that a wait cut by the deadline ends at or after it.
+  EXPECT_EQ(CapTimeout(milliseconds(30'000), now + std::chrono::microseconds(1), now),
+            milliseconds(1));
+  EXPECT_EQ(CapTimeout(milliseconds(30'000), now, now), milliseconds(0));
+  EXPECT_EQ(CapTimeout(milliseconds(30'000), now - milliseconds(5), now), milliseconds(0));
+}
+
+TEST(CapTimeoutTest, StoppedReason) {
+  EXPECT_EQ(StoppedReason(2.54, "poll"), "stopped by --max-duration after 2.5 s in step \"poll\"");
+  EXPECT_EQ(StoppedReason(0, "step 3"), "stopped by --max-duration after 0.0 s in step 3");
+}
+
+// A server that takes connections and never answers.
+class StalledServer {
+ public:
+  StalledServer()
+      : server_(1, [](int fd) {
+          char buffer[4096];
+          while (read(fd, buffer, sizeof buffer) > 0) {
+          }
+        }) {}
+  TargetUrl url() const { return server_.url(); }
+
+ private:
+  test::RawServer server_;
+};
+
+constexpr char kSlowRequestCase[] = R"j({
+  "id": "t.slow", "title": "t", "section": "s", "requirement": "It MUST answer.",
+  "level": "documented",
+  "steps": [{"request": {"method": "GET", "path": "/jobs", "timeout_s": 60},
+             "expect": {"status": 200}}]})j";
+
+TEST_F(CaseRunnerTest, ARequestInFlightStopsAtTheDeadline) {
+  const Clock::time_point start = Clock::now();
+  {
+    StalledServer stalled;
+    Target target;
+    target.url = stalled.url();
+    StopIn(300);
+    const CaseResult result = RunAt(kSlowRequestCase, target);
+    EXPECT_EQ(result.grade, Grade::kSkipped);
+    EXPECT_TRUE(result.cut_short);
+    EXPECT_TRUE(Has(result.reason, "stopped by --max-duration after 0.")) << result.reason;
+    EXPECT_TRUE(Has(result.reason, " s in step 1")) << result.reason;
+    EXPECT_TRUE(result.mismatches.empty());
+    EXPECT_EQ(result.failed_step, "");
+    ASSERT_EQ(result.exchanges.size(), 1u);  // the wire log keeps what was tried
+  }
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 10);
+}
+
+TEST_F(CaseRunnerTest, APollStopsAtTheDeadlineAndItsJobIsStillCancelled) {
+  ScriptedServer server(JobGoingThrough({"running"}));
+  const Clock::time_point start = Clock::now();
+  StopIn(500);
+  const CaseResult result = Run(kPollCase, server);
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 5);
+  EXPECT_EQ(result.grade, Grade::kSkipped);
+  EXPECT_TRUE(result.cut_short);
+  EXPECT_TRUE(Has(result.reason, " s in step 2")) << result.reason;
+  EXPECT_EQ(server.requests().back(), "DELETE /jobs/j-1");
+  EXPECT_EQ(result.cleanup, std::vector<std::string>{"DELETE /jobs/j-1: 404"});
+}
+
+TEST_F(CaseRunnerTest, NoCleanUpTimeLeftIsRecorded) {
+  ScriptedServer server(JobGoingThrough({"running"}));
+  options_.cleanup_grace = std::chrono::milliseconds(0);
+  StopIn(300);
+  const CaseResult result = Run(kPollCase, server);
+  EXPECT_EQ(result.grade, Grade::kSkipped);
+  EXPECT_EQ(result.cleanup, std::vector<std::string>{
+                                "DELETE /jobs/j-1: not sent: no time left after --max-duration"});
+  EXPECT_NE(server.requests().back(), "DELETE /jobs/j-1");
+}
+
+TEST_F(CaseRunnerTest, AWaitStopsAtTheDeadlineAndLaterStepsDoNotRun) {
+  ScriptedServer server(Answering(200, false));
+  constexpr char kCase[] = R"j({
+    "id": "t.wait", "title": "t", "section": "s", "requirement": "It MUST answer.",
+    "level": "documented",
+    "steps": [{"name": "settle", "wait_ms": 10000, "because": "t"},
+              {"request": {"method": "GET", "path": "/x"}, "expect": {"status": 200}}]})j";
+  const Clock::time_point start = Clock::now();
+  StopIn(200);
+  const CaseResult result = Run(kCase, server);
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 5);
+  EXPECT_EQ(result.grade, Grade::kSkipped);
+  EXPECT_TRUE(Has(result.reason, " s in step \"settle\"")) << result.reason;
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(CaseRunnerTest, ARawExchangeStopsAtTheDeadline) {
+  StalledServer stalled;
+  Target target;
+  target.url = stalled.url();
+  constexpr char kCase[] = R"j({
+    "id": "t.raw", "title": "t", "section": "s", "requirement": "It MUST answer.",
+    "level": "reference",
+    "steps": [{"raw": {"send": ["GET /x HTTP/1.1\r\nHost: ${host}\r\n\r\n"], "timeout_s": 60},
+               "expect": {"status": 200}}]})j";
+  const Clock::time_point start = Clock::now();
+  StopIn(300);
+  const CaseResult result = RunAt(kCase, target);
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 5);
+  EXPECT_EQ(result.grade, Grade::kSkipped);
+  EXPECT_TRUE(result.cut_short);
+}
+
+TEST_F(CaseRunnerTest, ACaseThatEndsBeforeTheDeadlineKeepsItsGrade) {
+  ScriptedServer server(JobGoingThrough({"completed"}, 200));
+  StopIn(60'000);
+  const CaseResult result = Run(kPollCase, server);
+  EXPECT_EQ(result.grade, Grade::kNonStrict);
+  EXPECT_FALSE(result.cut_short);
+}
+
+TEST_F(CaseRunnerTest, ACaseStartedAfterTheDeadlineSendsNothing) {
+  ScriptedServer server(JobGoingThrough({"completed"}));
+  StopIn(-1);
+  const CaseResult result = Run(kPollCase, server);
+  EXPECT_EQ(result.grade, Grade::kSkipped);
+  EXPECT_TRUE(result.cut_short);
+  EXPECT_TRUE(Has(result.reason, " s in step 1")) << result.reason;
+  EXPECT_TRUE(server.requests().empty());
 }
 
 }  // namespace

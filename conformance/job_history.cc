@@ -1,5 +1,8 @@
 #include "conformance/job_history.h"
 
+#include <string_view>
+#include <utility>
+
 namespace conformance {
 
 namespace {
@@ -13,7 +16,46 @@ int RankOf(const std::string& status) {
   return -1;
 }
 
+// The job id of a Location value naming /jobs/{id}, or "".
+std::string JobIdInLocation(std::string location, const std::string& base_path) {
+  if (const std::size_t scheme = location.find("://"); scheme != std::string::npos) {
+    const std::size_t path = location.find('/', scheme + 3);
+    location = path == std::string::npos ? "" : location.substr(path);
+  }
+  location = location.substr(0, location.find_first_of("?#"));
+  if (!base_path.empty() && location.rfind(base_path + "/", 0) == 0) {
+    location.erase(0, base_path.size());
+  }
+  constexpr std::string_view kPrefix = "/jobs/";
+  if (location.rfind(kPrefix, 0) != 0) return "";
+  const std::string id = location.substr(kPrefix.size());
+  return id.find('/') == std::string::npos ? id : "";
+}
+
 }  // namespace
+
+std::vector<std::string> JobIdsWithoutStatus(const rapidjson::Value& body,
+                                             const std::optional<std::string>& location,
+                                             const std::string& base_path) {
+  std::vector<std::string> ids;
+  if (body.IsObject() && !body.HasMember("status")) {
+    const auto id = body.FindMember("job_id");
+    bool result = false;
+    for (const char* member : {"stdout", "stderr", "exit_code", "error"}) {
+      result = result || body.HasMember(member);
+    }
+    if (id != body.MemberEnd() && id->value.IsString() && id->value.GetStringLength() > 0 &&
+        !result) {
+      ids.emplace_back(id->value.GetString(), id->value.GetStringLength());
+    }
+  }
+  if (location) {
+    if (std::string id = JobIdInLocation(*location, base_path); !id.empty()) {
+      ids.push_back(std::move(id));
+    }
+  }
+  return ids;
+}
 
 bool IsFinalStatus(const std::string& status) { return RankOf(status) == 2; }
 
@@ -22,6 +64,10 @@ void JobHistory::Record(const std::string& job_id, const std::string& status,
   auto [entry, added] = jobs_.try_emplace(job_id);
   if (added) order_.push_back(job_id);
   entry->second.push_back({status, where});
+}
+
+void JobHistory::Note(const std::string& job_id) {
+  if (jobs_.try_emplace(job_id).second) order_.push_back(job_id);
 }
 
 void JobHistory::RecordAnswer(const rapidjson::Value& body, const std::string& where) {
@@ -81,7 +127,8 @@ std::vector<std::string> JobHistory::Violations() const {
 std::vector<std::string> JobHistory::Unfinished() const {
   std::vector<std::string> ids;
   for (const std::string& id : order_) {
-    if (!IsFinalStatus(jobs_.at(id).back().status)) ids.push_back(id);
+    const std::vector<Seen>& seen = jobs_.at(id);
+    if (seen.empty() || !IsFinalStatus(seen.back().status)) ids.push_back(id);
   }
   return ids;
 }
@@ -89,6 +136,7 @@ std::vector<std::string> JobHistory::Unfinished() const {
 std::string JobHistory::Describe(const std::string& job_id) const {
   const auto found = jobs_.find(job_id);
   if (found == jobs_.end()) return "(nothing)";
+  if (found->second.empty()) return "(no status seen)";
   std::string text;
   const std::vector<Seen>& seen = found->second;
   for (std::size_t i = 0; i < seen.size();) {

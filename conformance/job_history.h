@@ -2,6 +2,7 @@
 #define CONFORMANCE_JOB_HISTORY_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,13 +19,18 @@ class JobHistory {
   // {"job_id", "status"} or a {"jobs": [...]} list. `where` says which step.
   void RecordAnswer(const rapidjson::Value& body, const std::string& where);
   void Record(const std::string& job_id, const std::string& status, const std::string& where);
+  // A job the case made whose status it has not seen (an acknowledgement
+  // with only a job_id, a Location: /jobs/{id}): unfinished until a final
+  // status is seen, and recognised in job lists from now on.
+  void Note(const std::string& job_id);
 
   // The problems of the observed sequences: an unknown status, a status
   // going back (pending < running < final), a final status changing.
   // Polls can miss states, so pending -> completed is fine.
   std::vector<std::string> Violations() const;
 
-  // Jobs whose last seen status is not final: what cleanup must cancel.
+  // Jobs whose last seen status is not final, or that showed none: what
+  // cleanup must cancel, in the order they were first seen.
   std::vector<std::string> Unfinished() const;
 
   // "pending, running x3, completed" for a job.
@@ -40,6 +46,15 @@ class JobHistory {
 };
 
 bool IsFinalStatus(const std::string& status);
+
+// The job ids a successful answer names without a status: the top-level
+// "job_id" of an answer that leaves the status out (an acknowledgement;
+// not a run's result, which has stdout, stderr, exit_code or error: its
+// run is over), and the id of a Location header /jobs/{id} (a path or an
+// absolute URL, under the target's `base_path`).
+std::vector<std::string> JobIdsWithoutStatus(const rapidjson::Value& body,
+                                             const std::optional<std::string>& location,
+                                             const std::string& base_path);
 
 }  // namespace conformance
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -146,6 +147,59 @@ TEST(JobHistoryTest, IsFinalStatus) {
   EXPECT_FALSE(IsFinalStatus("running"));
   EXPECT_FALSE(IsFinalStatus("failed"));
   EXPECT_FALSE(IsFinalStatus(""));
+}
+
+TEST(JobHistoryTest, NotedJobsAreUnfinishedUntilAFinalStatus) {
+  JobHistory history;
+  history.Note("quiet");
+  history.Record("loud", "running", "s");
+  history.Note("loud");  // known already: nothing changes
+  EXPECT_EQ(history.Describe("quiet"), "(no status seen)");
+  EXPECT_EQ(history.Describe("loud"), "running");
+  EXPECT_EQ(history.Unfinished(), (Strings{"quiet", "loud"}));
+  EXPECT_EQ(history.Violations(), Strings{});
+  // A noted job is one of the case's own in a job list.
+  history.RecordAnswer(Json(R"j({"jobs": [{"job_id": "quiet", "status": "completed"}]})j"), "list");
+  EXPECT_EQ(history.Describe("quiet"), "completed");
+  EXPECT_EQ(history.Unfinished(), Strings{"loud"});
+}
+
+TEST(JobHistoryTest, JobIdsWithoutStatus) {
+  const std::optional<std::string> none;
+  // An acknowledgement with only the id.
+  EXPECT_EQ(JobIdsWithoutStatus(Json(R"j({"job_id": "j1"})j"), none, ""), Strings{"j1"});
+  EXPECT_EQ(JobIdsWithoutStatus(Json(R"j({"success": true, "job_id": "j1"})j"), none, ""),
+            Strings{"j1"});
+  // With a status, JobHistory::RecordAnswer has it; a result's run is over.
+  EXPECT_EQ(JobIdsWithoutStatus(Json(R"j({"job_id": "j1", "status": "pending"})j"), none, ""),
+            Strings{});
+  for (const char* result : {R"j({"success": true, "stdout": "", "job_id": "j1"})j",
+                             R"j({"success": false, "error": "x", "job_id": "j1"})j",
+                             R"j({"exit_code": 0, "job_id": "j1"})j"}) {
+    EXPECT_EQ(JobIdsWithoutStatus(Json(result), none, ""), Strings{}) << result;
+  }
+  for (const char* odd : {R"j({"job_id": 7})j", R"j({"job_id": ""})j", R"j(["job_id"])j",
+                          R"j({"jobs": [{"job_id": "j1"}]})j"}) {
+    EXPECT_EQ(JobIdsWithoutStatus(Json(odd), none, ""), Strings{}) << odd;
+  }
+}
+
+TEST(JobHistoryTest, JobIdsOfLocationHeaders) {
+  const rapidjson::Document empty = Json("{}");
+  auto ids = [&](const std::string& location, const std::string& base = "") {
+    return JobIdsWithoutStatus(empty, location, base);
+  };
+  EXPECT_EQ(ids("/jobs/j1"), Strings{"j1"});
+  EXPECT_EQ(ids("http://h:8080/jobs/j1"), Strings{"j1"});
+  EXPECT_EQ(ids("https://h/api/jobs/j1?x=1", "/api"), Strings{"j1"});
+  EXPECT_EQ(ids("/api/jobs/j1#top", "/api"), Strings{"j1"});
+  for (const char* other :
+       {"/jobs/", "/jobs", "/jobs/j1/artifacts", "/other/j1", "http://h", "/api/jobs/j1", ""}) {
+    EXPECT_EQ(ids(other), Strings{}) << other;
+  }
+  // Both: the body's id and the header's (the caller notes each once).
+  EXPECT_EQ(JobIdsWithoutStatus(Json(R"j({"job_id": "a"})j"), std::string("/jobs/b"), ""),
+            (Strings{"a", "b"}));
 }
 
 }  // namespace

@@ -2,11 +2,14 @@
 // server and reports, case by case, what conforms. See docs/CONFORMANCE.md.
 
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -18,11 +21,13 @@
 #include "conformance/embedded_server.h"
 #include "conformance/expectations.h"
 #include "conformance/fixture.h"
+#include "conformance/html_report.h"
 #include "conformance/json_text.h"
 #include "conformance/options.h"
 #include "conformance/paths.h"
 #include "conformance/preflight.h"
 #include "conformance/probe_listener.h"
+#include "conformance/progress.h"
 #include "conformance/report.h"
 #include "conformance/schema_store.h"
 #include "conformance/tls_transport.h"
@@ -30,10 +35,13 @@
 namespace conformance {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 // Exit statuses (docs/CONFORMANCE.md): 0 no unexpected failure, 1
-// unexpected failures, 2 usage, fixture or connection error. 1 belongs to
-// the cases' verdict, so an error that stops the run is 2 whatever its
-// code (a usage error's own exit_status() is 2 as well).
+// unexpected failures (or a run --max-duration cut short), 2 usage,
+// fixture or connection error. 1 belongs to the cases' verdict, so an
+// error that stops the run is 2 whatever its code (a usage error's own
+// exit_status() is 2 as well).
 constexpr int kRunErrorStatus = 2;
 
 int Fatal(const base::Error& error) {
@@ -129,74 +137,163 @@ base::Status PrepareTarget(const Options& options, const std::string& argv0, Emb
   const base::Expected<std::string> notes = Preflight(&target);
   if (!notes.ok()) return notes.error();
   std::cout << "target: " << target.url.ToString() << "\n" << *notes;
+  if (!target.server_version.empty()) {
+    std::cout << "server version: " << target.server_version << "\n";
+  }
   if (target.languages) {
     std::cout << "languages: " << target.languages->size() << " names and aliases\n";
   }
   return base::Ok();
 }
 
-// Phase 3: every selected case, `jobs` at a time, a progress line each.
-std::vector<ReportedCase> RunCases(const Suite& suite, const Target& target, int jobs,
-                                   const RunOptions& run_options) {
-  const std::vector<const Case*>& cases = suite.selected;
-  std::cout << "running " << cases.size() << " cases, " << jobs << " at a time\n";
-  std::vector<ReportedCase> reported(cases.size());
-  std::atomic<std::size_t> next{0};
-  std::mutex output;
-  std::size_t done = 0;
-  auto work = [&] {
-    HttpClient client(target.url);
-    for (std::size_t i = next++; i < cases.size(); i = next++) {
-      ReportedCase& r = reported[i];
-      r.c = cases[i];
-      r.result = RunCase(*cases[i], target, suite.schemas, run_options, client);
-      r.expectation = FindExpectation(suite.expectations, r.result.id);
+// Phase 3: every selected case, `jobs` at a time, with the progress line.
+// Cases not started by the run's deadline are SKIPPED without a request.
+class SuiteRun {
+ public:
+  SuiteRun(const Suite& suite, const Target& target, const Options& options,
+           const RunOptions& run_options, Clock::time_point start, Progress& progress)
+      : suite_(suite),
+        target_(target),
+        options_(options),
+        run_options_(run_options),
+        start_(start),
+        progress_(progress),
+        reported_(suite.selected.size()) {}
+
+  std::vector<ReportedCase> Run() {
+    std::vector<std::thread> workers;
+    for (int i = 0; i < options_.jobs; ++i) workers.emplace_back([this] { Work(); });
+    for (std::thread& worker : workers) worker.join();
+    return std::move(reported_);
+  }
+
+ private:
+  double Elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  void Work() {
+    HttpClient client(target_.url);
+    for (std::size_t i = next_++; i < reported_.size(); i = next_++) {
+      const Case& c = *suite_.selected[i];
+      ReportedCase& r = reported_[i];
+      r.c = &c;
+      r.strict = options_.strict;
+      if (run_options_.stop_at && Clock::now() >= *run_options_.stop_at) {
+        r.result = NotRun(c);
+      } else {
+        progress_.Started(c.id, Elapsed());
+        r.result = RunCase(c, target_, suite_.schemas, run_options_, client);
+      }
+      r.expectation = FindExpectation(suite_.expectations, r.result.id);
       if (r.expectation != nullptr) {
         for (const Grade grade : r.expectation->grades) {
           r.expected = r.expected || grade == r.result.grade;
         }
       }
-      const std::lock_guard<std::mutex> lock(output);
-      std::cout << ProgressLine(++done, cases.size(), r) << std::endl;
+      progress_.Finished(r, Elapsed());
     }
-  };
-  std::vector<std::thread> workers;
-  for (int i = 0; i < jobs; ++i) workers.emplace_back(work);
-  for (std::thread& worker : workers) worker.join();
+  }
+
+  CaseResult NotRun(const Case& c) const {
+    CaseResult result;
+    result.id = c.id;
+    result.level = c.level;
+    result.grade = Grade::kSkipped;
+    result.cut_short = true;
+    result.reason = "not run: --max-duration " + DurationText(*options_.max_duration) + " reached";
+    return result;
+  }
+
+  const Suite& suite_;
+  const Target& target_;
+  const Options& options_;
+  const RunOptions& run_options_;
+  const Clock::time_point start_;
+  Progress& progress_;
+  std::vector<ReportedCase> reported_;
+  std::atomic<std::size_t> next_{0};
+};
+
+// Redraws the live progress line every second while cases run (a long
+// case would otherwise freeze its elapsed time); nothing when plain.
+class Ticker {
+ public:
+  Ticker(Progress& progress, bool live, Clock::time_point start) {
+    if (!live) return;
+    thread_ = std::thread([this, &progress, start] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+        progress.Tick(std::chrono::duration<double>(Clock::now() - start).count());
+      }
+    });
+  }
+  ~Ticker() {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  Ticker(const Ticker&) = delete;
+  Ticker& operator=(const Ticker&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// The terminal's width, for the live line; 80 when it does not say.
+std::size_t TerminalWidth() {
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
+std::vector<ReportedCase> RunCases(const Suite& suite, const Target& target, const Options& options,
+                                   const RunOptions& run_options, Clock::time_point start) {
+  std::cout << "running " << suite.selected.size() << " cases, " << options.jobs << " at a time";
+  if (options.strict) std::cout << ", --strict (NON-STRICT counts as a failure)";
+  if (options.max_duration) std::cout << ", --max-duration " << DurationText(*options.max_duration);
+  std::cout << std::endl;
+  const bool live = isatty(STDOUT_FILENO) == 1;
+  Progress progress(std::cout, live, suite.selected.size(), live ? TerminalWidth() : 80);
+  std::vector<ReportedCase> reported;
+  {
+    const Ticker ticker(progress, live, start);
+    reported = SuiteRun(suite, target, options, run_options, start, progress).Run();
+  }
+  progress.Close();
   return reported;
+}
+
+// Writes a report file; false (after saying why) when it cannot be written.
+bool WriteReport(const std::string& path, const std::string& text) {
+  if (path.empty()) return true;
+  const base::Status written = WriteFile(path, text);
+  if (!written.ok()) Fatal(written.error());
+  return written.ok();
 }
 
 // Phase 4: the summary, and the report files asked for; the exit status.
 int Report(const Options& options, const std::vector<ReportedCase>& reported, double seconds,
-           const std::string& target, const std::string& replay_directory) {
+           const RunFacts& facts, const std::string& replay_directory) {
   const Summary summary = Summarize(reported, seconds);
-  std::cout << SummaryText(reported, summary, target);
+  std::cout << SummaryText(reported, summary, facts.target);
   // The default replay directory goes if no failure needed it.
   if (options.replay_dir.empty() && rmdir(replay_directory.c_str()) != 0) {
     std::cout << "request bodies of the curl lines: " << replay_directory << "\n";
   }
-  if (!options.json_path.empty()) {
-    if (base::Status written = WriteFile(options.json_path, JsonReport(reported, summary, target));
-        !written.ok()) {
-      return Fatal(written.error());
-    }
-  }
-  if (!options.junit_path.empty()) {
-    if (base::Status written = WriteFile(options.junit_path, JunitReport(reported, summary));
-        !written.ok()) {
-      return Fatal(written.error());
-    }
-  }
-  if (!options.write_expectations_path.empty()) {
-    std::vector<CaseResult> results;
-    for (const ReportedCase& r : reported) results.push_back(r.result);
-    if (base::Status written =
-            WriteFile(options.write_expectations_path, ExpectationsFor(results, target));
-        !written.ok()) {
-      return Fatal(written.error());
-    }
-  }
-  return summary.exit_code;
+  std::vector<CaseResult> results;
+  for (const ReportedCase& r : reported) results.push_back(r.result);
+  const bool written =
+      WriteReport(options.json_path, JsonReport(reported, summary, facts.target)) &&
+      WriteReport(options.junit_path, JunitReport(reported, summary)) &&
+      (options.html_path.empty() ||
+       WriteReport(options.html_path, HtmlReport(reported, summary, facts))) &&
+      WriteReport(options.write_expectations_path, ExpectationsFor(results, facts.target));
+  return written ? summary.exit_code : kRunErrorStatus;
 }
 
 // The selected cases' ids with their level, section and title.
@@ -207,9 +304,11 @@ void List(const Suite& suite) {
   }
 }
 
-// Where bodies too large for a curl line (a 5 MiB file) go.
-RunOptions MakeRunOptions(const Options& options) {
+// Where bodies too large for a curl line (a 5 MiB file) go, and when the
+// run must stop.
+RunOptions MakeRunOptions(const Options& options, Clock::time_point start) {
   RunOptions run_options;
+  if (options.max_duration) run_options.stop_at = start + *options.max_duration;
   run_options.replay_directory = UserPath(options.replay_dir);
   if (options.replay_dir.empty()) {
     char pattern[] = "/tmp/conformance-replay-XXXXXX";
@@ -218,7 +317,23 @@ RunOptions MakeRunOptions(const Options& options) {
   return run_options;
 }
 
+// Now, in UTC, ISO 8601 ("2024-05-01T12:00:00Z").
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
 int Main(int argc, char** argv) {
+  // --max-duration counts from here: a CI job's bound is wall-clock time.
+  const Clock::time_point start = Clock::now();
+  RunFacts facts;
+  facts.started = UtcNow();
+  facts.runner_version = kRunnerVersion;
+  facts.options = CommandLineWithoutKeys(argc, argv);
   signal(SIGPIPE, SIG_IGN);
   const base::Expected<Options> parsed = ParseOptions(argc, argv);
   if (!parsed.ok()) {
@@ -254,12 +369,14 @@ int Main(int argc, char** argv) {
       !prepared.ok()) {
     return Fatal(prepared.error());
   }
-  const RunOptions run_options = MakeRunOptions(options);
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<ReportedCase> reported = RunCases(suite, target, options.jobs, run_options);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return Report(options, reported, seconds, target.url.ToString(), run_options.replay_directory);
+  facts.target = target.url.ToString();
+  facts.server_version = target.server_version;
+  const RunOptions run_options = MakeRunOptions(options, start);
+  const auto cases_start = Clock::now();
+  const std::vector<ReportedCase> reported =
+      RunCases(suite, target, options, run_options, cases_start);
+  const double seconds = std::chrono::duration<double>(Clock::now() - cases_start).count();
+  return Report(options, reported, seconds, facts, run_options.replay_directory);
 }
 
 }  // namespace

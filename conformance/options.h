@@ -1,12 +1,18 @@
 #ifndef CONFORMANCE_OPTIONS_H_
 #define CONFORMANCE_OPTIONS_H_
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/expected.h"
 
 namespace conformance {
+
+// The runner's version, shown in the reports (JSON "runner_version", the
+// HTML page's facts). Bump it when the reports' contents change meaning.
+inline constexpr char kRunnerVersion[] = "0.2.0";
 
 // The defaults stated here are the ones the usage text shows.
 struct Options {
@@ -20,6 +26,7 @@ struct Options {
   bool help = false;
   std::string junit_path;
   std::string json_path;
+  std::string html_path;
   std::string expectations_path;
   std::string write_expectations_path;
   int jobs = 4;
@@ -30,6 +37,9 @@ struct Options {
   std::vector<std::string> server_args;
   std::string ca_file;    // https: trust this authority (PEM)
   bool insecure = false;  // https: do not check the certificate
+  bool strict = false;    // NON-STRICT counts as a failure (h2spec's --strict)
+  // The whole run's bound, from the start; none = unbounded.
+  std::optional<std::chrono::milliseconds> max_duration;
 };
 
 // Parses the command line. A problem is a kInvalidArgument error (exit
@@ -40,6 +50,21 @@ base::Expected<Options> ParseOptions(int argc, const char* const* argv);
 
 // The --help text, with the defaults of Options.
 std::string Usage();
+
+// A --max-duration value: a number with ms, s, m or h ("1500ms", "90s",
+// "10m"; a bare number is seconds), from 1 ms to 7 days. Errors name
+// `flag`, as ParseOptions' do.
+base::Expected<std::chrono::milliseconds> ParseDuration(const std::string& flag,
+                                                        const std::string& text);
+
+// "90 s", "1.5 s": a duration as the reports name it.
+std::string DurationText(std::chrono::milliseconds duration);
+
+// The command line as given, for the reports: the program's base name, then
+// each argument shell-quoted when it needs it, with the values of
+// --api-key and --second-api-key left out ("--api-key ***"), so that a
+// published report holds no secret.
+std::string CommandLineWithoutKeys(int argc, const char* const* argv);
 
 }  // namespace conformance
 

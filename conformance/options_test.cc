@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +48,9 @@ TEST_F(OptionsTest, Defaults) {
   EXPECT_FALSE(options_.coverage);
   EXPECT_FALSE(options_.help);
   EXPECT_TRUE(options_.filters.empty());
+  EXPECT_FALSE(options_.strict);
+  EXPECT_EQ(options_.max_duration, std::nullopt);
+  EXPECT_EQ(options_.html_path, "");
 }
 
 TEST_F(OptionsTest, EveryFlag) {
@@ -84,7 +90,12 @@ TEST_F(OptionsTest, EveryFlag) {
                    "--server-arg",
                    "--flag1",
                    "--server-arg",
-                   "x y"}),
+                   "x y",
+                   "--html",
+                   "r.html",
+                   "--strict",
+                   "--max-duration",
+                   "90s"}),
             "");
   EXPECT_EQ(options_.target, "http://h:1/b");
   EXPECT_EQ(options_.api_key, "k1");
@@ -104,6 +115,9 @@ TEST_F(OptionsTest, EveryFlag) {
   EXPECT_EQ(options_.schemas_dir, "sc");
   EXPECT_EQ(options_.replay_dir, "rd");
   EXPECT_EQ(options_.server_args, (std::vector<std::string>{"--flag1", "x y"}));
+  EXPECT_EQ(options_.html_path, "r.html");
+  EXPECT_TRUE(options_.strict);
+  EXPECT_EQ(options_.max_duration, std::chrono::milliseconds(90'000));
 }
 
 TEST_F(OptionsTest, ShortHelp) {
@@ -140,7 +154,7 @@ TEST_F(OptionsTest, MissingValues) {
   for (const char* flag :
        {"--target", "--api-key", "--second-api-key", "--filter", "--exclude", "--junit", "--json",
         "--expectations", "--write-expectations", "--jobs", "--timeout-scale", "--fixtures",
-        "--schemas", "--replay-dir", "--server-arg"}) {
+        "--schemas", "--replay-dir", "--server-arg", "--html", "--max-duration"}) {
     EXPECT_EQ(Parse({flag}), std::string(flag) + " needs a value");
   }
 }
@@ -208,10 +222,28 @@ TEST_F(OptionsTest, KeysFromTheEnvironment) {
 
 TEST_F(OptionsTest, UsageNamesEveryFlag) {
   const std::string usage = Usage();
-  for (const char* flag : {"--target", "--api-key", "--second-api-key", "--filter", "--exclude",
-                           "--list", "--coverage", "--junit", "--json", "--jobs", "--timeout-scale",
-                           "--expectations", "--write-expectations", "--replay-dir", "--fixtures",
-                           "--schemas", "--server-arg", "--ca-file", "--insecure"}) {
+  for (const char* flag : {"--target",
+                           "--api-key",
+                           "--second-api-key",
+                           "--filter",
+                           "--exclude",
+                           "--list",
+                           "--coverage",
+                           "--junit",
+                           "--json",
+                           "--jobs",
+                           "--timeout-scale",
+                           "--expectations",
+                           "--write-expectations",
+                           "--replay-dir",
+                           "--fixtures",
+                           "--schemas",
+                           "--server-arg",
+                           "--ca-file",
+                           "--insecure",
+                           "--html",
+                           "--strict",
+                           "--max-duration"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }
@@ -224,7 +256,11 @@ TEST_F(OptionsTest, ErrorsAreUsageErrorsNamingTheirOption) {
            {{"--json"}, "--json"},
            {{"--bogus=1"}, "--bogus"},
            {{"--target", "http://h:1"}, "--api-key"},
-           {{"--second-api-key", "k"}, "--api-key"}}) {
+           {{"--second-api-key", "k"}, "--api-key"},
+           {{"--strict=1"}, "--strict"},
+           {{"--max-duration", "0"}, "--max-duration"},
+           {{"--max-duration", "soon"}, "--max-duration"},
+           {{"--max-duration", "8d"}, "--max-duration"}}) {
     const base::Expected<Options> parsed = ParseRaw(args);
     ASSERT_FALSE(parsed.ok()) << flag;
     EXPECT_EQ(parsed.error().code, base::ErrorCode::kInvalidArgument) << flag;
@@ -254,6 +290,75 @@ TEST_F(OptionsTest, NotANumberIsRefusedWithoutAnUndefinedCast) {
   EXPECT_EQ(Parse({"--jobs", "nan"}), "--jobs must be an integer from 1 to 64");
   EXPECT_EQ(Parse({"--jobs", "inf"}), "--jobs must be an integer from 1 to 64");
   EXPECT_EQ(Parse({"--timeout-scale", "nan"}), "--timeout-scale must be from 0.1 to 100");
+}
+
+TEST_F(OptionsTest, MaxDurationUnits) {
+  using std::chrono::milliseconds;
+  for (const auto& [text, ms] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"90s", 90'000},
+           {"10m", 600'000},
+           {"1500ms", 1500},
+           {"90", 90'000},  // a bare number is seconds
+           {"1.5", 1500},
+           {"0.5s", 500},
+           {"2h", 7'200'000},
+           {"1ms", 1},
+           {"168h", 604'800'000}}) {
+    ASSERT_EQ(Parse({"--max-duration", text}), "") << text;
+    EXPECT_EQ(options_.max_duration, milliseconds(ms)) << text;
+  }
+  ASSERT_EQ(Parse({"--max-duration=3s"}), "");
+  EXPECT_EQ(options_.max_duration, milliseconds(3000));
+}
+
+TEST_F(OptionsTest, MaxDurationErrors) {
+  for (const char* bad : {"0", "0s", "-5s", "-1", "0.0001", "0.4ms"}) {
+    EXPECT_EQ(Parse({"--max-duration", bad}),
+              "--max-duration must be at least 1 ms, not '" + std::string(bad) + "'");
+  }
+  for (const char* bad : {"169h", "605000s", "99999999999999999999999"}) {
+    EXPECT_EQ(Parse({"--max-duration", bad}),
+              "--max-duration must be at most 7 days, not '" + std::string(bad) + "'");
+  }
+  for (const char* bad : {"", "s", "soon", "10 s", " 10s", "1e3", "0x10", "inf", "nan", "10d",
+                          "10sec", "1.2.3s", "--5s", "ms"}) {
+    EXPECT_EQ(Parse({"--max-duration", bad}), "--max-duration: not a duration: '" +
+                                                  std::string(bad) +
+                                                  "' (a number and ms, s, m or h: 90s)");
+  }
+  EXPECT_EQ(Parse({"--max-duration"}), "--max-duration needs a value");
+}
+
+TEST_F(OptionsTest, StrictTakesNoValue) {
+  ASSERT_EQ(Parse({"--strict"}), "");
+  EXPECT_TRUE(options_.strict);
+  EXPECT_EQ(Parse({"--strict=yes"}), "--strict takes no value");
+}
+
+TEST_F(OptionsTest, DurationText) {
+  EXPECT_EQ(DurationText(std::chrono::milliseconds(90'000)), "90 s");
+  EXPECT_EQ(DurationText(std::chrono::milliseconds(1500)), "1.5 s");
+  EXPECT_EQ(DurationText(std::chrono::milliseconds(600'000)), "600 s");
+}
+
+std::string CommandLine(const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  return CommandLineWithoutKeys(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST_F(OptionsTest, TheCommandLineForReportsHasNoKeys) {
+  EXPECT_EQ(CommandLine({"/x/bazel-bin/conformance/conformance", "--target", "http://h:1",
+                         "--api-key", "s3cret", "--second-api-key=other-secret", "--filter",
+                         "jobs.*", "--server-arg", "a b", "--json", "r.json", "--strict"}),
+            "conformance --target http://h:1 --api-key *** --second-api-key=*** --filter "
+            "'jobs.*' --server-arg 'a b' --json r.json --strict");
+  EXPECT_EQ(CommandLine({"conformance", "--filter", "it's"}), "conformance --filter 'it'\\''s'");
+  EXPECT_EQ(CommandLine({"conformance", "--json="}), "conformance --json=");
+  EXPECT_EQ(CommandLine({"conformance", ""}), "conformance ''");
+  const std::string line =
+      CommandLine({"conformance", "--api-key=k1", "--second-api-key", "k2", "--api-key", "k3"});
+  for (const char* key : {"k1", "k2", "k3"}) EXPECT_EQ(line.find(key), std::string::npos) << line;
 }
 
 }  // namespace

@@ -55,6 +55,16 @@ void ReadLanguages(const rapidjson::Value& body, std::set<std::string>* names) {
   }
 }
 
+// The "version" string of a GET /health answer (not documented, but
+// servers often say it there), for the reports; "" when there is none.
+std::string VersionOf(const std::string& health) {
+  rapidjson::Document body;
+  if (!ParseJson(health, &body).ok() || !body.IsObject()) return "";
+  const auto version = body.FindMember("version");
+  if (version == body.MemberEnd() || !version->value.IsString()) return "";
+  return Shorten(ToValidUtf8(version->value.GetString()), 100);
+}
+
 }  // namespace
 
 base::Expected<std::string> Preflight(Target* target) {
@@ -94,7 +104,10 @@ base::Expected<std::string> Preflight(Target* target) {
   // Found with the key, so that a /health that wrongly wants one is
   // FAILED by health.no_key rather than SKIPPED.
   const HttpResponse health = client.Send(Get("/health", target->primary_key), Timeout(*target));
-  if (health.status == 200) target->endpoints.insert("/health");
+  if (health.status == 200) {
+    target->endpoints.insert("/health");
+    target->server_version = VersionOf(health.body);
+  }
   return notes;
 }
 

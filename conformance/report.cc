@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "conformance/json_text.h"
+#include "conformance/options.h"
 #include "rapidjson/prettywriter.h"
 #include "rapidjson/stringbuffer.h"
 
@@ -51,6 +52,26 @@ std::string FailureText(const ReportedCase& reported) {
   return text;
 }
 
+// What a NON-STRICT case that fails under --strict shows: the
+// requirement it does not meet exactly, and the alternative it met.
+std::string NonStrictText(const ReportedCase& reported) {
+  return "requirement: " + reported.c->requirement +
+         "\naccepted alternative: " + reported.result.reason + "\n";
+}
+
+// The verdict, as the exit status gives it.
+std::string ResultLine(const Summary& summary) {
+  const std::string cut =
+      std::to_string(summary.cut_short) + " case(s) cut short by --max-duration";
+  if (summary.regressions == 0) {
+    return summary.cut_short == 0
+               ? "result: conforms (no unexpected failure)\n"
+               : "result: incomplete: " + cut + " (no unexpected failure in the rest)\n";
+  }
+  return "result: " + std::to_string(summary.regressions) + " unexpected failure(s)" +
+         (summary.cut_short == 0 ? "" : ", and " + cut) + "\n";
+}
+
 }  // namespace
 
 Summary Summarize(const std::vector<ReportedCase>& cases, double seconds) {
@@ -59,13 +80,14 @@ Summary Summarize(const std::vector<ReportedCase>& cases, double seconds) {
   for (const ReportedCase& reported : cases) {
     ++summary.counts[static_cast<int>(reported.result.grade)];
     if (reported.Regression()) ++summary.regressions;
-    if (reported.result.grade == Grade::kFailed && reported.expected) ++summary.expected_failures;
-    if (reported.expectation != nullptr && !reported.expected &&
-        reported.result.grade != Grade::kFailed) {
+    if (reported.Failing() && reported.expected) ++summary.expected_failures;
+    if (reported.expectation != nullptr && !reported.expected && !reported.Failing()) {
       ++summary.now_passing;
     }
+    if (reported.result.cut_short) ++summary.cut_short;
+    summary.strict = summary.strict || reported.strict;
   }
-  summary.exit_code = summary.regressions == 0 ? 0 : 1;
+  summary.exit_code = summary.regressions == 0 && summary.cut_short == 0 ? 0 : 1;
   return summary;
 }
 
@@ -77,7 +99,8 @@ std::string ProgressLine(std::size_t done, std::size_t total, const ReportedCase
   std::string line = prefix + r.id;
   if (!r.language.empty()) line += " (" + r.language + ")";
   line += " " + Seconds(r.seconds);
-  if (r.grade == Grade::kFailed && reported.expected) line += "  [expected]";
+  if (reported.Failing() && reported.expected) line += "  [expected]";
+  if (reported.Regression() && r.grade == Grade::kNonStrict) line += "  [a failure under --strict]";
   if (r.grade == Grade::kSkipped || r.grade == Grade::kNonStrict ||
       r.grade == Grade::kInformational) {
     line += "  -- " + r.reason;
@@ -91,8 +114,10 @@ std::string SummaryText(const std::vector<ReportedCase>& cases, const Summary& s
   std::string text;
   for (const ReportedCase& reported : cases) {
     if (!reported.Regression()) continue;
-    text += "\nFAILED " + reported.result.id + ": " + reported.c->title + "\n" +
-            Indent(FailureText(reported), "  ");
+    const bool non_strict = reported.result.grade == Grade::kNonStrict;
+    text += std::string(non_strict ? "\nNON-STRICT under --strict " : "\nFAILED ") +
+            reported.result.id + ": " + reported.c->title + "\n" +
+            Indent(non_strict ? NonStrictText(reported) : FailureText(reported), "  ");
     while (!text.empty() && text.back() == ' ') text.pop_back();
   }
   char row[160];
@@ -128,10 +153,12 @@ std::string SummaryText(const std::vector<ReportedCase>& cases, const Summary& s
     text += std::to_string(summary.now_passing) +
             " case(s) listed in --expectations no longer fail as expected: update the file\n";
   }
-  text += summary.regressions == 0
-              ? "result: conforms (no unexpected failure)\n"
-              : "result: " + std::to_string(summary.regressions) + " unexpected failure(s)\n";
-  return text;
+  if (summary.strict) text += "strict mode (--strict): NON-STRICT counts as a failure\n";
+  if (summary.cut_short > 0) {
+    text += "run cut short by --max-duration: " + std::to_string(summary.cut_short) +
+            " case(s) not run or stopped (SKIPPED)\n";
+  }
+  return text + ResultLine(summary);
 }
 
 namespace {
@@ -171,6 +198,8 @@ void WriteCase(Writer& writer, const ReportedCase& reported) {
   writer.String(GradeName(r.grade));
   writer.Key("expected");
   writer.Bool(reported.expected);
+  writer.Key("unexpected_failure");
+  writer.Bool(reported.Regression());
   writer.Key("duration_s");
   writer.Double(r.seconds);
   if (!r.language.empty()) {
@@ -193,6 +222,11 @@ void WriteCase(Writer& writer, const ReportedCase& reported) {
     writer.Key("curl");
     writer.String(ToValidUtf8(r.curl));
   }
+  if (r.cut_short) {
+    writer.Key("cut_short");
+    writer.Bool(true);
+  }
+  if (!r.cleanup.empty()) WriteStrings(writer, "cleanup", r.cleanup);
   WriteExchanges(writer, r.exchanges);
   writer.EndObject();
 }
@@ -212,6 +246,12 @@ void WriteSummary(Writer& writer, std::size_t total, const Summary& summary) {
   writer.Int(summary.expected_failures);
   writer.Key("stale_expectations");
   writer.Int(summary.now_passing);
+  writer.Key("strict");
+  writer.Bool(summary.strict);
+  writer.Key("cut_short");
+  writer.Bool(summary.cut_short > 0);
+  writer.Key("cut_short_cases");
+  writer.Int(summary.cut_short);
   writer.Key("duration_s");
   writer.Double(summary.seconds);
   writer.Key("exit_code");
@@ -229,6 +269,8 @@ std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& su
   writer.StartObject();
   writer.Key("tool");
   writer.String("execprobe conformance");
+  writer.Key("runner_version");
+  writer.String(kRunnerVersion);
   writer.Key("target");
   writer.String(ToValidUtf8(target));
   writer.Key("cases");
@@ -239,6 +281,23 @@ std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& su
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
+
+namespace {
+
+// The run's mode, for a CI that reads only the JUnit file: strict, and how
+// many cases --max-duration cut short (their <skipped> says so too).
+std::string JunitProperties(const Summary& summary) {
+  if (!summary.strict && summary.cut_short == 0) return "";
+  std::string xml = "    <properties>\n";
+  if (summary.strict) xml += "      <property name=\"strict\" value=\"true\"/>\n";
+  if (summary.cut_short > 0) {
+    xml += "      <property name=\"cut_short\" value=\"" + std::to_string(summary.cut_short) +
+           "\"/>\n";
+  }
+  return xml + "    </properties>\n";
+}
+
+}  // namespace
 
 std::string JunitReport(const std::vector<ReportedCase>& cases, const Summary& summary) {
   const int failures = summary.regressions;
@@ -251,14 +310,18 @@ std::string JunitReport(const std::vector<ReportedCase>& cases, const Summary& s
                 "skipped=\"%d\" time=\"%.3f\">\n",
                 cases.size(), failures, skipped, summary.seconds, cases.size(), failures, skipped,
                 summary.seconds);
-  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + std::string(head);
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + std::string(head) + JunitProperties(summary);
   for (const ReportedCase& reported : cases) {
     const CaseResult& r = reported.result;
     char time[32];
     std::snprintf(time, sizeof time, "%.3f", r.seconds);
     xml += "    <testcase classname=\"conformance." + std::string(LevelName(r.level)) +
            "\" name=\"" + XmlEscape(r.id) + "\" time=\"" + time + "\">\n";
-    if (reported.Regression()) {
+    if (reported.Regression() && r.grade == Grade::kNonStrict) {
+      xml += "      <failure message=\"" + XmlEscape("NON-STRICT under --strict: " + r.reason) +
+             "\">" + XmlEscape(NonStrictText(reported)) + "</failure>\n";
+    } else if (reported.Regression()) {
       xml += "      <failure message=\"" + XmlEscape(r.requirement) + "\">" +
              XmlEscape(FailureText(reported)) + "</failure>\n";
     } else if (r.grade == Grade::kSkipped) {

@@ -17,9 +17,17 @@ struct ReportedCase {
   CaseResult result;
   const Expectation* expectation = nullptr;  // the matching one, if any
   bool expected = false;                     // the grade is one the expectation lists
+  // --strict (h2spec's meaning): NON-STRICT is a failure too. The runner
+  // sets it on every case of a run alike.
+  bool strict = false;
 
-  // A failure that counts: FAILED and not expected.
-  bool Regression() const { return result.grade == Grade::kFailed && !expected; }
+  // A grade that fails the run unless expected: FAILED, and NON-STRICT
+  // under --strict.
+  bool Failing() const {
+    return result.grade == Grade::kFailed || (strict && result.grade == Grade::kNonStrict);
+  }
+  // A failure that counts: failing and not expected.
+  bool Regression() const { return Failing() && !expected; }
 };
 
 struct Summary {
@@ -27,13 +35,21 @@ struct Summary {
   int regressions = 0;
   int expected_failures = 0;
   int now_passing = 0;  // expected to fail, did not: the expectation is stale
+  // Cases --max-duration left unfinished (SKIPPED: not run, or stopped).
+  // A run with any exits 1 even without a regression: it did not check
+  // everything, and must not pass for a clean run in CI.
+  int cut_short = 0;
+  bool strict = false;  // the cases were judged with --strict
   double seconds = 0;
   int exit_code = 0;
 };
 
+// The counts and exit code of a run; `strict` comes from the cases.
 Summary Summarize(const std::vector<ReportedCase>& cases, double seconds);
 
-// "[ 3/80] OK             execute.hello (python) 0.41 s"
+// "[ 3/80] OK             execute.hello (python) 0.41 s"; a failing grade
+// that is expected ends in "[expected]", a NON-STRICT that fails under
+// --strict in "[a failure under --strict]".
 std::string ProgressLine(std::size_t done, std::size_t total, const ReportedCase& reported);
 
 // The table of grades per level, then every failure in full: requirement,
@@ -41,7 +57,8 @@ std::string ProgressLine(std::size_t done, std::size_t total, const ReportedCase
 std::string SummaryText(const std::vector<ReportedCase>& cases, const Summary& summary,
                         const std::string& target);
 
-// The JSON report: {"target", "cases": [...], "summary": {...}}.
+// The JSON report: {"tool", "runner_version", "target", "cases": [...],
+// "summary": {...}} (docs/CONFORMANCE.md lists the members).
 std::string JsonReport(const std::vector<ReportedCase>& cases, const Summary& summary,
                        const std::string& target);
 

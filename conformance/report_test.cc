@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "conformance/json_text.h"
+#include "conformance/options.h"
 #include "conformance/test_util.h"
 
 namespace conformance {
@@ -67,6 +68,7 @@ class ReportTest : public ::testing::Test {
       c.id = "group.case" + std::to_string(i);
       c.title = "Title " + std::to_string(i);
       c.section = "Section";
+      c.requirement = "It MUST work " + std::to_string(i);
       c.level = i % 2 == 0 ? Level::kDocumented : Level::kReference;
       cases_.push_back(c);
     }
@@ -324,6 +326,154 @@ TEST_F(ReportTest, ReportsStayValidWithBinaryAnswers) {
   EXPECT_EQ(ToValidUtf8("caf\xc3\xa9"), "caf\xc3\xa9");
   const std::string xml = JunitReport(reported_, summary);
   EXPECT_EQ(ToValidUtf8(xml), xml);
+}
+
+// --strict: the NON-STRICT case (4) fails the run unless its expectation
+// lists NON-STRICT; every report says the mode is on.
+class StrictReportTest : public ReportTest {
+ protected:
+  StrictReportTest() {
+    for (ReportedCase& reported : reported_) reported.strict = true;
+  }
+};
+
+TEST_F(StrictReportTest, NonStrictIsAnUnexpectedFailure) {
+  EXPECT_TRUE(reported_[4].Regression());
+  EXPECT_FALSE(reported_[5].Regression());  // INFORMATIONAL stays a note
+  const Summary summary = Summarize(reported_, 1);
+  EXPECT_TRUE(summary.strict);
+  EXPECT_EQ(summary.regressions, 2);
+  EXPECT_EQ(summary.exit_code, 1);
+  EXPECT_FALSE(
+      Summarize(std::vector<ReportedCase>(reported_.begin(), reported_.begin() + 1), 1).exit_code);
+
+  // Without the FAILED regression, NON-STRICT alone makes exit 1; not so
+  // without --strict.
+  reported_.erase(reported_.begin() + 1);
+  EXPECT_EQ(Summarize(reported_, 1).exit_code, 1);
+  for (ReportedCase& reported : reported_) reported.strict = false;
+  const Summary lenient = Summarize(reported_, 1);
+  EXPECT_FALSE(lenient.strict);
+  EXPECT_EQ(lenient.regressions, 0);
+  EXPECT_EQ(lenient.exit_code, 0);
+}
+
+TEST_F(StrictReportTest, AnExpectationListingNonStrictKeepsThePass) {
+  Expectation non_strict;
+  non_strict.id_glob = "group.case4";
+  non_strict.grades = {Grade::kNonStrict};
+  reported_[4].expectation = &non_strict;
+  reported_[4].expected = true;
+  EXPECT_FALSE(reported_[4].Regression());
+  const Summary summary = Summarize(reported_, 1);
+  EXPECT_EQ(summary.regressions, 1);  // the FAILED one only
+  EXPECT_EQ(summary.expected_failures, 2);
+  EXPECT_EQ(summary.now_passing, 1);
+  EXPECT_TRUE(Has(ProgressLine(5, 7, reported_[4]), "  [expected]"));
+  // An entry that lists FAILED only does not cover a NON-STRICT grade.
+  reported_[4].expectation = &expectation_;
+  reported_[4].expected = false;
+  EXPECT_TRUE(reported_[4].Regression());
+  EXPECT_EQ(Summarize(reported_, 1).now_passing, 1);
+}
+
+TEST_F(StrictReportTest, ReportsSayStrictModeIsOn) {
+  const Summary summary = Summarize(reported_, 1);
+  EXPECT_EQ(ProgressLine(5, 7, reported_[4]),
+            "[5/7] NON-STRICT    group.case4 4.50 s  [a failure under --strict]  -- answered 400 "
+            "where 422 is preferred");
+  reported_[4].strict = false;
+  EXPECT_FALSE(Has(ProgressLine(5, 7, reported_[4]), "--strict"));
+  reported_[4].strict = true;
+
+  const std::string text = SummaryText(reported_, summary, "http://t");
+  EXPECT_TRUE(Has(text,
+                  "NON-STRICT under --strict group.case4: Title 4\n"
+                  "  requirement: It MUST work 4\n"
+                  "  accepted alternative: answered 400 where 422 is preferred\n"))
+      << text;
+  EXPECT_TRUE(Has(text, "strict mode (--strict): NON-STRICT counts as a failure\n")) << text;
+  EXPECT_TRUE(Has(text, "result: 2 unexpected failure(s)\n")) << text;
+
+  rapidjson::Document report = test::Json(JsonReport(reported_, summary, "t"));
+  EXPECT_TRUE(report["summary"]["strict"].GetBool());
+  EXPECT_EQ(report["summary"]["unexpected_failures"].GetInt(), 2);
+  EXPECT_TRUE(report["cases"][4]["unexpected_failure"].GetBool());
+  EXPECT_FALSE(report["cases"][5]["unexpected_failure"].GetBool());
+
+  const std::string xml = JunitReport(reported_, summary);
+  EXPECT_TRUE(Has(xml, "failures=\"2\"")) << xml;
+  EXPECT_TRUE(Has(xml, "<property name=\"strict\" value=\"true\"/>")) << xml;
+  EXPECT_TRUE(Has(xml,
+                  "<failure message=\"NON-STRICT under --strict: answered 400 where 422 is "
+                  "preferred\">requirement: It MUST work 4"))
+      << xml;
+  const std::string path = TempFile("strict.xml", xml);
+  EXPECT_EQ(
+      std::system(("python3 -c 'import sys,xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' '" +
+                   path + "'")
+                      .c_str()),
+      0)
+      << xml;
+}
+
+TEST_F(ReportTest, WithoutStrictTheReportsSaySo) {
+  const Summary summary = Summarize(reported_, 1);
+  EXPECT_FALSE(summary.strict);
+  EXPECT_FALSE(Has(SummaryText(reported_, summary, "t"), "strict mode"));
+  EXPECT_FALSE(test::Json(JsonReport(reported_, summary, "t"))["summary"]["strict"].GetBool());
+  EXPECT_FALSE(Has(JunitReport(reported_, summary), "<properties>"));
+}
+
+// --max-duration: a run with cases it cut short exits 1 even without a
+// regression, and says why.
+TEST_F(ReportTest, ACutShortRunIsNotACleanPass) {
+  reported_.erase(reported_.begin() + 1);  // the regression
+  ASSERT_EQ(Summarize(reported_, 1).exit_code, 0);
+  ReportedCase& stopped = reported_[2];  // SKIPPED
+  stopped.result.cut_short = true;
+  stopped.result.reason = "stopped by --max-duration after 2.5 s in step poll";
+  const Summary summary = Summarize(reported_, 1);
+  EXPECT_EQ(summary.cut_short, 1);
+  EXPECT_EQ(summary.regressions, 0);
+  EXPECT_EQ(summary.exit_code, 1);
+
+  const std::string text = SummaryText(reported_, summary, "t");
+  EXPECT_TRUE(Has(text, "run cut short by --max-duration: 1 case(s) not run or stopped (SKIPPED)"))
+      << text;
+  EXPECT_TRUE(Has(text,
+                  "result: incomplete: 1 case(s) cut short by --max-duration (no unexpected "
+                  "failure in the rest)\n"))
+      << text;
+  rapidjson::Document report = test::Json(JsonReport(reported_, summary, "t"));
+  EXPECT_TRUE(report["summary"]["cut_short"].GetBool());
+  EXPECT_EQ(report["summary"]["cut_short_cases"].GetInt(), 1);
+  EXPECT_EQ(report["summary"]["exit_code"].GetInt(), 1);
+  EXPECT_TRUE(report["cases"][2]["cut_short"].GetBool());
+  EXPECT_FALSE(report["cases"][0].HasMember("cut_short"));
+  const std::string xml = JunitReport(reported_, summary);
+  EXPECT_TRUE(Has(xml, "<property name=\"cut_short\" value=\"1\"/>")) << xml;
+  EXPECT_TRUE(Has(xml, "<skipped message=\"stopped by --max-duration after 2.5 s in step poll\"/>"))
+      << xml;
+
+  // With a regression too, the result line names both.
+  reported_[0].result.grade = Grade::kFailed;
+  EXPECT_TRUE(Has(SummaryText(reported_, Summarize(reported_, 1), "t"),
+                  "result: 1 unexpected failure(s), and 1 case(s) cut short by --max-duration\n"));
+}
+
+TEST_F(ReportTest, TheJsonReportShowsTheCleanUpAndTheVersion) {
+  reported_[0].result.cleanup = {"DELETE /jobs/j-1: 200",
+                                 "DELETE /jobs/j-2 (second key): no answer: timeout"};
+  rapidjson::Document report =
+      test::Json(JsonReport(reported_, Summarize(reported_, 1), "http://t"));
+  EXPECT_STREQ(report["runner_version"].GetString(), kRunnerVersion);
+  const rapidjson::Value& cleanup = report["cases"][0]["cleanup"];
+  ASSERT_TRUE(cleanup.IsArray());
+  ASSERT_EQ(cleanup.Size(), 2u);
+  EXPECT_STREQ(cleanup[0].GetString(), "DELETE /jobs/j-1: 200");
+  EXPECT_STREQ(cleanup[1].GetString(), "DELETE /jobs/j-2 (second key): no answer: timeout");
+  EXPECT_FALSE(report["cases"][1].HasMember("cleanup"));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ struct Target {
   // target does not have that extension: cases then assume python only.
   std::optional<std::set<std::string>> languages;
   std::set<std::string> endpoints;  // extensions found: "/languages", "/health"
+  std::string server_version;       // GET /health's "version" string, when it has one
   // A TCP listener of the runner that sandboxed programs try to reach to
   // prove zerotrust; only when the target is on this machine's loopback.
   std::string probe_host;

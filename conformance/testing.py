@@ -89,6 +89,14 @@ def run_conformance(args, timeout=900):
     return done.returncode, done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
 
 
+def source_path(path):
+    """A file of the repository (a test's data): in the runfiles under
+    `bazel test`, else in the source tree."""
+    if "TEST_SRCDIR" in os.environ:
+        return os.path.join(os.environ["TEST_SRCDIR"], "execprobe", path)
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), path)
+
+
 def load_json(path):
     with open(path) as f:
         return json.load(f)

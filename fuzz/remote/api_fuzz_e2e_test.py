@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """End-to-end tests of api_fuzz: a bounded campaign against the embedded
-reference server finds nothing and reports its figures; every bad command
-line and unreachable target is one sentence and exit 2; a finding (a
-planted fault, through tools/fault_proxy) is bucketed, minimized and
-replays from its seed and index and from its raw bytes. Needs root (the
-reference server's sandbox)."""
+reference server finds nothing and reports its figures (JSON, JUnit and
+HTML); every bad command line and unreachable target is one sentence and
+exit 2; a finding (a planted fault, through tools/fault_proxy) is
+bucketed, minimized, shown on the HTML page and replays from its seed and
+index and from its raw bytes. Needs root (the reference server's sandbox)."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -25,6 +26,17 @@ CHECKS = {"no_server_error", "answers_in_time", "well_framed", "error_shape",
 def api_fuzz(args, timeout=600):
     done = subprocess.run([API_FUZZ] + args, capture_output=True, timeout=timeout)
     return done.returncode, done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
+
+
+def html_items(path):
+    """The grades of the report page's items (<details class="item" data-grade=...>),
+    after checking that the file is one HTML document whose only script is the
+    page's own."""
+    with open(path, encoding="utf-8") as f:
+        page = f.read()
+    assert page.startswith("<!DOCTYPE html>"), page[:200]
+    assert page.count("<script") == 1, "the page's own script only"
+    return re.findall(r'<details class="item[^"]*"[^>]*data-grade="([^"]*)"', page)
 
 
 def send_raw(url, raw, wait):
@@ -48,8 +60,9 @@ class EmbeddedCampaignTest(unittest.TestCase):
     def test_a_bounded_campaign_finds_nothing_and_reports_its_figures(self):
         json_path = os.path.join(testing.TMP, "fuzz.json")
         junit_path = os.path.join(testing.TMP, "fuzz.xml")
+        html_path = os.path.join(testing.TMP, "fuzz.html")
         code, out, err = api_fuzz(["--requests", "1500", "--seed", "11", "--json", json_path,
-                                   "--junit", junit_path, "--batch", "500",
+                                   "--junit", junit_path, "--html", html_path, "--batch", "500",
                                    "--findings-dir", os.path.join(testing.TMP, "findings"),
                                    "--server-arg=--sandbox-uid-base=%d" % testing.uid_base()])
         self.assertEqual(code, 0, out[-4000:] + err)
@@ -73,6 +86,8 @@ class EmbeddedCampaignTest(unittest.TestCase):
         suite = xml.dom.minidom.parse(junit_path).getElementsByTagName("testsuite")[0]
         self.assertEqual(suite.getAttribute("failures"), "0")
         self.assertEqual(len(suite.getElementsByTagName("testcase")), len(CHECKS))
+        # No finding: the page still has one item, saying so.
+        self.assertEqual(html_items(html_path), ["OK"])
 
     def test_the_same_seed_and_index_is_the_same_case(self):
         first = api_fuzz(["--seed", "5", "--index", "17",
@@ -141,13 +156,20 @@ class FindingTest(unittest.TestCase):
         proxy = testing.fault_proxy(server.url, "connection-not-closed")
         findings = os.path.join(testing.TMP, "planted")
         json_path = os.path.join(testing.TMP, "planted.json")
+        html_path = os.path.join(testing.TMP, "planted.html")
         try:
             code, out, err = api_fuzz(["--target", proxy.url, "--api-key", KEYS[0],
                                        "--second-api-key", KEYS[1], "--seed", "1",
                                        "--seconds", "60", "--until-found", "answers_in_time",
-                                       "--findings-dir", findings, "--json", json_path])
+                                       "--findings-dir", findings, "--json", json_path,
+                                       "--html", html_path])
             self.assertEqual(code, 1, out + err)
             report = testing.load_json(json_path)
+            # One item per finding, graded as the JSON report grades it.
+            self.assertEqual(sorted(html_items(html_path)),
+                             sorted(f["grade"] for f in report["findings"]))
+            with open(html_path, encoding="utf-8") as f:
+                self.assertNotIn(KEYS[0], f.read(), "keys are never written")
             self.assertEqual(report["stopped"], "found")
             finding = [f for f in report["findings"] if f["check"] == "answers_in_time"][0]
             self.assertEqual(finding["grade"], "FAILED")

@@ -92,6 +92,19 @@ std::string Escaped(const std::string& bytes, std::size_t limit = 2000) {
   return out;
 }
 
+// `text` with the keys replaced as curl lines name them: keys are never
+// printed nor written to a report (they would land in CI logs).
+std::string HideKeys(std::string text, const TargetContext& context) {
+  for (const auto& [key, name] : {std::pair{context.primary_key, "${API_KEY}"},
+                                  std::pair{context.second_key, "${SECOND_API_KEY}"}}) {
+    for (std::size_t at = key.empty() ? std::string::npos : text.find(key); at != std::string::npos;
+         at = text.find(key, at + std::string(name).size())) {
+      text.replace(at, key.size(), name);
+    }
+  }
+  return text;
+}
+
 std::string JoinedPieces(const FuzzCase& c, const TargetContext& context) {
   std::string bytes;
   for (const std::string& piece : WirePieces(c, context)) bytes += piece;
@@ -104,16 +117,7 @@ int ReplayOne(const FuzzCase& c, std::uint64_t seed, const Exchanger& send,
   std::cout << "case " << c.index << " of seed " << seed << ": " << KindName(c.kind) << " from "
             << c.origin << "\n";
   if (c.kind != Kind::kStateful) {
-    // Keys as in curl lines: never printed (they would land in CI logs).
-    std::string sent = JoinedPieces(c, context);
-    for (const auto& [key, name] : {std::pair{context.primary_key, "${API_KEY}"},
-                                    std::pair{context.second_key, "${SECOND_API_KEY}"}}) {
-      for (std::size_t at = key.empty() ? std::string::npos : sent.find(key);
-           at != std::string::npos; at = sent.find(key, at + std::string(name).size())) {
-        sent.replace(at, key.size(), name);
-      }
-    }
-    std::cout << "--- sent ---\n" << Escaped(sent) << "\n";
+    std::cout << "--- sent ---\n" << Escaped(HideKeys(JoinedPieces(c, context), context)) << "\n";
   }
   const CaseOutcome outcome = RunCase(c, seed, send, context, bounds);
   std::cout << "--- answered ---\n";
@@ -263,23 +267,36 @@ void FinishFindings(std::vector<Finding>& findings, const Options& options, cons
   }
 }
 
-// The text report, and the report files asked for.
-base::Status WriteReports(const Options& options, const RunStats& stats,
-                          const std::vector<Finding>& findings) {
-  std::cout << TextReport(stats, findings);
-  if (!options.json_path.empty()) {
-    if (base::Status written = WriteFile(UserPath(options.json_path), JsonReport(stats, findings));
-        !written.ok()) {
-      return base::MakeError(written.error().code, "cannot write " + options.json_path,
-                             options.json_path);
+// The findings as the reports show them: in raw bytes, and in any
+// header, body or message that carries one, the keys are replaced.
+std::vector<Finding> WithoutKeys(std::vector<Finding> findings, const TargetContext& context) {
+  for (Finding& f : findings) {
+    f.message = HideKeys(f.message, context);
+    for (FuzzCase* c : {&f.first, &f.reproducer}) {
+      for (std::string& piece : c->raw_pieces) piece = HideKeys(piece, context);
+      c->http.target = HideKeys(c->http.target, context);
+      for (auto& [name, value] : c->http.headers) value = HideKeys(value, context);
+      c->http.body = HideKeys(c->http.body, context);
     }
   }
-  if (!options.junit_path.empty()) {
-    if (base::Status written =
-            WriteFile(UserPath(options.junit_path), JUnitReport(stats, findings));
-        !written.ok()) {
-      return base::MakeError(written.error().code, "cannot write " + options.junit_path,
-                             options.junit_path);
+  return findings;
+}
+
+// The text report, and the report files asked for.
+base::Status WriteReports(const Options& options, const RunStats& stats,
+                          const std::vector<Finding>& found, const TargetContext& context) {
+  const std::vector<Finding> findings = WithoutKeys(found, context);
+  std::cout << TextReport(stats, findings);
+  const struct {
+    const std::string& path;
+    std::string (*report)(const RunStats&, const std::vector<Finding>&);
+  } reports[] = {{options.json_path, JsonReport},
+                 {options.junit_path, JUnitReport},
+                 {options.html_path, HtmlReport}};
+  for (const auto& [path, report] : reports) {
+    if (path.empty()) continue;
+    if (base::Status written = WriteFile(UserPath(path), report(stats, findings)); !written.ok()) {
+      return base::MakeError(written.error().code, "cannot write " + path, path);
     }
   }
   return base::Ok();
@@ -349,7 +366,7 @@ int Main(int argc, char** argv) {
   DescribeRun(argc, argv, options, target, stats);
   std::vector<Finding> findings = store.Sorted();
   FinishFindings(findings, options, stats, send, context, bounds, target);
-  if (base::Status written = WriteReports(options, stats, findings); !written.ok()) {
+  if (base::Status written = WriteReports(options, stats, findings, context); !written.ok()) {
     return Fatal(written.error());
   }
   std::size_t strict = 0;

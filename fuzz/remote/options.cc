@@ -157,6 +157,7 @@ constexpr Flag kFlags[] = {
     {.name = "--ca-file", .text = &Options::ca_file},
     {.name = "--json", .text = &Options::json_path},
     {.name = "--junit", .text = &Options::junit_path},
+    {.name = "--html", .text = &Options::html_path},
     {.name = "--findings-dir", .text = &Options::findings_dir},
     {.name = "--fixtures", .text = &Options::fixtures_dir},
     {.name = "--server-arg", .list = &Options::server_args},
@@ -228,7 +229,7 @@ std::string Usage() {
                  [--ca-file FILE | --insecure]]
                 [--seconds N | --requests N] [--seed S [--index I]] [--rate R]
                 [--jobs N] [--validation-only] [--json FILE] [--junit FILE]
-                [--findings-dir DIR]
+                [--html FILE] [--findings-dir DIR]
 
 Black-box fuzzing of a code-execution API over HTTP (docs/FUZZING.md):
 requests generated from the API's grammar, mutations of the conformance
@@ -251,6 +252,7 @@ validator. Without --target it starts the reference server on loopback
   --jobs N              parallel connections (default )" +
          std::to_string(defaults.jobs) + R"()
   --json FILE, --junit FILE  write reports
+  --html FILE           write the report as one self-contained page
   --findings-dir DIR    where reproducers are written (default )" +
          defaults.findings_dir + R"()
   --answer-timeout-ms N an answer must come within N ms (default )" +

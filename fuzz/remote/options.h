@@ -29,6 +29,7 @@ struct Options {
   int jobs = 2;
   std::string json_path;
   std::string junit_path;
+  std::string html_path;
   std::string findings_dir = "fuzz-findings";
   std::string fixtures_dir;  // "" = from the runfiles or the source tree
   int answer_timeout_ms = 10000;

@@ -81,6 +81,8 @@ TEST(ParseOptions, EveryValue) {
                    "r.json",
                    "--junit",
                    "r.xml",
+                   "--html",
+                   "r.html",
                    "--findings-dir",
                    "out",
                    "--fixtures",
@@ -108,6 +110,7 @@ TEST(ParseOptions, EveryValue) {
   EXPECT_EQ(o.jobs, 64);
   EXPECT_EQ(o.json_path, "r.json");
   EXPECT_EQ(o.junit_path, "r.xml");
+  EXPECT_EQ(o.html_path, "r.html");
   EXPECT_EQ(o.findings_dir, "out");
   EXPECT_EQ(o.fixtures_dir, "fx");
   EXPECT_EQ(o.answer_timeout_ms, 100);
@@ -253,6 +256,7 @@ TEST(Usage, MentionsEveryFlag) {
                            "--jobs",
                            "--json",
                            "--junit",
+                           "--html",
                            "--findings-dir",
                            "--fixtures",
                            "--answer-timeout-ms",

@@ -23,9 +23,28 @@ std::string Fixed(double value, int digits) {
 
 std::string Grade(const Finding& finding) { return finding.strict ? "FAILED" : "NON-STRICT"; }
 
+std::string Paragraph(const RunStats& stats, const Finding& f) {
+  std::string text = Grade(f) + " " + f.check + " on " + f.route +
+                     (f.status ? " (status " + std::to_string(f.status) + ")" : " (no answer)") +
+                     ", " + std::to_string(f.count) + " time(s)\n";
+  text += "  " + Shorten(ToValidUtf8(f.message), 600) + "\n";
+  text += "  first: after " + Fixed(f.first_seconds, 1) + " s, seed " + std::to_string(f.seed) +
+          ", index " + std::to_string(f.index) + ", " + KindName(f.first.kind) + " case from " +
+          f.first.origin + "\n";
+  text += "  replay: " + ReplayCommand(stats, f) + "\n";
+  if (f.minimized) {
+    text += "  minimized in " + std::to_string(f.minimize_attempts) + " attempt(s)\n";
+  }
+  if (!f.curl.empty()) text += "  curl: " + f.curl + "\n";
+  if (!f.raw_file.empty()) text += "  raw bytes: " + f.raw_file + "\n";
+  return text;
+}
+
+}  // namespace
+
 // The command that runs the finding's case again (an embedded server is
 // started anew, so its address is not part of it).
-std::string Replay(const RunStats& stats, const Finding& finding) {
+std::string ReplayCommand(const RunStats& stats, const Finding& finding) {
   std::string flags = stats.replay_flags;
   // The embedded server makes its own second key.
   if (stats.embedded) {
@@ -37,25 +56,6 @@ std::string Replay(const RunStats& stats, const Finding& finding) {
          (stats.embedded ? std::string() : " --target " + stats.target + " --api-key KEY") + flags +
          " --seed " + std::to_string(finding.seed) + " --index " + std::to_string(finding.index);
 }
-
-std::string Paragraph(const RunStats& stats, const Finding& f) {
-  std::string text = Grade(f) + " " + f.check + " on " + f.route +
-                     (f.status ? " (status " + std::to_string(f.status) + ")" : " (no answer)") +
-                     ", " + std::to_string(f.count) + " time(s)\n";
-  text += "  " + Shorten(ToValidUtf8(f.message), 600) + "\n";
-  text += "  first: after " + Fixed(f.first_seconds, 1) + " s, seed " + std::to_string(f.seed) +
-          ", index " + std::to_string(f.index) + ", " + KindName(f.first.kind) + " case from " +
-          f.first.origin + "\n";
-  text += "  replay: " + Replay(stats, f) + "\n";
-  if (f.minimized) {
-    text += "  minimized in " + std::to_string(f.minimize_attempts) + " attempt(s)\n";
-  }
-  if (!f.curl.empty()) text += "  curl: " + f.curl + "\n";
-  if (!f.raw_file.empty()) text += "  raw bytes: " + f.raw_file + "\n";
-  return text;
-}
-
-}  // namespace
 
 std::string TextReport(const RunStats& stats, const std::vector<Finding>& findings) {
   std::string text;
@@ -161,7 +161,7 @@ std::string JsonReport(const RunStats& stats, const std::vector<Finding>& findin
     w.Double(f.first_seconds);
     string("kind", KindName(f.first.kind));
     string("origin", f.first.origin);
-    string("replay", Replay(stats, f));
+    string("replay", ReplayCommand(stats, f));
     w.Key("minimized");
     w.Bool(f.minimized);
     w.Key("minimize_attempts");

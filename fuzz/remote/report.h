@@ -38,6 +38,15 @@ std::string JsonReport(const RunStats& stats, const std::vector<Finding>& findin
 // One <testcase> per check, failed by its strict findings.
 std::string JUnitReport(const RunStats& stats, const std::vector<Finding>& findings);
 
+// The page of tools/html_page (--html): the figures, then the findings by
+// check with their reproducers; every byte the target sent shown as text.
+// The findings' requests are shown as they are: the caller replaces the
+// keys in them first (main.cc), as the reports land in CI artifacts.
+std::string HtmlReport(const RunStats& stats, const std::vector<Finding>& findings);
+
+// The command that runs a finding's case again, as every report prints it.
+std::string ReplayCommand(const RunStats& stats, const Finding& finding);
+
 }  // namespace remote_fuzz
 
 #endif  // FUZZ_REMOTE_REPORT_H_

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -225,6 +227,150 @@ TEST(RunStats, RequestsPerSecond) {
   EXPECT_EQ(stats.RequestsPerSecond(), 0) << "no time, no rate (not a division by zero)";
   stats.seconds = 4;
   EXPECT_DOUBLE_EQ(stats.RequestsPerSecond(), 2.5);
+}
+
+// What a hostile target may answer, quoted back in findings: script, and
+// the end of the element it is shown in followed by markup of its own.
+const std::string kPageScript = "<script>window.pwned=1</script>";
+const std::string kPageBreakout = "</pre><img src=x onerror=alert(1)>";
+
+// A strict finding whose message, request and raw bytes carry the hostile
+// text; a NON-STRICT one minimized, with a curl line; a raw one.
+std::vector<Finding> HostileFindings() {
+  Finding answered = MakeFinding("no_server_error", true, 3,
+                                 "POST /execute answered 500 " + kPageScript + kPageBreakout);
+  answered.reproducer = test::JsonCase("{\"code\":\"" + kPageBreakout + kPageScript + "\"}");
+  Finding lenient = MakeFinding("differential", false, 2, "lenient " + kPageScript);
+  lenient.minimized = true;
+  lenient.minimize_attempts = 14;
+  lenient.curl =
+      "curl -sS -i 'http://127.0.0.1:8080/execute' -H \"Authorization: Bearer $API_KEY\"";
+  Finding raw = MakeFinding("well_framed", true, 1, "raw answer " + kPageBreakout);
+  raw.route = "raw";
+  raw.status = 0;
+  raw.first = test::RawCase({"GET / HTTP/1.1\r\n", "X: " + kPageScript + "\r\n\r\n\x01"});
+  raw.reproducer = raw.first;
+  raw.raw_file = "fuzz-findings/seed-7/3-well_framed.raw";
+  return {answered, lenient, raw};
+}
+
+// The opening tags of the page's items (<details class="item" ...>).
+std::vector<std::string> ItemTags(const std::string& html) {
+  std::vector<std::string> tags;
+  for (std::size_t at = html.find("<details"); at != std::string::npos;
+       at = html.find("<details", at + 1)) {
+    const std::string tag = html.substr(at, html.find('>', at) - at + 1);
+    if (tag.find("class=\"item") != std::string::npos) tags.push_back(tag);
+  }
+  return tags;
+}
+
+std::size_t ItemsGraded(const std::string& html, const std::string& grade) {
+  std::size_t count = 0;
+  for (const std::string& tag : ItemTags(html)) {
+    count += tag.find("data-grade=\"" + grade + "\"") != std::string::npos ? 1 : 0;
+  }
+  return count;
+}
+
+// The part of the page from item `id` to the end of its element.
+std::string ItemText(const std::string& html, const std::string& id) {
+  const std::size_t at = html.find("\"item-" + id + "\"");
+  if (at == std::string::npos) return "";
+  return html.substr(at, html.find("</details>", at) - at);
+}
+
+TEST(HtmlReport, HostileAnswersAreText) {
+  const std::string html = HtmlReport(Stats(), HostileFindings());
+  // Kept with the test's outputs, for a person to look at.
+  if (const char* outputs = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR"); outputs != nullptr) {
+    std::ofstream(std::string(outputs) + "/fuzz_report.html") << html;
+  }
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("&lt;script&gt;window.pwned=1&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("&lt;/pre&gt;&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("window.pwned=1</script>"), std::string::npos);
+  EXPECT_EQ(CountOf(html, "<script"), 1u) << "the page's own script only";
+  EXPECT_EQ(CountOf(html, "</script>"), 1u);
+  EXPECT_EQ(CountOf(html, "<pre"), CountOf(html, "</pre>"));
+}
+
+TEST(HtmlReport, OneItemPerFindingGradedBySeverity) {
+  const std::vector<Finding> findings = HostileFindings();
+  const std::string html = HtmlReport(Stats(), findings);
+  EXPECT_EQ(ItemTags(html).size(), findings.size());
+  EXPECT_EQ(ItemsGraded(html, "FAILED"), 2u);
+  EXPECT_EQ(ItemsGraded(html, "NON-STRICT"), 1u);
+  EXPECT_EQ(ItemsGraded(html, "OK"), 0u);
+  // Named as the reproducer files are, in the reports' order.
+  for (const char* id : {"1-no_server_error", "2-differential", "3-well_framed"}) {
+    EXPECT_NE(ItemText(html, id), "") << id;
+  }
+  EXPECT_NE(html.find("3 finding(s): 2 FAILED, 1 NON-STRICT (exit 1)"), std::string::npos);
+}
+
+TEST(HtmlReport, SectionsByCheckInTheListsOrder) {
+  const std::string html = HtmlReport(Stats(), HostileFindings());
+  const std::size_t server_error = html.find("<h2>no_server_error</h2>");
+  const std::size_t framed = html.find("<h2>well_framed</h2>");
+  const std::size_t differential = html.find("<h2>differential</h2>");
+  ASSERT_NE(server_error, std::string::npos);
+  ASSERT_NE(framed, std::string::npos);
+  ASSERT_NE(differential, std::string::npos);
+  // AllChecks() order: no_server_error, ..., well_framed, ..., differential.
+  EXPECT_LT(server_error, framed);
+  EXPECT_LT(framed, differential);
+}
+
+TEST(HtmlReport, AFindingOpensToItsReproducer) {
+  const std::vector<Finding> findings = HostileFindings();
+  const std::string html = HtmlReport(Stats(), findings);
+  const std::string answered = ItemText(html, "1-no_server_error");
+  for (const char* part :
+       {"what was wrong", "request", "answer", "status 500", "replay", "POST /execute HTTP/1.1",
+        "Authorization: Bearer ${API_KEY}", "first seen",
+        "seed 7, index 12, json case from grammar", "minimization", "not minimized"}) {
+    EXPECT_NE(answered.find(part), std::string::npos) << part << " in " << answered;
+  }
+  // The replay is the text report's, word for word.
+  const std::string replay = ReplayCommand(Stats(), findings[0]);
+  EXPECT_NE(TextReport(Stats(), findings).find("replay: " + replay), std::string::npos);
+  EXPECT_NE(answered.find(replay), std::string::npos) << replay;
+
+  const std::string lenient = ItemText(html, "2-differential");
+  EXPECT_NE(lenient.find("minimized in 14 attempt(s)"), std::string::npos) << lenient;
+  EXPECT_NE(lenient.find("curl -sS -i"), std::string::npos) << lenient;
+
+  const std::string raw = ItemText(html, "3-well_framed");
+  EXPECT_NE(raw.find("GET / HTTP/1.1\\r\\n"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("\\r\\n\n\\r\\n\n\\x01"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("(sent in 2 pieces)"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("no answer"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("fuzz-findings/seed-7/3-well_framed.raw"), std::string::npos) << raw;
+}
+
+TEST(HtmlReport, FactsAndTables) {
+  RunStats stats = Stats();
+  stats.options = "--requests 10 --seed 7 --api-key KEY";
+  stats.replay_flags = " --validation-only";
+  const std::string html = HtmlReport(stats, HostileFindings());
+  EXPECT_NE(html.find("Remote fuzzing of http://127.0.0.1:8080"), std::string::npos);
+  EXPECT_NE(html.find("remote fuzzing"), std::string::npos);
+  for (const char* part :
+       {"seed", "duration", "4.0 s", "requests per second", "2.5", "stopped",
+        "--requests 10 --seed 7 --api-key KEY", "replay flags", "--validation-only",
+        "answers by status", "cases by kind", "checks run", ">none<", ">raw<", ">still_alive<"}) {
+    EXPECT_NE(html.find(part), std::string::npos) << part;
+  }
+}
+
+TEST(HtmlReport, NoFindingsIsOneOkItem) {
+  const std::string html = HtmlReport(Stats(), {});
+  EXPECT_EQ(ItemTags(html).size(), 1u);
+  EXPECT_EQ(ItemsGraded(html, "OK"), 1u);
+  EXPECT_NE(html.find("no findings (exit 0)"), std::string::npos);
+  EXPECT_NE(ItemText(html, "no-findings").find("9 case(s)"), std::string::npos);
 }
 
 }  // namespace

@@ -24,31 +24,63 @@ def print_tables(doc):
                 "%s %d" % (t, r["exec_per_s"]) for t, r in parts["fuzz"]["targets"].items())))
     print("\ntargets (issue 14)")
     for t in doc["targets"]:
-        value = t["value"]
-        shown = ("skipped: " + value["reason"]) if value.get("status") == "skipped" else \
-            "%.3f%s -> %s" % (value["value"], " " + value.get("unit", ""),
-                              "met" if t["met"] else "not met")
-        print("  %-66s %-30s %s" % (t["name"], t["goal"], shown))
+        print("  %-66s %-30s %s" % (t["name"], t["goal"], target_shown(t)))
 
 
-def print_latency(latency):
-    """Every series with its ratios to the baselines, then pooled over unpooled."""
-    print("\nlatency per run (ms)            runs     p50     p90     p99   p50/bare p50/unsh "
-          "p50/bwrap")
+def target_shown(t):
+    """A target's value and whether it is met, or why it was skipped."""
+    value = t["value"]
+    if value.get("status") == "skipped":
+        return "skipped: " + value["reason"]
+    return "%.3f%s -> %s" % (value["value"], " " + value.get("unit", ""),
+                             "met" if t["met"] else "not met")
+
+
+# The baselines each latency series' p50 is divided by.
+LATENCY_BASES = ("bare", "unshare", "bwrap")
+
+
+def latency_rows(latency):
+    """(workload, series label, series, [its p50 over each of LATENCY_BASES'])
+    for every series, sh's in-process ones last as "in-proc NAME"."""
+    out = []
     for name, workload in latency["workloads"].items():
         rows = list(workload["series"].items())
         if "in_process" in workload:
             rows += [("in-proc " + k, v) for k, v in workload["in_process"]["series"].items()]
         base = workload["series"]
         for label, s in rows:
-            ratios = "".join(" %9.1fx" % (s["p50_ms"] / base[b]["p50_ms"])
-                             for b in ("bare", "unshare", "bwrap"))
-            print("  %-6s %-22s %5d %7.2f %7.2f %7.2f %s" % (
-                name, label, s["runs"], s["p50_ms"], s["p90_ms"], s["p99_ms"], ratios))
-    pooled = [r for r in latency["ratios"] if r.get("kind") == "pooled over unpooled"]
+            out.append((name, label, s, [s["p50_ms"] / base[b]["p50_ms"] for b in LATENCY_BASES]))
+    return out
+
+
+def pooled_ratios(latency):
+    """(series, value) of each pooled p50 over its unpooled twin's."""
+    return [(r["label"].split(" p50 /")[0], r["value"]) for r in latency["ratios"]
+            if r.get("kind") == "pooled over unpooled"]
+
+
+def print_latency(latency):
+    """Every series with its ratios to the baselines, then pooled over unpooled."""
+    print("\nlatency per run (ms)            runs     p50     p90     p99   p50/bare p50/unsh "
+          "p50/bwrap")
+    for name, label, s, ratios in latency_rows(latency):
+        print("  %-6s %-22s %5d %7.2f %7.2f %7.2f %s" % (
+            name, label, s["runs"], s["p50_ms"], s["p90_ms"], s["p99_ms"],
+            "".join(" %9.1fx" % r for r in ratios)))
+    pooled = pooled_ratios(latency)
     if pooled:
         print("  pooled over unpooled, p50: " + ", ".join(
-            "%s %.2fx" % (r["label"].split(" p50 /")[0], r["value"]) for r in pooled))
+            "%s %.2fx" % (label, value) for label, value in pooled))
+
+
+def http_rows(h):
+    """(label, wrk run) of each wrk run, both servers side by side."""
+    rows = []
+    for pooled, unpooled in zip(h["concurrency"], h["concurrency_unpooled"]):
+        rows += [("sh true, pooled", pooled), ("sh true, unpooled", unpooled)]
+    return rows + [("python pass, pooled", h["python"]),
+                   ("python pass, unpooled", h["python_unpooled"])]
 
 
 def http_errors(r):
@@ -59,11 +91,7 @@ def http_errors(r):
 def print_http(h):
     """wrk against each server, their ratios, the tail, async, baselines, pools."""
     print("\nthroughput over HTTP          conns   runs/s     p50     p90     p99 p99/p50  errors")
-    rows = []
-    for pooled, unpooled in zip(h["concurrency"], h["concurrency_unpooled"]):
-        rows += [("sh true, pooled", pooled), ("sh true, unpooled", unpooled)]
-    rows += [("python pass, pooled", h["python"]), ("python pass, unpooled", h["python_unpooled"])]
-    for label, r in rows:
+    for label, r in http_rows(h):
         print("  %-26s %6d %8.1f %7.2f %7.2f %7.2f %7.2f %7d" % (
             label, r["connections"], r["rate_per_s"], r["p50_ms"], r["p90_ms"], r["p99_ms"],
             r["p99_ms"] / r["p50_ms"], http_errors(r)))
