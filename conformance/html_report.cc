@@ -1,6 +1,5 @@
 #include "conformance/html_report.h"
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -19,15 +18,6 @@ using html_page::Tone;
 // makes the run exit 1.
 constexpr char kExpectedFailure[] = "FAILED (expected)";
 
-const Grade kGradeOrder[] = {Grade::kOk, Grade::kNonStrict, Grade::kInformational, Grade::kSkipped,
-                             Grade::kFailed};
-
-std::string Seconds(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f s", seconds);
-  return text;
-}
-
 std::string GradeOf(const ReportedCase& reported) {
   if (reported.result.grade == Grade::kFailed && reported.expected) return kExpectedFailure;
   return GradeName(reported.result.grade);
@@ -37,19 +27,6 @@ std::vector<html_page::Grade> Grades() {
   return {
       {"OK", Tone::kGood},         {"NON-STRICT", Tone::kWarn}, {"INFORMATIONAL", Tone::kInfo},
       {"SKIPPED", Tone::kNeutral}, {"FAILED", Tone::kBad},      {kExpectedFailure, Tone::kWarn}};
-}
-
-// The text summary's own result line, so that the page and the terminal
-// can never disagree on the verdict.
-std::string ResultLine(const std::vector<ReportedCase>& cases, const Summary& summary,
-                       const std::string& target) {
-  const std::string text = SummaryText(cases, summary, target);
-  const std::string marker = "result: ";
-  const std::size_t at = text.rfind(marker);
-  if (at == std::string::npos) return "";
-  std::string line = text.substr(at + marker.size());
-  line = line.substr(0, line.find('\n'));
-  return line + " (exit " + std::to_string(summary.exit_code) + ")";
 }
 
 Tone VerdictTone(const Summary& summary) {
@@ -63,31 +40,25 @@ Tone VerdictTone(const Summary& summary) {
   return Tone::kGood;
 }
 
-html_page::Table GradesByLevel(const std::vector<ReportedCase>& cases) {
+html_page::Table GradesByLevel(const std::vector<ReportedCase>& cases, const Summary& summary) {
   html_page::Table table;
   table.caption = "grades by level";
   table.header = {"level"};
-  for (const Grade grade : kGradeOrder) table.header.push_back(GradeName(grade));
+  for (const Grade grade : kGradeColumns) table.header.push_back(GradeName(grade));
   table.header.push_back("total");
-  int all[5] = {0, 0, 0, 0, 0};
   for (const Level level : {Level::kDocumented, Level::kReference, Level::kOptional}) {
-    int counts[5] = {0, 0, 0, 0, 0};
-    int total = 0;
-    for (const ReportedCase& reported : cases) {
-      if (reported.result.level != level) continue;
-      ++counts[static_cast<int>(reported.result.grade)];
-      ++all[static_cast<int>(reported.result.grade)];
-      ++total;
-    }
+    const LevelCounts level_counts = CountLevel(cases, level);
     std::vector<std::string> row = {LevelName(level)};
-    for (const Grade grade : kGradeOrder) {
-      row.push_back(std::to_string(counts[static_cast<int>(grade)]));
+    for (const Grade grade : kGradeColumns) {
+      row.push_back(std::to_string(level_counts.counts[static_cast<int>(grade)]));
     }
-    row.push_back(std::to_string(total));
+    row.push_back(std::to_string(level_counts.total));
     table.rows.push_back(row);
   }
   std::vector<std::string> row = {"all"};
-  for (const Grade grade : kGradeOrder) row.push_back(std::to_string(all[static_cast<int>(grade)]));
+  for (const Grade grade : kGradeColumns) {
+    row.push_back(std::to_string(summary.counts[static_cast<int>(grade)]));
+  }
   row.push_back(std::to_string(cases.size()));
   table.rows.push_back(row);
   return table;
@@ -108,7 +79,7 @@ std::vector<std::pair<std::string, std::string>> Facts(const std::vector<Reporte
   std::vector<std::pair<std::string, std::string>> out = {
       {"target", facts.target},
       {"started", facts.started},
-      {"duration", Seconds(summary.seconds)},
+      {"duration", SecondsText(summary.seconds)},
       {"cases", std::to_string(cases.size())},
       {"runner version", facts.runner_version},
       {"server version",
@@ -136,7 +107,7 @@ std::string WireLog(const std::vector<Exchange>& exchanges) {
   for (const Exchange& e : exchanges) {
     text += e.step + ": " + e.request + " -> " +
             (e.status != 0 ? std::to_string(e.status) : std::string("no answer")) + " in " +
-            Seconds(e.seconds) + (e.answer.empty() ? "" : ": " + e.answer) + "\n";
+            SecondsText(e.seconds) + (e.answer.empty() ? "" : ": " + e.answer) + "\n";
   }
   return text;
 }
@@ -178,7 +149,7 @@ html_page::Item ItemOf(const ReportedCase& reported) {
   item.id = r.id;
   item.grade = GradeOf(reported);
   item.title = reported.c != nullptr ? reported.c->title : "";
-  item.note = (r.language.empty() ? "" : r.language + ", ") + Seconds(r.seconds);
+  item.note = (r.language.empty() ? "" : r.language + ", ") + SecondsText(r.seconds);
   if (r.grade != Grade::kOk && !r.reason.empty()) {
     item.blocks.push_back(TextBlock("reason", r.reason));
   }
@@ -230,11 +201,12 @@ std::string HtmlReport(const std::vector<ReportedCase>& cases, const Summary& su
   html_page::Page page;
   page.title = "Conformance of " + facts.target;
   page.kind = "conformance";
-  page.verdict = ResultLine(cases, summary, facts.target);
+  // The text summary's own verdict: the page and the terminal never disagree.
+  page.verdict = Verdict(summary) + " (exit " + std::to_string(summary.exit_code) + ")";
   page.verdict_tone = VerdictTone(summary);
   page.facts = Facts(cases, summary, facts);
   page.grades = Grades();
-  page.tables = {GradesByLevel(cases)};
+  page.tables = {GradesByLevel(cases, summary)};
   page.sections = Sections(cases);
   return html_page::Render(page, html_page::RandomNonce());
 }

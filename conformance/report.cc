@@ -11,9 +11,6 @@ namespace conformance {
 
 namespace {
 
-const Grade kGrades[] = {Grade::kOk, Grade::kNonStrict, Grade::kInformational, Grade::kSkipped,
-                         Grade::kFailed};
-
 std::string Indent(const std::string& text, const std::string& prefix) {
   std::string out = prefix;
   for (const char c : text) {
@@ -21,12 +18,6 @@ std::string Indent(const std::string& text, const std::string& prefix) {
     if (c == '\n') out += prefix;
   }
   return out;
-}
-
-std::string Seconds(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f s", seconds);
-  return text;
 }
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
@@ -59,19 +50,6 @@ std::string NonStrictText(const ReportedCase& reported) {
          "\naccepted alternative: " + reported.result.reason + "\n";
 }
 
-// The verdict, as the exit status gives it.
-std::string ResultLine(const Summary& summary) {
-  const std::string cut =
-      std::to_string(summary.cut_short) + " case(s) cut short by --max-duration";
-  if (summary.regressions == 0) {
-    return summary.cut_short == 0
-               ? "result: conforms (no unexpected failure)\n"
-               : "result: incomplete: " + cut + " (no unexpected failure in the rest)\n";
-  }
-  return "result: " + std::to_string(summary.regressions) + " unexpected failure(s)" +
-         (summary.cut_short == 0 ? "" : ", and " + cut) + "\n";
-}
-
 }  // namespace
 
 Summary Summarize(const std::vector<ReportedCase>& cases, double seconds) {
@@ -91,6 +69,33 @@ Summary Summarize(const std::vector<ReportedCase>& cases, double seconds) {
   return summary;
 }
 
+LevelCounts CountLevel(const std::vector<ReportedCase>& cases, Level level) {
+  LevelCounts level_counts;
+  for (const ReportedCase& reported : cases) {
+    if (reported.result.level != level) continue;
+    ++level_counts.counts[static_cast<int>(reported.result.grade)];
+    ++level_counts.total;
+  }
+  return level_counts;
+}
+
+std::string Verdict(const Summary& summary) {
+  const std::string cut =
+      std::to_string(summary.cut_short) + " case(s) cut short by --max-duration";
+  if (summary.regressions == 0) {
+    return summary.cut_short == 0 ? "conforms (no unexpected failure)"
+                                  : "incomplete: " + cut + " (no unexpected failure in the rest)";
+  }
+  return std::to_string(summary.regressions) + " unexpected failure(s)" +
+         (summary.cut_short == 0 ? "" : ", and " + cut);
+}
+
+std::string SecondsText(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f s", seconds);
+  return text;
+}
+
 std::string ProgressLine(std::size_t done, std::size_t total, const ReportedCase& reported) {
   const CaseResult& r = reported.result;
   char prefix[64];
@@ -98,7 +103,7 @@ std::string ProgressLine(std::size_t done, std::size_t total, const ReportedCase
   std::snprintf(prefix, sizeof prefix, "[%*zu/%zu] %-13s ", width, done, total, GradeName(r.grade));
   std::string line = prefix + r.id;
   if (!r.language.empty()) line += " (" + r.language + ")";
-  line += " " + Seconds(r.seconds);
+  line += " " + SecondsText(r.seconds);
   if (reported.Failing() && reported.expected) line += "  [expected]";
   if (reported.Regression() && r.grade == Grade::kNonStrict) line += "  [a failure under --strict]";
   if (r.grade == Grade::kSkipped || r.grade == Grade::kNonStrict ||
@@ -126,22 +131,17 @@ std::string SummaryText(const std::vector<ReportedCase>& cases, const Summary& s
                 "INFORMATIONAL", "SKIPPED", "FAILED", "total");
   text += row;
   for (const Level level : {Level::kDocumented, Level::kReference, Level::kOptional}) {
-    int counts[5] = {0, 0, 0, 0, 0};
-    int total = 0;
-    for (const ReportedCase& reported : cases) {
-      if (reported.result.level != level) continue;
-      ++counts[static_cast<int>(reported.result.grade)];
-      ++total;
-    }
+    const LevelCounts level_counts = CountLevel(cases, level);
+    const int* counts = level_counts.counts;
     std::snprintf(row, sizeof row, "%-12s %6d %11d %14d %8d %7d %6d\n", LevelName(level),
                   counts[static_cast<int>(Grade::kOk)], counts[static_cast<int>(Grade::kNonStrict)],
                   counts[static_cast<int>(Grade::kInformational)],
                   counts[static_cast<int>(Grade::kSkipped)],
-                  counts[static_cast<int>(Grade::kFailed)], total);
+                  counts[static_cast<int>(Grade::kFailed)], level_counts.total);
     text += row;
   }
-  text += "\n" + std::to_string(cases.size()) + " cases in " + Seconds(summary.seconds) + ": ";
-  for (const Grade grade : kGrades) {
+  text += "\n" + std::to_string(cases.size()) + " cases in " + SecondsText(summary.seconds) + ": ";
+  for (const Grade grade : kGradeColumns) {
     text += std::to_string(summary.counts[static_cast<int>(grade)]) + " " + GradeName(grade) +
             (grade == Grade::kFailed ? "" : ", ");
   }
@@ -158,7 +158,7 @@ std::string SummaryText(const std::vector<ReportedCase>& cases, const Summary& s
     text += "run cut short by --max-duration: " + std::to_string(summary.cut_short) +
             " case(s) not run or stopped (SKIPPED)\n";
   }
-  return text + ResultLine(summary);
+  return text + "result: " + Verdict(summary) + "\n";
 }
 
 namespace {
@@ -236,7 +236,7 @@ void WriteSummary(Writer& writer, std::size_t total, const Summary& summary) {
   writer.StartObject();
   writer.Key("total");
   writer.Uint(static_cast<unsigned>(total));
-  for (const Grade grade : kGrades) {
+  for (const Grade grade : kGradeColumns) {
     writer.Key(GradeName(grade));
     writer.Int(summary.counts[static_cast<int>(grade)]);
   }

@@ -47,6 +47,25 @@ struct Summary {
 // The counts and exit code of a run; `strict` comes from the cases.
 Summary Summarize(const std::vector<ReportedCase>& cases, double seconds);
 
+// The grades in the order of the summary table's columns.
+inline constexpr Grade kGradeColumns[] = {Grade::kOk, Grade::kNonStrict, Grade::kInformational,
+                                          Grade::kSkipped, Grade::kFailed};
+
+// The cases of one level: how many of each grade (indexed by Grade), and
+// in all. The rows of the summary table.
+struct LevelCounts {
+  int counts[5] = {0, 0, 0, 0, 0};
+  int total = 0;
+};
+LevelCounts CountLevel(const std::vector<ReportedCase>& cases, Level level);
+
+// The verdict, as the exit status gives it, without "result: ":
+// "conforms (no unexpected failure)", "2 unexpected failure(s)", ...
+std::string Verdict(const Summary& summary);
+
+// "0.41 s"
+std::string SecondsText(double seconds);
+
 // "[ 3/80] OK             execute.hello (python) 0.41 s"; a failing grade
 // that is expected ends in "[expected]", a NON-STRICT that fails under
 // --strict in "[a failure under --strict]".
