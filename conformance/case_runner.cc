@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 #include <utility>
 
@@ -97,10 +98,15 @@ class CaseRun {
     bool completed = true;
     for (rapidjson::SizeType i = 0; i < steps.Size() && completed; ++i) {
       const std::string name = StepName(steps[i], i);
-      // A step that ends unfinished at the deadline was cut by it, not
-      // judged: the case is SKIPPED. One that ends in time stands.
       completed = !Stopped() && RunStep(steps[i], name);
-      if (!completed && Stopped()) Interrupt(name);
+      // A step that reaches the deadline had its waits cut by it, and a
+      // wait cut short is no evidence either way (a connection that "stayed
+      // open" for less than its close_wait): the case is SKIPPED, whatever
+      // the step made of it.
+      if (Stopped()) {
+        Interrupt(name);
+        completed = false;
+      }
     }
     if (completed) {
       if (const std::vector<std::string> violations = history_.Violations(); !violations.empty()) {
@@ -303,6 +309,7 @@ class CaseRun {
     RawOptions capped = plan.options;
     capped.timeout = Capped(plan.options.timeout);
     capped.close_wait = Capped(plan.options.close_wait);
+    capped.deadline = options_.stop_at;
     if (Stopped()) return false;
     const RawResult raw = RawExchange(target_.url, plan.pieces, capped);
     for (const RawAnswer& raw_answer : raw.answers) {
@@ -407,6 +414,13 @@ class CaseRun {
     const HttpResponse response = Send(request, name);
     const Answer answer(response);
     NoteJobs(answer, name, request.key_role);
+    if (request.http.method == "DELETE" && response.status >= 200 && response.status <= 299) {
+      // The case cancelled it itself: clean-up need not again.
+      const rapidjson::Value no_body;
+      for (const std::string& job : JobIdsWithoutStatus(no_body, request.http.target, "")) {
+        cancelled_by_case_.insert(job);
+      }
+    }
     return GradeAnswer(step, name, answer, request);
   }
 
@@ -481,6 +495,7 @@ class CaseRun {
     std::optional<Clock::time_point> until;
     if (options_.stop_at) until = *options_.stop_at + options_.cleanup_grace;
     for (const std::string& job : history_.Unfinished()) {
+      if (cancelled_by_case_.count(job) != 0) continue;
       const auto key = job_keys_.find(job);
       const std::string role = key == job_keys_.end() ? "primary" : key->second;
       const BuiltRequest request = JobRequest("DELETE", job, role, target_);
@@ -506,6 +521,7 @@ class CaseRun {
   Vars vars_;
   JobHistory history_;
   std::map<std::string, std::string> job_keys_;
+  std::set<std::string> cancelled_by_case_;  // DELETEd by a step, answered 2xx
   Clock::time_point start_;
 };
 

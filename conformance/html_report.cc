@@ -18,15 +18,22 @@ using html_page::Tone;
 // makes the run exit 1.
 constexpr char kExpectedFailure[] = "FAILED (expected)";
 
+// Under --strict a NON-STRICT case fails the run: it must be red and be
+// found by a failure filter, not hide among the accepted alternatives.
+constexpr char kStrictFailure[] = "NON-STRICT (fails --strict)";
+
 std::string GradeOf(const ReportedCase& reported) {
   if (reported.result.grade == Grade::kFailed && reported.expected) return kExpectedFailure;
+  if (reported.result.grade == Grade::kNonStrict && reported.Regression()) return kStrictFailure;
   return GradeName(reported.result.grade);
 }
 
-std::vector<html_page::Grade> Grades() {
-  return {
+std::vector<html_page::Grade> Grades(const Summary& summary) {
+  std::vector<html_page::Grade> grades = {
       {"OK", Tone::kGood},         {"NON-STRICT", Tone::kWarn}, {"INFORMATIONAL", Tone::kInfo},
       {"SKIPPED", Tone::kNeutral}, {"FAILED", Tone::kBad},      {kExpectedFailure, Tone::kWarn}};
+  if (summary.strict) grades.push_back({kStrictFailure, Tone::kBad});
+  return grades;
 }
 
 Tone VerdictTone(const Summary& summary) {
@@ -205,7 +212,7 @@ std::string HtmlReport(const std::vector<ReportedCase>& cases, const Summary& su
   page.verdict = Verdict(summary) + " (exit " + std::to_string(summary.exit_code) + ")";
   page.verdict_tone = VerdictTone(summary);
   page.facts = Facts(cases, summary, facts);
-  page.grades = Grades();
+  page.grades = Grades(summary);
   page.tables = {GradesByLevel(cases, summary)};
   page.sections = Sections(cases);
   return html_page::Render(page, html_page::RandomNonce());

@@ -75,6 +75,12 @@ class HtmlReportInBrowserTest(unittest.TestCase):
         self.assertEqual(self.browser.run(
             "return document.getElementById('shown-count').textContent.trim();"),
             str(len(self.report["cases"])))
+        # Each grade button's count is the JSON summary's count of that grade.
+        buttons = self.browser.run(
+            "return Object.fromEntries(Array.from(document.querySelectorAll('button.grade-filter'))"
+            ".map(b => [b.dataset.grade, b.querySelector('.count').textContent.trim()]));")
+        for grade in ("OK", "NON-STRICT", "INFORMATIONAL", "SKIPPED", "FAILED"):
+            self.assertEqual(buttons[grade], str(self.report["summary"][grade]), grade)
 
     def test_grade_filter_shows_only_that_grade_and_goes_into_the_url(self):
         self.browser.click('button.grade-filter[data-grade="FAILED"]')
@@ -105,6 +111,8 @@ class HtmlReportInBrowserTest(unittest.TestCase):
         self.assertEqual(self.browser.run(VISIBLE_ITEMS), [])
 
     def test_filter_from_the_url(self):
+        # A fresh load with the filter in the address, not a hash change.
+        self.browser.open("about:blank")
         self.browser.open(self.url + "#grades=SKIPPED")
         self.assertEqual(self.browser.run(VISIBLE_ITEMS),
                          ["SKIPPED"] * self.grades_in_json().count("SKIPPED"))

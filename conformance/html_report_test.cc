@@ -224,16 +224,21 @@ TEST_F(HtmlReportTest, StrictModeIsShown) {
   for (ReportedCase& reported : reported_) reported.strict = true;
   const std::string html = Html();
   EXPECT_TRUE(Has(html, "<dt>strict</dt><dd>yes (--strict): NON-STRICT counts as a failure</dd>"));
-  // The NON-STRICT case is a regression now: the verdict counts it, its
-  // item says why, and it keeps its grade (the counts stay the Summary's).
+  // The NON-STRICT case is a regression now: the verdict counts it, and
+  // its item is a failure of its own grade (red, found by the filter).
   EXPECT_TRUE(Has(html, "<p class=\"verdict tone-bad\">2 unexpected failure(s) (exit 1)</p>"));
-  const std::size_t at = html.find("\"item-group.case4\"");
+  const std::size_t at = html.rfind("<details", html.find("\"item-group.case4\""));
   ASSERT_NE(at, std::string::npos);
   const std::string item = html.substr(at, html.find("</details>", at) - at);
-  EXPECT_TRUE(Has(item, "data-grade=\"NON-STRICT\""));
+  EXPECT_TRUE(Has(item, "data-grade=\"NON-STRICT (fails --strict)\""));
+  EXPECT_TRUE(item.starts_with("<details class=\"item tone-bad\"")) << item;
   EXPECT_TRUE(Has(item, "an accepted alternative, but a failure under --strict"));
   EXPECT_TRUE(Has(item, "answered 400 where 422 is preferred"));
-  EXPECT_EQ(GradeCounts(html)["NON-STRICT"], 1);
+  std::map<std::string, int> counts = GradeCounts(html);
+  EXPECT_EQ(counts["NON-STRICT"], 0);
+  EXPECT_EQ(counts["NON-STRICT (fails --strict)"], 1);
+  EXPECT_EQ(counts["FAILED"] + counts["NON-STRICT (fails --strict)"],
+            Summarize(reported_, 1).regressions);
 }
 
 TEST_F(HtmlReportTest, ARunCutShortAndItsCleanUp) {

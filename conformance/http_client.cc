@@ -4,6 +4,7 @@
 #include <openssl/x509v3.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -244,11 +245,16 @@ HttpResponse HttpClient::Send(const HttpRequest& request, std::chrono::milliseco
     message.prepare_payload();
   }
 
+  // One timeout for the whole request: what connecting took is not given
+  // again to the exchange.
+  const auto left = std::max(std::chrono::milliseconds(1),
+                             timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - start));
   Connection& c = *connection_;
   bool reusable = false;
   const base::Status exchanged =
-      c.tls ? Exchange(c.io, *c.tls, c.buffer, message, timeout, response, reusable)
-            : Exchange(c.io, c.plain, c.buffer, message, timeout, response, reusable);
+      c.tls ? Exchange(c.io, *c.tls, c.buffer, message, left, response, reusable)
+            : Exchange(c.io, c.plain, c.buffer, message, left, response, reusable);
   if (!exchanged.ok()) return finish(exchanged);
   finish(base::Ok());
   if (!reusable) connection_.reset();

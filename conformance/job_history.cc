@@ -41,7 +41,9 @@ std::vector<std::string> JobIdsWithoutStatus(const rapidjson::Value& body,
   if (body.IsObject() && !body.HasMember("status")) {
     const auto id = body.FindMember("job_id");
     bool result = false;
-    for (const char* member : {"stdout", "stderr", "exit_code", "error"}) {
+    // A run's result (stdout, ...), or a DELETE's answer carrying the
+    // cancelled job's result: that job is over, nothing to cancel.
+    for (const char* member : {"stdout", "stderr", "exit_code", "error", "result"}) {
       result = result || body.HasMember(member);
     }
     if (id != body.MemberEnd() && id->value.IsString() && id->value.GetStringLength() > 0 &&

@@ -175,7 +175,8 @@ TEST(JobHistoryTest, JobIdsWithoutStatus) {
             Strings{});
   for (const char* result : {R"j({"success": true, "stdout": "", "job_id": "j1"})j",
                              R"j({"success": false, "error": "x", "job_id": "j1"})j",
-                             R"j({"exit_code": 0, "job_id": "j1"})j"}) {
+                             R"j({"exit_code": 0, "job_id": "j1"})j",
+                             R"j({"message": "cancelled", "job_id": "j1", "result": {}})j"}) {
     EXPECT_EQ(JobIdsWithoutStatus(Json(result), none, ""), Strings{}) << result;
   }
   for (const char* odd : {R"j({"job_id": 7})j", R"j({"job_id": ""})j", R"j(["job_id"])j",

@@ -320,7 +320,8 @@ class Exchange {
       result_.closed_after = Millis(closed_at_ - last_answer_at_);
       return;
     }
-    const Clock::time_point until = last_answer_at_ + options_.close_wait;
+    Clock::time_point until = last_answer_at_ + options_.close_wait;
+    if (options_.deadline) until = std::min(until, *options_.deadline);
     while (true) {
       const Clock::time_point now = Clock::now();
       if (now >= until) return;

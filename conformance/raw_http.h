@@ -50,6 +50,9 @@ struct RawOptions {
   // nothing more to say; over TLS a close_notify goes first): a server waiting for the rest of a
   // truncated request then sees the end instead of waiting out its own timeout.
   bool half_close = false;
+  // No wait of the exchange goes past this (the runner's --max-duration),
+  // close_wait included, which otherwise counts from the last answer.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct RawResult {

@@ -53,18 +53,21 @@ class Browser:
         self.session = "/session/" + session["sessionId"]
 
     def _await_port(self, seconds=20):
-        """The port from the driver's "started successfully on port N" line."""
+        """The port from the driver's "started successfully on port N" line.
+        Reads the pipe's bytes as they come (os.read, not a buffered
+        readline): select() cannot see lines already in a Python buffer."""
         deadline = time.monotonic() + seconds
         printed = b""
+        fd = self.driver.stdout.fileno()
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.driver.stdout], [], [], deadline - time.monotonic())
+            ready, _, _ = select.select([fd], [], [], deadline - time.monotonic())
             if not ready:
                 break
-            line = self.driver.stdout.readline()
-            if not line:
+            chunk = os.read(fd, 4096)
+            if not chunk:
                 break
-            printed += line
-            started = re.search(rb"started successfully on port (\d+)", line)
+            printed += chunk
+            started = re.search(rb"started successfully on port (\d+)", printed)
             if started:
                 return int(started.group(1))
         self.driver.kill()

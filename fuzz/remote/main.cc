@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <utility>
 
 #include "base/expected.h"
 #include "conformance/embedded_server.h"
@@ -95,8 +96,12 @@ std::string Escaped(const std::string& bytes, std::size_t limit = 2000) {
 // `text` with the keys replaced as curl lines name them: keys are never
 // printed nor written to a report (they would land in CI logs).
 std::string HideKeys(std::string text, const TargetContext& context) {
-  for (const auto& [key, name] : {std::pair{context.primary_key, "${API_KEY}"},
-                                  std::pair{context.second_key, "${SECOND_API_KEY}"}}) {
+  std::pair<std::string, const char*> keys[] = {{context.primary_key, "${API_KEY}"},
+                                                {context.second_key, "${SECOND_API_KEY}"}};
+  // The longer key first: were one key a prefix of the other, replacing
+  // the shorter first would leave the longer one's tail in the text.
+  if (keys[1].first.size() > keys[0].first.size()) std::swap(keys[0], keys[1]);
+  for (const auto& [key, name] : keys) {
     for (std::size_t at = key.empty() ? std::string::npos : text.find(key); at != std::string::npos;
          at = text.find(key, at + std::string(name).size())) {
       text.replace(at, key.size(), name);
@@ -272,7 +277,9 @@ void FinishFindings(std::vector<Finding>& findings, const Options& options, cons
 std::vector<Finding> WithoutKeys(std::vector<Finding> findings, const TargetContext& context) {
   for (Finding& f : findings) {
     f.message = HideKeys(f.message, context);
+    f.route = HideKeys(f.route, context);
     for (FuzzCase* c : {&f.first, &f.reproducer}) {
+      c->origin = HideKeys(c->origin, context);
       for (std::string& piece : c->raw_pieces) piece = HideKeys(piece, context);
       c->http.target = HideKeys(c->http.target, context);
       for (auto& [name, value] : c->http.headers) value = HideKeys(value, context);

@@ -59,11 +59,27 @@ bool IsShownAsHex(char32_t code) {
   return (code < 0x20 && code != '\t' && code != '\n') || (code >= 0x7F && code <= 0x9F);
 }
 
+// The bidirectional formatting characters (embeddings, overrides,
+// isolates, marks): a hostile answer could reorder how the text around
+// them reads ("Trojan Source"), so they are shown, not obeyed.
+bool IsBidiControl(char32_t code) {
+  return (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
+         code == 0x200E || code == 0x200F || code == 0x061C;
+}
+
 void AppendHex(char32_t code, std::string& out) {
   constexpr char kDigits[] = "0123456789ABCDEF";
   out += "\\x";
   out += kDigits[(code >> 4) & 0xF];
   out += kDigits[code & 0xF];
+}
+
+// "\u{202E}"
+void AppendCodePoint(char32_t code, std::string& out) {
+  constexpr char kDigits[] = "0123456789ABCDEF";
+  out += "\\u{";
+  for (int shift = 12; shift >= 0; shift -= 4) out += kDigits[(code >> shift) & 0xF];
+  out += "}";
 }
 
 void AppendAscii(char c, std::string& out) {
@@ -99,6 +115,8 @@ std::string EscapeHtml(std::string_view text) {
       out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
     } else if (IsShownAsHex(sequence.code)) {
       AppendHex(sequence.code, out);
+    } else if (IsBidiControl(sequence.code)) {
+      AppendCodePoint(sequence.code, out);
     } else if (sequence.code < 0x80) {
       AppendAscii(text[0], out);
     } else {

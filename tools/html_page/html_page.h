@@ -84,7 +84,8 @@ std::string RandomNonce();
 
 // `text` as HTML character data or a quoted attribute value: & < > " '
 // escaped, invalid UTF-8 replaced by U+FFFD, control characters other than
-// tab and newline shown as \xNN.
+// tab and newline shown as \xNN, bidirectional formatting characters
+// (U+202A..U+202E, U+2066..U+2069, marks) shown as \u{NNNN}.
 std::string EscapeHtml(std::string_view text);
 
 // The JSON form of a Page, for reports written by scripts

@@ -103,6 +103,16 @@ TEST(EscapeHtml, ShowsControlCharactersAsHex) {
   EXPECT_EQ(EscapeHtml("\xC2\xA0"), "\xC2\xA0");            // U+00A0 is not one
 }
 
+TEST(EscapeHtml, ShowsBidiControlsAsCodePoints) {
+  // "Trojan Source": a right-to-left override would make the rest read
+  // backwards; isolates and marks too.
+  EXPECT_EQ(EscapeHtml("ok \xE2\x80\xAE;kcatta"), "ok \\u{202E};kcatta");
+  EXPECT_EQ(EscapeHtml("\xE2\x81\xA6x\xE2\x81\xA9"), "\\u{2066}x\\u{2069}");
+  EXPECT_EQ(EscapeHtml("\xE2\x80\x8F\xD8\x9C"), "\\u{200F}\\u{061C}");
+  // Right-to-left text itself is not a control: Hebrew stays as it is.
+  EXPECT_EQ(EscapeHtml("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"), "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D");
+}
+
 TEST(RandomNonce, IsTwentyFourLettersAndDigitsEachTime) {
   const std::string first = RandomNonce();
   const std::string second = RandomNonce();
