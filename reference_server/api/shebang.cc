@@ -9,7 +9,7 @@ namespace {
 
 // Interpreter name (version suffix removed) -> language. Keep docs/API.md's
 // table in step with this one.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 38> kInterpreters = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 44> kInterpreters = {{
     {"python", "python"},
     {"pypy", "python"},
     {"node", "javascript"},
@@ -39,6 +39,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 38> kInterpr
     {"escript", "erlang"},
     {"julia", "julia"},
     {"raku", "raku"},
+    {"rakudo", "raku"},
+    {"perl6", "raku"},
     {"runghc", "haskell"},
     {"runhaskell", "haskell"},
     {"ocaml", "ocaml"},
@@ -47,6 +49,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 38> kInterpr
     {"sbcl", "commonlisp"},
     {"clisp", "commonlisp"},
     {"crystal", "crystal"},
+    {"swipl", "prolog"},
+    {"gforth", "forth"},
+    {"scala", "scala"},
+    {"clojure", "clojure"},
     {"dart", "dart"},
 }};
 
@@ -93,12 +99,23 @@ std::string_view EnvCommand(const std::vector<std::string_view>& words) {
   return {};
 }
 
+// "python3.11" -> "python", "guile-3.0" -> "guile" (the dash before a
+// version goes with it).
 std::string_view WithoutVersionSuffix(std::string_view name) {
   std::size_t end = name.size();
   while (end > 0 && ((name[end - 1] >= '0' && name[end - 1] <= '9') || name[end - 1] == '.')) {
     --end;
   }
+  if (end > 1 && end < name.size() && name[end - 1] == '-') --end;
   return end == 0 ? name : name.substr(0, end);
+}
+
+// The language of an interpreter name, if the table has it.
+std::string_view LanguageOf(std::string_view interpreter) {
+  for (const auto& [name, language] : kInterpreters) {
+    if (name == interpreter) return language;
+  }
+  return {};
 }
 
 ApiError NotDetected(std::string message) {
@@ -125,10 +142,11 @@ Result<DetectedLanguage> DetectLanguageFromShebang(std::string_view code) {
     command = Basename(EnvCommand(words));
     if (command.empty()) return NotDetected("the shebang line runs env with no command");
   }
-  const std::string_view name = WithoutVersionSuffix(command);
-  for (const auto& [interpreter, language] : kInterpreters) {
-    if (interpreter == name) return DetectedLanguage{std::string(language), std::string(command)};
-  }
+  // The name as written first ("perl6" is raku, not a perl 6), then
+  // without its version ("python3.11").
+  std::string_view language = LanguageOf(command);
+  if (language.empty()) language = LanguageOf(WithoutVersionSuffix(command));
+  if (!language.empty()) return DetectedLanguage{std::string(language), std::string(command)};
   return NotDetected("the shebang interpreter \"" + Excerpt(command) +
                      "\" is not one this server knows (see GET /languages)");
 }

@@ -33,6 +33,8 @@ sandbox::Limits MakeLimits(const Language& language, const api::ExecuteRequest& 
   limits.wall_seconds = request.ttl_seconds;
   limits.cpu_seconds = std::max(limits.cpu_seconds, request.ttl_seconds);
   limits.memory_bytes = std::max(limits.memory_bytes, language.memory_mb * sandbox::kMiB);
+  limits.max_processes = std::max(limits.max_processes, static_cast<int>(language.processes));
+  limits.tmp_bytes = std::max(limits.tmp_bytes, language.tmp_mb * sandbox::kMiB);
   return limits;
 }
 

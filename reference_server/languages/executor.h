@@ -11,7 +11,7 @@ namespace languages {
 // The sandbox run for `request` in `language`: the code written to the
 // language's source file and the input files beside it in /work; the build
 // step (if any), then the run step; `base` limits with the request's ttl as
-// wall time and the language's memory floor.
+// wall time and the language's floors (memory, processes, /tmp size).
 sandbox::RunSpec MakeRunSpec(const Language& language, const api::ExecuteRequest& request);
 sandbox::Limits MakeLimits(const Language& language, const api::ExecuteRequest& request,
                            const sandbox::Limits& base);

@@ -52,6 +52,10 @@ api::Result<std::string> String(const rapidjson::Value& entry, const char* key,
   return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
+// The largest floor an entry may set: 64 GiB of memory or of /tmp, 65536
+// processes; a typo must not become an unbounded limit.
+constexpr unsigned kMaxFloor = 65536;
+
 api::Result<Language> ParseLanguage(const rapidjson::Value& entry, const std::string& path) {
   if (!entry.IsObject()) return api::WrongType(path, "an object", entry);
   Language language;
@@ -96,11 +100,21 @@ api::Result<Language> ParseLanguage(const rapidjson::Value& entry, const std::st
     if (!artifact) return artifact.error();
     language.wasm_artifact = artifact.value();
   }
-  const auto memory = entry.FindMember("memory_mb");
-  if (memory != entry.MemberEnd()) {
-    if (!memory->value.IsUint())
-      return api::WrongType(path + ".memory_mb", "an integer", memory->value);
-    language.memory_mb = memory->value.GetUint();
+  // Floors of the limits, for toolchains that need more than the defaults
+  // (a JVM's memory, a compiler's threads, a cache in /tmp).
+  struct FloorField {
+    const char* key;
+    std::size_t* into;
+  };
+  for (const FloorField& field :
+       {FloorField{"memory_mb", &language.memory_mb}, FloorField{"processes", &language.processes},
+        FloorField{"tmp_mb", &language.tmp_mb}}) {
+    const auto floor = entry.FindMember(field.key);
+    if (floor == entry.MemberEnd()) continue;
+    if (!floor->value.IsUint() || floor->value.GetUint() > kMaxFloor) {
+      return api::WrongType(path + "." + field.key, "an integer from 0 to 65536", floor->value);
+    }
+    *field.into = floor->value.GetUint();
   }
   return language;
 }

@@ -25,6 +25,8 @@ struct Language {
   std::vector<std::string> wasm_build;    // empty: no WebAssembly recipe
   std::string wasm_artifact;
   std::size_t memory_mb = 0;       // a floor for the memory limit
+  std::size_t processes = 0;       // a floor for the process (and thread) limit
+  std::size_t tmp_mb = 0;          // a floor for the size of /tmp (compiler caches)
   std::vector<std::string> binds;  // host paths it reads (its /etc), bound read-only
 
   bool installed = false;

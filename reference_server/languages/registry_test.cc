@@ -1,12 +1,15 @@
 #include "reference_server/languages/registry.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "reference_server/api/shebang.h"
+#include "reference_server/languages/expected_languages.h"
 
 namespace languages {
 namespace {
@@ -27,12 +30,19 @@ Registry LoadAll(bool installed) {
   return loaded;
 }
 
+std::vector<std::string> ExpectedLanguages() {
+  std::vector<std::string> names(std::begin(kCoreLanguages), std::end(kCoreLanguages));
+  names.insert(names.end(), std::begin(kMoreLanguages), std::end(kMoreLanguages));
+  return names;
+}
+
 TEST(RegistryTest, TheDataFileListsTheRequiredLanguages) {
   const Registry registry = LoadAll(true);
-  for (const char* name : {"python", "bash", "sh", "perl", "javascript", "c", "cpp", "rust", "java",
-                           "fortran", "cobol", "pascal", "tcl", "ruby", "lua", "php", "go"}) {
+  EXPECT_GE(registry.all().size(), 43u);
+  for (const std::string& name : ExpectedLanguages()) {
     const Language* language = registry.Find(name);
     ASSERT_NE(language, nullptr) << name;
+    EXPECT_EQ(language->name, name);
     EXPECT_FALSE(language->run.empty()) << name;
     EXPECT_FALSE(language->requirements.empty()) << name;
     for (const auto& argv : {language->build, language->run}) {
@@ -40,6 +50,41 @@ TEST(RegistryTest, TheDataFileListsTheRequiredLanguages) {
         EXPECT_EQ(argv[0][0], '/') << name << ": argv[0] must be absolute";
       }
     }
+    // The sandbox's /etc holds only what an entry binds: a path through
+    // /etc/alternatives would depend on the host's choices.
+    for (const std::string& path : language->requirements) {
+      EXPECT_EQ(path[0], '/') << name << ": " << path;
+      EXPECT_FALSE(path.starts_with("/etc/")) << name << ": " << path;
+    }
+  }
+}
+
+TEST(RegistryTest, EveryLanguageIsExpectedAndHasAHelloWorld) {
+  const Registry registry = LoadAll(true);
+  const std::vector<std::string> expected = ExpectedLanguages();
+  for (const Language& language : registry.all()) {
+    EXPECT_NE(std::find(expected.begin(), expected.end(), language.name), expected.end())
+        << language.name << " is not in expected_languages.h";
+    const std::string extension = language.source.substr(language.source.rfind('.'));
+    const std::string hello = "fixtures/hello/" + language.name + extension;
+    EXPECT_EQ(access(hello.c_str(), R_OK), 0) << hello;
+  }
+}
+
+// docs/SANDBOX.md's table has a row per language, with its package.
+TEST(RegistryTest, TheSandboxDocsListEveryLanguage) {
+  std::ifstream in("docs/SANDBOX.md");
+  ASSERT_TRUE(in.good());
+  std::ostringstream docs;
+  docs << in.rdbuf();
+  const Registry registry = LoadAll(true);
+  for (const Language& language : registry.all()) {
+    const std::string row = "\n| " + language.name + " | ";
+    const std::size_t at = docs.str().find(row);
+    ASSERT_NE(at, std::string::npos) << language.name << " has no row in docs/SANDBOX.md";
+    const std::string line = docs.str().substr(at + 1, docs.str().find('\n', at + 1) - at - 1);
+    EXPECT_TRUE(line.find("`") != std::string::npos && line.find("(") != std::string::npos)
+        << "no package (version) in: " << line;
   }
 }
 
@@ -125,12 +170,37 @@ TEST(RegistryTest, MalformedDataNamesTheEntryAndField) {
       {R"({"languages":[{"name":"x","source":"x","run":["/x"],"requires":["/x"],)"
        R"("binds":["/etc/../root"]}]})",
        "languages[0].binds[0]: must be an absolute path below / without '..'"},
+      {R"({"languages":[{"name":"x","source":"x","run":["/x"],"requires":["/x"],)"
+       R"("processes":-1}]})",
+       "languages[0].processes: must be an integer from 0 to 65536 (got integer)"},
+      {R"({"languages":[{"name":"x","source":"x","run":["/x"],"requires":["/x"],)"
+       R"("tmp_mb":65537}]})",
+       "languages[0].tmp_mb: must be an integer from 0 to 65536 (got integer)"},
+      {R"({"languages":[{"name":"x","source":"x","run":["/x"],"requires":["/x"],)"
+       R"("memory_mb":"1024"}]})",
+       "languages[0].memory_mb: must be an integer from 0 to 65536 (got string)"},
   };
   for (const BadEntry& bad : cases) {
     auto registry = Registry::Parse(bad.json);
     ASSERT_FALSE(registry.ok()) << bad.json;
     EXPECT_EQ(registry.error().Describe(), bad.error);
   }
+}
+
+TEST(RegistryTest, FloorsAreReadAndDefaultToNone) {
+  auto registry =
+      Registry::Parse(R"({"languages":[{"name":"x","source":"x","run":["/x"],"requires":["/x"],)"
+                      R"("memory_mb":2048,"processes":128,"tmp_mb":256},)"
+                      R"({"name":"y","source":"y","run":["/y"],"requires":["/y"]}]})");
+  ASSERT_TRUE(registry.ok()) << registry.error().Describe();
+  const Language* x = registry.value().Find("x");
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->memory_mb, 2048u);
+  EXPECT_EQ(x->processes, 128u);
+  EXPECT_EQ(x->tmp_mb, 256u);
+  const Language* y = registry.value().Find("y");
+  ASSERT_NE(y, nullptr);
+  EXPECT_EQ(y->memory_mb + y->processes + y->tmp_mb, 0u);
 }
 
 TEST(RegistryTest, ReadsAWholeFileOrSaysWhyNot) {
