@@ -1,6 +1,5 @@
 // The remote fuzzer's page (--html), in the style of every report of the
 // project (tools/html_page).
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -19,14 +18,6 @@ using html_page::Tone;
 // What a reproducer shows of its bytes: enough to read the bug, not the
 // megabytes some cases send.
 constexpr std::size_t kShownBytes = 4000;
-
-std::string Fixed(double value, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
-
-std::string GradeOf(const Finding& f) { return f.strict ? "FAILED" : "NON-STRICT"; }
 
 // Bytes as a reader needs them to rebuild the request: line ends and every
 // byte that is not printable ASCII spelt out (raw attacks hinge on a bare
@@ -107,7 +98,7 @@ html_page::Item ItemOf(const RunStats& stats, const Finding& f, std::size_t numb
   html_page::Item item;
   // As the reproducer files are named under --findings-dir.
   item.id = std::to_string(number) + "-" + f.check;
-  item.grade = GradeOf(f);
+  item.grade = FindingGrade(f);
   item.title = f.route + (f.status ? " answered " + std::to_string(f.status) : " got no answer");
   item.note = std::to_string(f.count) + " time(s)";
   item.blocks.push_back(

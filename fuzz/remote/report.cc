@@ -15,16 +15,8 @@ using conformance::Shorten;
 using conformance::ToValidUtf8;
 using conformance::XmlEscape;
 
-std::string Fixed(double value, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
-
-std::string Grade(const Finding& finding) { return finding.strict ? "FAILED" : "NON-STRICT"; }
-
 std::string Paragraph(const RunStats& stats, const Finding& f) {
-  std::string text = Grade(f) + " " + f.check + " on " + f.route +
+  std::string text = FindingGrade(f) + " " + f.check + " on " + f.route +
                      (f.status ? " (status " + std::to_string(f.status) + ")" : " (no answer)") +
                      ", " + std::to_string(f.count) + " time(s)\n";
   text += "  " + Shorten(ToValidUtf8(f.message), 600) + "\n";
@@ -41,6 +33,16 @@ std::string Paragraph(const RunStats& stats, const Finding& f) {
 }
 
 }  // namespace
+
+std::string FindingGrade(const Finding& finding) {
+  return finding.strict ? "FAILED" : "NON-STRICT";
+}
+
+std::string Fixed(double value, int digits) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
 
 // The command that runs the finding's case again (an embedded server is
 // started anew, so its address is not part of it).
@@ -145,7 +147,7 @@ std::string JsonReport(const RunStats& stats, const std::vector<Finding>& findin
   for (const Finding& f : findings) {
     strict += f.strict ? 1 : 0;
     w.StartObject();
-    string("grade", Grade(f));
+    string("grade", FindingGrade(f));
     string("check", f.check);
     string("route", f.route);
     w.Key("status");

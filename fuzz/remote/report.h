@@ -29,6 +29,13 @@ struct RunStats {
   double RequestsPerSecond() const { return seconds > 0 ? requests / seconds : 0; }
 };
 
+// "FAILED" for a strict finding, "NON-STRICT" otherwise: every report's
+// grade of a finding.
+std::string FindingGrade(const Finding& finding);
+
+// `value` with `digits` decimals ("12.5").
+std::string Fixed(double value, int digits);
+
 // The text the tool prints at the end: figures, then one paragraph a finding.
 std::string TextReport(const RunStats& stats, const std::vector<Finding>& findings);
 

@@ -7,8 +7,8 @@
 namespace api {
 namespace {
 
-// Interpreter name (version suffix removed) -> language. Keep docs/API.md's
-// table in step with this one.
+// Interpreter name (as written, or without its version suffix) -> language.
+// Keep docs/API.md's table in step with this one.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 44> kInterpreters = {{
     {"python", "python"},
     {"pypy", "python"},

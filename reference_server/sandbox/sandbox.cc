@@ -222,7 +222,11 @@ Sandbox::Built::~Built() {
 void Sandbox::KeepReady(const RunSpec& spec, const Limits& limits, Network network) {
   const SandboxClass sandbox_class = ClassOf(spec, limits, network);
   if (!Pools(sandbox_class)) return;
-  pool_->Prime(sandbox_class.Key(), [this, sandbox_class] { return BuildReady(sandbox_class); });
+  pool_->Prime(sandbox_class.Key(), ReadyBuilder(sandbox_class));
+}
+
+ReadyPool::Make Sandbox::ReadyBuilder(const SandboxClass& sandbox_class) {
+  return [this, sandbox_class] { return BuildReady(sandbox_class); };
 }
 
 bool Sandbox::Pools(const SandboxClass& sandbox_class) const {
@@ -289,8 +293,7 @@ RunResult Sandbox::Run(const RunSpec& spec, const Limits& limits, Network networ
 base::Expected<std::unique_ptr<Sandbox::Built>, Sandbox::BuildFailure> Sandbox::Obtain(
     const SandboxClass& sandbox_class, bool& pooled) {
   if (Pools(sandbox_class)) {
-    std::unique_ptr<Pooled> ready = pool_->Take(
-        sandbox_class.Key(), [this, sandbox_class] { return BuildReady(sandbox_class); });
+    std::unique_ptr<Pooled> ready = pool_->Take(sandbox_class.Key(), ReadyBuilder(sandbox_class));
     if (ready != nullptr) {
       pooled = true;
       return std::unique_ptr<Built>(static_cast<Built*>(ready.release()));

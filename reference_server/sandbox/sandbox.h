@@ -118,6 +118,8 @@ class Sandbox {
   base::Status StartNetwork(const std::string& name, Built& built);
   // For the pool: Build, then wait until init says its root is ready.
   base::Expected<std::unique_ptr<Pooled>> BuildReady(const SandboxClass& sandbox_class);
+  // What the pool calls to build a ready sandbox of the class (Prime, Take).
+  ReadyPool::Make ReadyBuilder(const SandboxClass& sandbox_class);
   // Whether runs of the class are taken from the pool.
   bool Pools(const SandboxClass& sandbox_class) const;
   // A sandbox of the class, from the pool or built now.
